@@ -1,0 +1,254 @@
+"""Command line: cmxl validate | score | frameworks.
+
+typer (on click) gives subcommands, --help and exit code 2 on usage errors; rich prints
+Chinese text and colours that degrade to plain text when output is piped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cmxl import __version__
+from cmxl.core.assessment import Assessment, assess, person_records
+from cmxl.core.errors import CmxlError
+from cmxl.core.framework import Framework
+from cmxl.core.issues import SEVERITY_ZH, Issue
+from cmxl.core.layout import plain_report
+from cmxl.core.loading import catalogue
+from cmxl.xlsx.read import read_workbook
+from cmxl.xlsx.write import write_tables
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="cmxl：客户经理能力测评评分与岗位技能认证工具",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FrameworkOpt = Annotated[
+    str | None, typer.Option("--framework", "-f", help="能力模型编号（见 cmxl frameworks）或总部下发的模型文件路径")
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="评估基准日（证书有效期按此判断），默认今天，格式 2026-12-01")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本和其他系统使用）")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示技术细节")]
+SUFFIX = "_评分结果"
+
+
+def _as_of(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"“{text}”不是日期，请写成 2026-12-01", param_hint="--as-of") from None
+
+
+def _framework(spec: str | None) -> Framework:
+    return catalogue().framework(spec)
+
+
+def _fail(exc: Exception, debug: bool) -> None:
+    if debug:
+        err.print(escape(traceback.format_exc()))
+    message = exc.message if isinstance(exc, CmxlError) else f"意外错误：{exc}（加 --debug 查看详情）"
+    err.print(f"[red]错误：[/red]{escape(message)}")
+
+
+def _line(i: Issue) -> str:
+    where = f"{i.sheet}!{i.cell}" if i.cell else (i.sheet or "")
+    who = f" 员工 {i.employee_id}" if i.employee_id else ""
+    colour = "red" if i.severity == "error" else "yellow"
+    return (
+        f"  {escape(where)} [{colour}]{SEVERITY_ZH[i.severity]}[/{colour}]{escape(who)}："
+        f"{escape(i.message)}。[dim]{escape(i.hint)} ({i.code})[/dim]"
+    )
+
+
+def _load(path: Path, fw: Framework, as_of: dt.date) -> Assessment:
+    return assess(read_workbook(path), fw, catalogue(), as_of)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False)],
+    framework: FrameworkOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """校验测评工作簿：列出每个有问题的单元格及处理建议。"""
+    day = _as_of(as_of)
+    failed = False
+    found: list[dict] = []
+    try:
+        fw = _framework(framework)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    for path in files:
+        try:
+            a = _load(path, fw, day)
+        except Exception as exc:  # one bad file does not stop the others
+            _fail(exc, debug)
+            failed = True
+            if as_json:
+                found.append(
+                    {
+                        "file": path.name,
+                        "code": getattr(exc, "kind", "unreadable"),
+                        "severity": "error",
+                        "message": getattr(exc, "message", str(exc)),
+                    }
+                )
+            continue
+        report = a.report
+        failed = failed or not report.valid
+        if as_json:
+            found.extend(i.model_dump() for i in report.issues)
+            continue
+        err.print(f"[bold]{escape(path.name)}[/bold]（{escape(a.intake.sheet or '-')}，{a.size} 人）：", end="")
+        if not report.issues:
+            err.print("[green]没有发现问题[/green]")
+            continue
+        err.print(f"{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
+        for i in report.issues:
+            err.print(_line(i))
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=1) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def score(
+    files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）")] = None,
+    framework: FrameworkOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
+    if output is not None and len(files) > 1:
+        raise typer.BadParameter("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", param_hint="-o")
+    day = _as_of(as_of)
+    try:
+        fw = _framework(framework)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    failed = False
+    people: list[dict] = []
+    for path in files:
+        target = output or path.with_name(path.stem + SUFFIX + ".xlsx")
+        try:
+            if target.resolve() == path.resolve():
+                raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
+            a = _load(path, fw, day)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            created = dt.datetime.now().isoformat(timespec="seconds")
+            write_tables(
+                target, plain_report(a, source=path.name, sha256=digest, tool_version=__version__, created=created)
+            )
+        except Exception as exc:
+            _fail(exc, debug)
+            failed = True
+            continue
+        errors, warnings = len(a.report.errors), len(a.report.warnings)
+        failed = failed or errors > 0
+        passed = sum(1 for c in a.certifications if c.status == "通过")
+        applied = sum(1 for c in a.certifications if c.status)
+        note = f"，[red]{errors} 个错误[/red]（有错误的项目未计分，详见“校验问题”表）" if errors else ""
+        err.print(
+            f"[bold]{escape(path.name)}[/bold]：{a.size} 人，申报认证 {applied} 人、通过 {passed} 人；"
+            f"{warnings} 个警告{note}\n  → 已生成 {escape(str(target))}"
+        )
+        if as_json:
+            for record in person_records(a):
+                record["file"] = path.name
+                record["framework"] = {"id": fw.id, "version": fw.version, "hash": fw.content_hash}
+                people.append(record)
+    if as_json:
+        sys.stdout.write(json.dumps(people, ensure_ascii=False, indent=1) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def frameworks(
+    as_json: JsonOpt = False,
+    check: Annotated[Path | None, typer.Option("--check", help="检查一个模型/认证方案文件，列出全部问题")] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """列出可用的能力模型和认证方案（或检查总部下发的模型文件）。"""
+    try:
+        cat = catalogue()
+        if check is not None:
+            from cmxl.core.loading import load_file
+
+            model = load_file(check)
+            err.print(
+                f"[green]{escape(str(check))} 没有问题[/green]：{model.id} 版本 {model.scheme.version if hasattr(model, 'scheme') else model.version}"
+            )
+            raise typer.Exit(0)
+    except CmxlError as exc:
+        issues = getattr(exc, "issues", [])
+        if issues and not as_json:
+            err.print(f"[red]错误：[/red]{escape(str(check))} 有 {len(issues)} 处问题：")
+            for i in issues:
+                err.print(f"  {escape(i.field)}：{escape(i.value)}")
+        else:
+            _fail(exc, debug)
+        raise typer.Exit(1) from None
+    rows = [
+        {
+            "kind": "能力模型",
+            "id": f.id,
+            "name": f.framework.name,
+            "version": f.version,
+            "effective_date": f.framework.effective_date.isoformat(),
+            "items": len(f.competencies),
+            "hash": f.content_hash,
+        }
+        for f in cat.frameworks.values()
+    ] + [
+        {
+            "kind": "认证方案",
+            "id": s.id,
+            "name": s.scheme.name,
+            "version": s.scheme.version,
+            "effective_date": s.scheme.effective_date.isoformat(),
+            "items": len(s.grades),
+            "hash": s.content_hash,
+        }
+        for s in cat.schemes.values()
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    out = Console(highlight=False)
+    for r in rows:
+        unit = "项" if r["kind"] == "能力模型" else "个等级"
+        out.print(
+            f"{r['kind']}  {r['id']:<12} {r['name']}  版本 {r['version']}（{r['effective_date']} 起）"
+            f"  {r['items']} {unit}  哈希 {r['hash'][:12]}"
+        )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,374 @@
+"""Certification (DOMAIN.md §4): eligibility, completeness and pass rules, with every reason.
+
+Facts are three-valued: a rule is met (True), not met (False) or cannot be decided because a
+fact is missing (None). A path of conditions needs all of them; any one path suffices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from .schemes import EligibilityPath, Scheme
+
+PASSED, FAILED, NOT_ELIGIBLE, INCOMPLETE = "通过", "未通过", "不符合申报条件", "资料不全"
+
+FIELD_ZH = {
+    "applied": "申报认证等级",
+    "held": "已持证书等级",
+    "held_date": "证书取得日期",
+    "years_continuous": "本岗位连续年限",
+    "years_cumulative": "本岗位累计年限",
+    "training_hours": "培训学时",
+    "probation": "试用期考核",
+    "written": "笔试成绩",
+    "interview": "面试成绩",
+    "simulated": "模拟实战",
+    "marketing": "营销实战",
+    "appraisal": "年度业绩考核",
+    "theory": "理论成绩",
+    "practical": "实操成绩",
+    "theory_date": "理论通过日期",
+    "practical_date": "实操通过日期",
+    "prov_grade": "省公司认证等级",
+    "prov_date": "省公司认证日期",
+}
+
+
+@dataclass
+class Reason:
+    rule: str  # 申报条件 / 资料完整 / 合格标准 / 有效期
+    field: str  # Chinese column name
+    value: str  # what the person has ('' when missing)
+    required: str  # what the rule asks
+    message: str
+
+
+@dataclass
+class CertResult:
+    status: str | None  # None: not applying this cycle
+    scheme_id: str = ""
+    grade: str = ""
+    interview: float | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # field keys whose absence decided 资料不全
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def expiry(issued: dt.date, years: int) -> dt.date:
+    """Last day a certificate issued on `issued` is valid."""
+    return add_years(issued, years)
+
+
+def _shown(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _present(value: object) -> bool:
+    return _shown(value) != ""
+
+
+class _Case:
+    """One person's values, with the fields intake found invalid."""
+
+    def __init__(self, values: dict, invalid: frozenset[str]):
+        self.values, self.invalid = values, invalid
+
+    def get(self, key: str) -> object:
+        value = self.values.get(key)
+        return value if _present(value) else None
+
+    def missing_reason(self, key: str, rule: str, required: str) -> Reason:
+        name = FIELD_ZH[key]
+        if key in self.invalid:
+            return Reason(rule, name, "", required, f"{name}填写有误（见校验问题），无法判断“{required}”")
+        return Reason(rule, name, "", required, f"{name}为空，无法判断“{required}”")
+
+
+def _path_result(
+    scheme: Scheme, grade: str, path: EligibilityPath, case: _Case
+) -> tuple[bool | None, list[Reason], list[Reason], list[str]]:
+    """(met?, reasons not met, reasons undecided, missing field keys) for one path."""
+    unmet: list[Reason] = []
+    unknown: list[Reason] = []
+    missing: list[str] = []
+    rule = f"申报条件：{path.label}"
+
+    def need_number(key: str, minimum: float, unit: str) -> None:
+        value = case.get(key)
+        required = f"{FIELD_ZH[key]} ≥ {minimum:g}{unit}"
+        if value is None:
+            unknown.append(case.missing_reason(key, rule, required))
+            missing.append(key)
+        elif float(value) < minimum:
+            unmet.append(
+                Reason(
+                    rule,
+                    FIELD_ZH[key],
+                    _shown(value),
+                    required,
+                    f"{path.label}：{FIELD_ZH[key]} {_shown(value)} {unit}，未达到 {minimum:g} {unit}",
+                )
+            )
+
+    if path.holds is not None:
+        need = scheme.grade_lookup[path.holds]
+        held = case.get("held")
+        required = f"持有{path.holds}或以上证书"
+        if held is None and "held" in case.invalid:
+            unknown.append(case.missing_reason("held", rule, required))
+            missing.append("held")
+        elif held is None or scheme.grade_lookup[str(held)] < need:
+            shown = _shown(held) or "无"
+            unmet.append(
+                Reason(rule, "已持证书等级", _shown(held), required, f"{path.label}：已持证书 {shown}，要求{required}")
+            )
+    if path.continuous_years is not None:
+        need_number("years_continuous", path.continuous_years, "年")
+    if path.cumulative_years is not None:
+        need_number("years_cumulative", path.cumulative_years, "年")
+    if path.training:
+        hours = next(g.training_hours for g in scheme.grades if g.name == grade)
+        need_number("training_hours", float(hours or 0), "学时")
+    if path.probation is not None:
+        value = case.get("probation")
+        required = f"试用期考核{path.probation}"
+        if value is None:
+            unknown.append(case.missing_reason("probation", rule, required))
+            missing.append("probation")
+        elif value != path.probation:
+            unmet.append(Reason(rule, "试用期考核", str(value), required, f"{path.label}：试用期考核为“{value}”"))
+    met: bool | None = False if unmet else (None if unknown else True)
+    return met, unmet, unknown, missing
+
+
+def _exam_eligibility(scheme: Scheme, grade: str, case: _Case) -> tuple[bool | None, list[Reason], list[str]]:
+    results = [_path_result(scheme, grade, p, case) for p in scheme.paths.get(grade, [])]
+    if any(r[0] is True for r in results):
+        return True, [], []
+    if any(r[0] is None for r in results):
+        reasons = [reason for r in results if r[0] is None for reason in r[2]]
+        missing = [key for r in results if r[0] is None for key in r[3]]
+        return None, reasons, missing
+    return False, [reason for r in results for reason in r[1]], []
+
+
+def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
+    grade = str(case.get("applied"))
+    result = CertResult(status=None, scheme_id=scheme.id, grade=grade)
+    eligible, reasons, missing = _exam_eligibility(scheme, grade, case)
+    if eligible is False:
+        result.status, result.reasons = NOT_ELIGIBLE, reasons
+        return result
+    incomplete = list(reasons)
+    needed = list(missing)
+    rules = scheme.pass_rules
+    assert rules is not None
+    top = scheme.top if scheme.top is not None and scheme.top.grade == grade else None
+
+    written = case.get("written")
+    if written is None:
+        incomplete.append(case.missing_reason("written", "资料完整", "笔试成绩"))
+        needed.append("written")
+    interview = case.get("interview")
+    interview_field = "面试成绩"
+    if top is not None:
+        parts = [case.get(key) for key in top.interview_parts]
+        if all(p is not None for p in parts):
+            values = [float(p) for p in parts]  # type: ignore[arg-type]
+            interview = sum(values) / len(values) if top.combine == "mean" else sum(values)
+            interview_field = "+".join(FIELD_ZH[k] for k in top.interview_parts)
+    if interview is None:
+        if top is not None:
+            for key in top.interview_parts:
+                if case.get(key) is None:
+                    incomplete.append(case.missing_reason(key, "资料完整", f"{FIELD_ZH[key]}（或面试成绩）"))
+                    needed.append(key)
+        else:
+            incomplete.append(case.missing_reason("interview", "资料完整", "面试成绩"))
+            needed.append("interview")
+    appraisal_rank = None
+    if top is not None:
+        appraisal = case.get("appraisal")
+        if appraisal is None:
+            incomplete.append(case.missing_reason("appraisal", "资料完整", f"年度业绩考核{top.appraisal_min}或以上"))
+            needed.append("appraisal")
+        else:
+            appraisal_rank = scheme.appraisal_rank(str(appraisal))
+    result.interview = None if interview is None else float(interview)  # type: ignore[arg-type]
+    if incomplete:
+        result.status, result.reasons, result.missing = INCOMPLETE, incomplete, needed
+        return result
+
+    failed: list[Reason] = []
+    if float(written) < rules.written_min:  # type: ignore[arg-type]
+        failed.append(
+            Reason(
+                "合格标准",
+                "笔试成绩",
+                _shown(written),
+                f"≥ {rules.written_min:g}",
+                f"笔试成绩 {_shown(written)} 分，低于合格线 {rules.written_min:g} 分",
+            )
+        )
+    if result.interview is not None and result.interview < rules.interview_min:
+        label = "面试成绩" if interview_field == "面试成绩" else f"面试成绩（{interview_field}的平均）"
+        failed.append(
+            Reason(
+                "合格标准",
+                interview_field,
+                _shown(result.interview),
+                f"≥ {rules.interview_min:g}",
+                f"{label} {_shown(result.interview)} 分，低于合格线 {rules.interview_min:g} 分",
+            )
+        )
+    if top is not None and scheme.appraisal is not None:
+        need = scheme.appraisal.order.index(top.appraisal_min)
+        if appraisal_rank is None or appraisal_rank < need:
+            value = str(case.get("appraisal"))
+            failed.append(
+                Reason(
+                    "合格标准",
+                    "年度业绩考核",
+                    value,
+                    f"{top.appraisal_min}或以上",
+                    f"年度业绩考核为“{value}”，要求{top.appraisal_min}或以上",
+                )
+            )
+    result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
+    return result
+
+
+def _valid_on(issued: dt.date | None, years: int, as_of: dt.date) -> bool:
+    return issued is not None and issued <= as_of <= expiry(issued, years)
+
+
+def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult:
+    grade = str(case.get("applied"))
+    result = CertResult(status=None, scheme_id=scheme.id, grade=grade)
+    rank = scheme.grade_lookup[grade]
+    years = scheme.scheme.validity_years
+    rule = "申报条件"
+    if grade != scheme.scheme.entry_grade:
+        below = scheme.grade_names[rank - 1]
+        ok: bool | None = False
+        reasons: list[Reason] = []
+        held, held_date = case.get("held"), case.get("held_date")
+        if held is not None and scheme.grade_lookup[str(held)] >= rank - 1:
+            if held_date is None:
+                ok = None
+                reasons.append(case.missing_reason("held_date", rule, f"{below}证书在有效期内"))
+            elif _valid_on(held_date, years, as_of):  # type: ignore[arg-type]
+                ok = True
+            else:
+                reasons.append(
+                    Reason(
+                        rule,
+                        "证书取得日期",
+                        _shown(held_date),
+                        f"{below}证书在有效期内",
+                        f"{held}证书取得于 {held_date}，已过 {years} 年有效期",
+                    )
+                )
+        else:
+            reasons.append(
+                Reason(
+                    rule,
+                    "已持证书等级",
+                    _shown(held),
+                    f"持有集团{below}或以上证书",
+                    f"已持证书：{_shown(held) or '无'}，须先取得{below}（原则上从{scheme.scheme.entry_grade}起逐级认证）",
+                )
+            )
+        prov = case.get("prov_grade")
+        cross = scheme.cross_level
+        if ok is not True and cross is not None and grade in cross.allowed:
+            if prov is not None and scheme.grade_lookup[str(prov)] >= scheme.grade_lookup[cross.provincial_min]:
+                ok = True
+            else:
+                reasons.append(
+                    Reason(
+                        rule,
+                        "省公司认证等级",
+                        _shown(prov),
+                        f"省公司{cross.provincial_min}或以上（跨级认证）",
+                        f"省公司认证等级：{_shown(prov) or '无'}，不具备跨级认证资格",
+                    )
+                )
+        trans = scheme.transition
+        if ok is not True and trans is not None and scheme.grade_lookup[trans.counts_as] >= rank - 1:
+            prov_date = case.get("prov_date")
+            if prov_date is not None and trans.from_date <= prov_date <= trans.to_date:  # type: ignore[operator]
+                if _valid_on(prov_date, trans.years, as_of):  # type: ignore[arg-type]
+                    ok = True
+        if ok is not True:
+            result.status = NOT_ELIGIBLE if ok is False else INCOMPLETE
+            result.reasons = reasons
+            if ok is None:
+                result.missing = ["held_date"]
+            return result
+    missing: list[Reason] = []
+    for part in scheme.parts:
+        if case.get(part.score_field) is None:
+            missing.append(case.missing_reason(part.score_field, "资料完整", part.name + "成绩"))
+    if missing:
+        result.status, result.reasons = INCOMPLETE, missing
+        result.missing = [p.score_field for p in scheme.parts if case.get(p.score_field) is None]
+        return result
+    failed: list[Reason] = []
+    for part in scheme.parts:
+        value = float(case.get(part.score_field))  # type: ignore[arg-type]
+        name = FIELD_ZH.get(part.score_field, part.name)
+        if value < part.min:
+            failed.append(
+                Reason(
+                    "合格标准",
+                    name,
+                    _shown(value),
+                    f"≥ {part.min:g}",
+                    f"{part.name}成绩 {_shown(value)} 分，低于合格线 {part.min:g} 分",
+                )
+            )
+        passed_on = case.get(part.date_field)
+        if passed_on is not None and not _valid_on(passed_on, years, as_of):  # type: ignore[arg-type]
+            failed.append(
+                Reason(
+                    "有效期",
+                    FIELD_ZH.get(part.date_field, part.name),
+                    _shown(passed_on),
+                    f"{years} 年内通过",
+                    f"{part.name}通过于 {passed_on}，已超过 {years} 年有效期",
+                )
+            )
+    result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
+    return result
+
+
+def certify(scheme: Scheme | None, values: dict, invalid: frozenset[str], as_of: dt.date) -> CertResult:
+    """The certification result of one person; status None when they do not apply."""
+    case = _Case(values, invalid)
+    if case.get("applied") is None:
+        if "applied" in invalid or (scheme is None and "scheme" in invalid):
+            reason = case.missing_reason("applied", "资料完整", "有效的申报认证等级")
+            return CertResult(status=INCOMPLETE, reasons=[reason], missing=["applied"])
+        return CertResult(status=None)
+    if scheme is None:
+        return CertResult(
+            status=INCOMPLETE,
+            reasons=[Reason("资料完整", "认证类别", "", "有效的认证类别", "认证类别填写有误（见校验问题），无法审核")],
+        )
+    if scheme.scheme.kind == "two-part":
+        return evaluate_two_part(scheme, case, as_of)
+    return evaluate_exam(scheme, case)

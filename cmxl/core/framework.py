@@ -1,0 +1,298 @@
+"""Competency frameworks as data: pydantic models, consistency rules, content hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from .issues import Issue, issue
+
+_EPS = 1e-9
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Level(_Model):
+    name: str
+    min: float
+    max: float
+    midpoint: float
+    definition: str = ""
+    aliases: list[str] = []
+
+
+class Category(_Model):
+    name: str
+    weight: float
+    description: str = ""
+
+
+class Behaviour(_Model):
+    level: str
+    headline: str
+    indicators: list[str] = []
+    drafted: bool = False
+
+
+class Competency(_Model):
+    name: str
+    category: str
+    code: str = ""
+    core: bool = False
+    weight: float | None = None
+    text_source: Literal["seed", "partly-drafted", "drafted"] = "seed"
+    definition: str = ""
+    behaviours: list[Behaviour] = []
+    subitems: list[str] = []
+    subitem_weights: dict[str, list[float]] = {}
+
+
+class Grade(_Model):
+    name: str
+    level: str
+    standards: dict[str, str]
+    overrides: dict[str, str] = {}
+    aliases: list[str] = []
+
+
+class Attainment(_Model):
+    max_one_below: int = Field(3, ge=0)
+
+
+class FrameworkMeta(_Model):
+    id: str
+    name: str
+    version: str
+    effective_date: dt.date
+    scale: Literal["levels", "score"] = "levels"
+    description: str = ""
+    default_scheme: str = ""
+    fallback_level: str
+
+
+class Framework(_Model):
+    """One competency model. Build with `Framework.from_data`, which checks consistency."""
+
+    framework: FrameworkMeta
+    levels: list[Level]
+    categories: list[Category]
+    grades: list[Grade]
+    attainment: Attainment = Attainment()
+    competencies: list[Competency]
+
+    # ----- identity -------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.framework.id
+
+    @property
+    def version(self) -> str:
+        return self.framework.version
+
+    @cached_property
+    def content_hash(self) -> str:
+        """sha256 of the canonical content: comments and layout of the file do not change it."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    # ----- derived tables used by intake and scoring ------------------------------------------
+    @cached_property
+    def level_names(self) -> list[str]:
+        return [lv.name for lv in self.levels]
+
+    @cached_property
+    def level_mins(self) -> np.ndarray:
+        return np.array([lv.min for lv in self.levels], dtype=float)
+
+    @cached_property
+    def level_midpoints(self) -> np.ndarray:
+        return np.array([lv.midpoint for lv in self.levels], dtype=float)
+
+    @cached_property
+    def level_lookup(self) -> dict[str, int]:
+        """Accepted spelling -> level index."""
+        table: dict[str, int] = {}
+        for i, lv in enumerate(self.levels):
+            for name in (lv.name, *lv.aliases):
+                table[name] = i
+        return table
+
+    @cached_property
+    def item_names(self) -> list[str]:
+        return [c.name for c in self.competencies]
+
+    @cached_property
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    @cached_property
+    def item_category(self) -> np.ndarray:
+        index = {c: i for i, c in enumerate(self.category_names)}
+        return np.array([index[c.category] for c in self.competencies], dtype=int)
+
+    @cached_property
+    def item_weights(self) -> np.ndarray:
+        """Effective weight (points of 100) of every competency, in model order."""
+        if all(c.weight is not None for c in self.competencies):
+            return np.array([float(c.weight or 0) for c in self.competencies])
+        counts = np.bincount(self.item_category, minlength=len(self.categories))
+        cat_w = np.array([c.weight for c in self.categories], dtype=float)
+        return cat_w[self.item_category] / counts[self.item_category]
+
+    @cached_property
+    def grade_lookup(self) -> dict[str, int]:
+        table: dict[str, int] = {}
+        for i, g in enumerate(self.grades):
+            for name in (g.name, *g.aliases):
+                table[name] = i
+        return table
+
+    @cached_property
+    def grade_levels(self) -> np.ndarray:
+        return np.array([self.level_names.index(g.level) for g in self.grades], dtype=int)
+
+    @cached_property
+    def standards(self) -> np.ndarray:
+        """grades x items matrix of standard level indexes."""
+        table = np.zeros((len(self.grades), len(self.competencies)), dtype=int)
+        for gi, g in enumerate(self.grades):
+            for ci, c in enumerate(self.competencies):
+                name = g.overrides.get(c.name, g.standards[c.category])
+                table[gi, ci] = self.level_names.index(name)
+        return table
+
+    def band_of(self, rounded_score: float) -> int:
+        """Index of the highest level whose lower bound the (already rounded) score reaches."""
+        return int(np.searchsorted(self.level_mins, rounded_score, side="right") - 1)
+
+    def band_range(self, level: int) -> str:
+        lv = self.levels[level]
+        return f"{lv.min:g}–{lv.max:g}"
+
+    # ----- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_data(cls, data: dict, source: str) -> Framework:
+        from .loading import build_checked
+
+        return build_checked(cls, data, source, check_framework)
+
+
+def check_framework(fw: Framework) -> list[Issue]:
+    """Every consistency rule a framework must meet; returns all problems, not the first."""
+    problems: list[tuple[str, str]] = []
+
+    def bad(key: str, text: str) -> None:
+        problems.append((key, text))
+
+    level_names = [lv.name for lv in fw.levels]
+    if len(set(level_names)) != len(level_names):
+        bad("levels", "级别名称重复")
+    if len(fw.levels) < 2:
+        bad("levels", "至少需要两个级别")
+    else:
+        if abs(fw.levels[0].min) > _EPS:
+            bad("levels[0].min", "第一个级别的分数段必须从 0 开始")
+        if abs(fw.levels[-1].max - 100) > _EPS:
+            bad(f"levels[{len(fw.levels) - 1}].max", "最后一个级别的分数段必须到 100 为止")
+    for i, lv in enumerate(fw.levels):
+        if lv.min > lv.max:
+            bad(f"levels[{i}]", f"级别“{lv.name}”的下限 {lv.min:g} 大于上限 {lv.max:g}")
+        if not lv.min <= lv.midpoint <= lv.max:
+            bad(f"levels[{i}].midpoint", f"级别“{lv.name}”的中值 {lv.midpoint:g} 不在分数段内")
+        if i:
+            prev = fw.levels[i - 1]
+            if lv.min <= prev.max:
+                bad(f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段重叠")
+            elif lv.min - prev.max > 1 + _EPS:
+                bad(f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段之间有间隔")
+    known_levels = set(level_names)
+
+    cat_names = [c.name for c in fw.categories]
+    if len(set(cat_names)) != len(cat_names):
+        bad("categories", "类别名称重复")
+    if abs(sum(c.weight for c in fw.categories) - 100) > _EPS:
+        total = sum(c.weight for c in fw.categories)
+        bad("categories.weight", f"类别权重之和为 {total:g}，应为 100")
+
+    names = [c.name for c in fw.competencies]
+    if len(set(names)) != len(names):
+        bad("competencies", "能力项名称重复")
+    for i, comp in enumerate(fw.competencies):
+        key = f"competencies[{i}]"
+        if comp.category not in cat_names:
+            bad(f"{key}.category", f"能力项“{comp.name}”的类别“{comp.category}”不存在")
+        for j, beh in enumerate(comp.behaviours):
+            if beh.level not in known_levels:
+                bad(f"{key}.behaviours[{j}].level", f"级别“{beh.level}”不存在")
+        if comp.subitems:
+            for lv in level_names:
+                row = comp.subitem_weights.get(lv)
+                if row is None:
+                    bad(f"{key}.subitem_weights", f"“{comp.name}”缺少级别“{lv}”的分项权重")
+                elif len(row) != len(comp.subitems):
+                    bad(
+                        f"{key}.subitem_weights.{lv}",
+                        f"“{comp.name}”级别“{lv}”的权重个数 {len(row)} 与分项个数不符",
+                    )
+                elif abs(sum(row) - 100) > _EPS:
+                    bad(
+                        f"{key}.subitem_weights.{lv}",
+                        f"“{comp.name}”级别“{lv}”的分项权重之和为 {sum(row):g}，应为 100",
+                    )
+            for lv in comp.subitem_weights:
+                if lv not in known_levels:
+                    bad(f"{key}.subitem_weights.{lv}", f"级别“{lv}”不存在")
+        elif comp.subitem_weights:
+            bad(f"{key}.subitem_weights", f"“{comp.name}”没有分项却给了分项权重")
+    for ci, cat in enumerate(fw.categories):
+        if not any(c.category == cat.name for c in fw.competencies):
+            bad(f"categories[{ci}]", f"类别“{cat.name}”下没有能力项")
+
+    weighted = [c.weight is not None for c in fw.competencies]
+    if any(weighted) and not all(weighted):
+        bad("competencies.weight", "部分能力项给了权重、部分没有：要么全部给出，要么全部不给")
+    elif all(weighted) and fw.competencies:
+        total = sum(c.weight or 0 for c in fw.competencies)
+        if abs(total - 100) > _EPS:
+            bad("competencies.weight", f"能力项权重之和为 {total:g}，应为 100")
+        for ci, cat in enumerate(fw.categories):
+            sub = sum(c.weight or 0 for c in fw.competencies if c.category == cat.name)
+            if abs(sub - cat.weight) > _EPS:
+                bad(
+                    f"categories[{ci}].weight",
+                    f"类别“{cat.name}”权重 {cat.weight:g} 与其能力项权重之和 {sub:g} 不符",
+                )
+
+    grade_names = [g.name for g in fw.grades]
+    if not fw.grades:
+        bad("grades", "至少需要一个岗位级别")
+    if len(set(grade_names)) != len(grade_names):
+        bad("grades", "岗位级别名称重复")
+    for gi, grade in enumerate(fw.grades):
+        key = f"grades[{gi}]"
+        if grade.level not in known_levels:
+            bad(f"{key}.level", f"岗位级别“{grade.name}”的目标级别“{grade.level}”不存在")
+        for cat in cat_names:
+            if cat not in grade.standards:
+                bad(f"{key}.standards", f"岗位级别“{grade.name}”缺少类别“{cat}”的标准级别")
+        for cat, lv in grade.standards.items():
+            if cat not in cat_names:
+                bad(f"{key}.standards.{cat}", f"类别“{cat}”不存在")
+            if lv not in known_levels:
+                bad(f"{key}.standards.{cat}", f"标准级别“{lv}”不存在")
+        for comp, lv in grade.overrides.items():
+            if comp not in names:
+                bad(f"{key}.overrides.{comp}", f"能力项“{comp}”不存在")
+            if lv not in known_levels:
+                bad(f"{key}.overrides.{comp}", f"标准级别“{lv}”不存在")
+    if fw.framework.fallback_level not in known_levels:
+        bad("framework.fallback_level", f"级别“{fw.framework.fallback_level}”不存在")
+    return [issue("framework-invalid", field=key, value=text) for key, text in problems]

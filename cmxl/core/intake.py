@@ -1,0 +1,465 @@
+"""Intake: a cell grid in, normalised records and per-cell issues out (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .cellref import a1
+from .framework import Framework
+from .grid import CellError, SheetGrid, WorkbookGrid
+from .issues import Issue, issue
+from .numbers import parse_number
+from .schemes import FieldSpec, Scheme, WorkbookFormat
+
+_SPACE = re.compile(r"\s+")
+_BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+
+
+def clean_text(value: object) -> str:
+    """Fold full-width characters, drop every space and line break."""
+    if value is None:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def header_key(value: object) -> str:
+    return clean_text(value).strip("*＊").rstrip(":：")
+
+
+@dataclass
+class Columns:
+    """Where each known column is on the people sheet (0-based column indexes)."""
+
+    fields: dict[str, int] = field(default_factory=dict)
+    items: dict[int, int] = field(default_factory=dict)
+    item_levels: dict[int, int] = field(default_factory=dict)
+    subitems: dict[tuple[int, int], int] = field(default_factory=dict)
+    headers: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Intake:
+    """What a workbook holds, normalised. Arrays are people x items in model order."""
+
+    source: str
+    sheet: str
+    header_row: int
+    columns: Columns
+    people: pd.DataFrame
+    item_scores: np.ndarray
+    item_levels: np.ndarray
+    item_bad: np.ndarray
+    subitem_scores: dict[int, np.ndarray]
+    issues: list[Issue]
+
+    def cell(self, person: int, col: int) -> str:
+        return a1(int(self.people["row"].iat[person]) - 1, col)
+
+
+def _header_lookup(fw: Framework, fmt: WorkbookFormat) -> dict[str, tuple]:
+    table: dict[str, tuple] = {}
+    for spec in fmt.fields:
+        for name in (spec.header, *spec.aliases):
+            table[header_key(name)] = ("field", spec.key)
+    for i, comp in enumerate(fw.competencies):
+        names = [comp.name] + ([comp.code + comp.name] if comp.code else [])
+        for name in names:
+            table[header_key(name)] = ("item", i)
+            table[header_key(name + "级别")] = ("item_level", i)
+            table[header_key(name + "得分")] = ("item", i)
+        for j, sub in enumerate(comp.subitems):
+            table[header_key(sub)] = ("sub", i, j)
+    return table
+
+
+def _match(lookup: dict[str, tuple], value: object) -> tuple | None:
+    key = header_key(value)
+    if not key:
+        return None
+    if key in lookup:
+        return lookup[key]
+    trimmed = _BRACKETED_TAIL.sub("", key)
+    return lookup.get(trimmed) if trimmed != key else None
+
+
+def _find_header(sheet: SheetGrid, lookup: dict[str, tuple], search_rows: int) -> int | None:
+    best, best_row = 0, None
+    for r, row in enumerate(sheet.rows[:search_rows]):
+        hits = [_match(lookup, v) for v in row]
+        keys = {h[1] for h in hits if h and h[0] == "field"}
+        count = sum(1 for h in hits if h)
+        if {"employee_id", "name"} <= keys and count > best:
+            best, best_row = count, r
+    return best_row
+
+
+def _choose_sheet(grid: WorkbookGrid, lookup: dict, fmt: WorkbookFormat) -> tuple[SheetGrid, int] | None:
+    preferred = [s for s in grid.sheets if clean_text(s.name) == fmt.format.sheet]
+    others = [s for s in grid.sheets if s not in preferred]
+    for sheet in preferred + others:
+        row = _find_header(sheet, lookup, fmt.format.header_search_rows)
+        if row is not None:
+            return sheet, row
+    return None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a date cell, an Excel serial number or common written forms; None if not."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+class _Reader:
+    """Turns one sheet into records; collects issues as it goes."""
+
+    def __init__(self, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat, source: str, sheet: str):
+        self.fw, self.schemes, self.fmt = fw, schemes, fmt
+        self.source, self.sheet = source, sheet
+        self.issues: list[Issue] = []
+        self.scheme_lookup: dict[str, str] = {}
+        for s in schemes.values():
+            for name in (s.id, s.scheme.name, s.scheme.category, *s.scheme.aliases):
+                self.scheme_lookup[clean_text(name)] = s.id
+        self.level_lookup = {clean_text(k): v for k, v in fw.level_lookup.items()}
+        self.grade_lookup = {clean_text(k): v for k, v in fw.grade_lookup.items()}
+
+    def add(self, code: str, row: int, col: int, pid: str, field_name: str, value: object, **ctx) -> None:
+        self.issues.append(
+            issue(
+                code,
+                file=self.source,
+                sheet=self.sheet,
+                cell=a1(row, col),
+                employee_id=pid,
+                field=field_name,
+                value="" if value is None else value,
+                **ctx,
+            )
+        )
+
+    # -- single values ---------------------------------------------------------------------
+    def number(self, raw, row, col, pid, name, low=0.0, high=100.0, score=True) -> tuple[float, bool]:
+        """(value or NaN, bad). Empty is NaN and not bad."""
+        if raw is None or raw == "":
+            return np.nan, False
+        if isinstance(raw, CellError):
+            self.add("formula-error", row, col, pid, name, raw.text)
+            return np.nan, True
+        value, normalised = parse_number(raw)
+        if value is None:
+            self.add("value-not-number", row, col, pid, name, raw)
+            return np.nan, True
+        if normalised:
+            self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+        if not low <= value <= high:
+            if score:
+                self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
+            else:
+                self.add("value-out-of-range", row, col, pid, name, f"{value:g}", low=f"{low:g}", high=f"{high:g}")
+            return np.nan, True
+        return value, False
+
+    def item_value(self, raw, row, col, pid, name) -> tuple[float, int, bool]:
+        """A competency cell: (score or NaN, level index or -1, bad)."""
+        if raw is None or raw == "":
+            return np.nan, -1, False
+        if isinstance(raw, CellError):
+            self.add("formula-error", row, col, pid, name, raw.text)
+            return np.nan, -1, True
+        if isinstance(raw, str):
+            level = self.level_lookup.get(clean_text(raw))
+            if level is not None:
+                return np.nan, level, False
+        value, normalised = parse_number(raw)
+        if value is None:
+            self.add("score-not-number", row, col, pid, name, raw)
+            return np.nan, -1, True
+        if normalised:
+            self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+        if not 0 <= value <= 100:
+            self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
+            return np.nan, -1, True
+        return value, -1, False
+
+    def level_value(self, raw, row, col, pid, name) -> tuple[int, bool]:
+        if raw is None or raw == "":
+            return -1, False
+        if isinstance(raw, CellError):
+            self.add("formula-error", row, col, pid, name, raw.text)
+            return -1, True
+        level = self.level_lookup.get(clean_text(raw))
+        if level is None:
+            self.add("level-unknown", row, col, pid, name, raw, allowed="、".join(self.fw.level_names))
+            return -1, True
+        return level, False
+
+    def text_field(self, spec: FieldSpec, raw, row, col, pid, scheme: Scheme | None) -> object:
+        """Normalise a fixed column's value; returns None for empty or invalid."""
+        if raw is None or raw == "":
+            return None
+        name = spec.header
+        if isinstance(raw, CellError):
+            self.add("formula-error", row, col, pid, name, raw.text)
+            return None
+        kind = spec.type
+        if kind in ("number", "score"):
+            low = 0.0 if spec.low is None else spec.low
+            high = 100.0 if spec.high is None else spec.high
+            value, bad = self.number(raw, row, col, pid, name, low, high, score=kind == "score")
+            return None if bad or value != value else value
+        if kind == "date":
+            date = parse_date(raw)
+            if date is None:
+                self.add("date-invalid", row, col, pid, name, raw)
+            return date
+        text = clean_text(raw)
+        if kind == "grade":
+            if text not in self.grade_lookup:
+                self.add("grade-unknown", row, col, pid, name, raw, allowed="、".join(g.name for g in self.fw.grades))
+                return None
+            return self.fw.grades[self.grade_lookup[text]].name
+        if kind == "cert_grade":
+            if scheme is None:
+                return None
+            lookup = {clean_text(k): v for k, v in scheme.grade_lookup.items()}
+            if text not in lookup:
+                self.add("cert-grade-unknown", row, col, pid, name, raw, allowed="、".join(scheme.grade_names))
+                return None
+            return scheme.grade_names[lookup[text]]
+        if kind == "choice":
+            if text not in spec.choices:
+                self.add("choice-unknown", row, col, pid, name, raw, allowed="、".join(spec.choices))
+                return None
+            return text
+        if kind == "appraisal":
+            if scheme is None or scheme.appraisal is None:
+                return text
+            allowed = [*scheme.appraisal.order, *scheme.appraisal.synonyms]
+            if text not in allowed:
+                self.add("choice-unknown", row, col, pid, name, raw, allowed="、".join(allowed))
+                return None
+            return scheme.appraisal.synonyms.get(text, text)
+        if kind == "id":
+            if isinstance(raw, float) and raw.is_integer():
+                return str(int(raw))
+            return text
+        return str(raw).strip() if kind == "text" else text
+
+
+def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> Intake:
+    """Find the people sheet, map its headers and read every person's values."""
+    lookup = _header_lookup(fw, fmt)
+    k = len(fw.competencies)
+    found = _choose_sheet(grid, lookup, fmt)
+    if found is None:
+        problem = issue("sheet-not-found", file=grid.source)
+        return Intake(
+            grid.source,
+            "",
+            -1,
+            Columns(),
+            _empty_people(fmt),
+            np.empty((0, k)),
+            np.empty((0, k), dtype=int),
+            np.empty((0, k), dtype=bool),
+            {},
+            [problem],
+        )
+    sheet, header_row = found
+    reader = _Reader(fw, schemes, fmt, grid.source, sheet.name)
+    cols = _map_columns(reader, sheet.rows[header_row], lookup, header_row, fw, fmt)
+
+    records: dict[str, list] = defaultdict(list)
+    scores: list[list[float]] = []
+    levels: list[list[int]] = []
+    bads: list[list[bool]] = []
+    subs: dict[int, list[list[float]]] = {i: [] for i in {i for i, _ in cols.subitems}}
+    default_scheme = schemes.get(fw.framework.default_scheme)
+    mapped = sorted(
+        set(cols.fields.values())
+        | set(cols.items.values())
+        | set(cols.item_levels.values())
+        | set(cols.subitems.values())
+    )
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        cell = lambda c, _row=row: _row[c] if c < len(_row) else None  # noqa: E731
+        if all(cell(c) in (None, "") for c in mapped):
+            continue
+        id_col = cols.fields.get("employee_id", 0)
+        pid = reader.text_field(fmt.by_key["employee_id"], cell(id_col), r, id_col, "", None) or ""
+        if isinstance(cell(id_col), float):
+            records["_numeric_id"].append(r)
+        if r in sheet.hidden_rows:
+            reader.add("row-hidden", r, 0, pid, "", "", row_no=r + 1)
+        # scheme first: grade names and appraisal words depend on it
+        scheme = default_scheme
+        if "scheme" in cols.fields:
+            c = cols.fields["scheme"]
+            raw = cell(c)
+            if raw not in (None, ""):
+                sid = reader.scheme_lookup.get(clean_text(raw))
+                if sid is None:
+                    allowed = "、".join(s.scheme.category for s in schemes.values())
+                    reader.add("scheme-unknown", r, c, pid, "认证类别", raw, allowed=allowed)
+                    scheme = None
+                else:
+                    scheme = schemes[sid]
+        records["row"].append(r + 1)
+        records["scheme_id"].append(scheme.id if scheme else "")
+        invalid: set[str] = set() if scheme is not None or "scheme" not in cols.fields else {"scheme"}
+        for spec in fmt.fields:
+            if spec.key == "scheme":
+                continue
+            c = cols.fields.get(spec.key)
+            before = len(reader.issues)
+            value = None if c is None else reader.text_field(spec, cell(c), r, c, pid, scheme)
+            if spec.key == "employee_id":
+                value = pid
+            if any(i.severity == "error" for i in reader.issues[before:]):
+                invalid.add(spec.key)
+            elif c is not None and value is None and scheme is None and cell(c) not in (None, ""):
+                invalid.add(spec.key)  # a grade or rating that cannot be checked without a scheme
+            records[spec.key].append(value)
+        records["invalid"].append(frozenset(invalid))
+        srow, lrow, brow = [np.nan] * k, [-1] * k, [False] * k
+        for i in range(k):
+            name = fw.competencies[i].name
+            if i in cols.items:
+                c = cols.items[i]
+                srow[i], lrow[i], brow[i] = reader.item_value(cell(c), r, c, pid, name)
+            if i in cols.item_levels:
+                c = cols.item_levels[i]
+                lv, bad = reader.level_value(cell(c), r, c, pid, name + "级别")
+                if lv >= 0 and lrow[i] >= 0 and lv != lrow[i]:
+                    reader.add("level-conflict", r, c, pid, name, fw.level_names[lrow[i]], level=fw.level_names[lv])
+                    bad = True
+                lrow[i] = lv if lv >= 0 else lrow[i]
+                brow[i] = brow[i] or bad
+        for i in subs:
+            values = []
+            for j in range(len(fw.competencies[i].subitems)):
+                c = cols.subitems.get((i, j))
+                if c is None:
+                    values.append(np.nan)
+                    continue
+                v, bad = reader.number(cell(c), r, c, pid, fw.competencies[i].subitems[j])
+                brow[i] = brow[i] or bad
+                values.append(v)
+            subs[i].append(values)
+        scores.append(srow)
+        levels.append(lrow)
+        bads.append(brow)
+
+    numeric_ids = records.pop("_numeric_id", [])
+    # object columns: pandas must not turn None into NaN or infer a string dtype
+    people = pd.DataFrame({key: pd.Series(records.get(key, []), dtype=object) for key in _people_columns(fmt)})
+    n = len(people)
+    intake = Intake(
+        source=grid.source,
+        sheet=sheet.name,
+        header_row=header_row,
+        columns=cols,
+        people=people,
+        item_scores=np.array(scores, dtype=float).reshape(n, k),
+        item_levels=np.array(levels, dtype=int).reshape(n, k),
+        item_bad=np.array(bads, dtype=bool).reshape(n, k),
+        subitem_scores={
+            i: np.array(v, dtype=float).reshape(n, len(fw.competencies[i].subitems)) for i, v in subs.items()
+        },
+        issues=reader.issues,
+    )
+    _check_people(intake, reader, numeric_ids)
+    return intake
+
+
+def _people_columns(fmt: WorkbookFormat) -> list[str]:
+    return ["row", "scheme_id", "invalid", *(k for k in fmt.by_key if k != "scheme")]
+
+
+def _empty_people(fmt: WorkbookFormat) -> pd.DataFrame:
+    return pd.DataFrame({key: pd.Series([], dtype=object) for key in _people_columns(fmt)})
+
+
+def _map_columns(
+    reader: _Reader, header: list, lookup: dict, header_row: int, fw: Framework, fmt: WorkbookFormat
+) -> Columns:
+    cols = Columns()
+    seen: dict[tuple, int] = {}
+    for c, value in enumerate(header):
+        hit = _match(lookup, value)
+        if hit is None:
+            if clean_text(value):
+                reader.add("column-unknown", header_row, c, "", "", clean_text(value))
+            continue
+        if hit in seen:
+            reader.add("column-duplicate", header_row, c, "", clean_text(value), "")
+            continue
+        seen[hit] = c
+        cols.headers[c] = clean_text(value)
+        if hit[0] == "field":
+            cols.fields[hit[1]] = c
+        elif hit[0] == "item":
+            cols.items[hit[1]] = c
+        elif hit[0] == "item_level":
+            cols.item_levels[hit[1]] = c
+        else:
+            cols.subitems[(hit[1], hit[2])] = c
+    for spec in fmt.fields:
+        if spec.required and spec.key not in cols.fields:
+            reader.add("column-missing", header_row, 0, "", spec.header, "")
+    for i, comp in enumerate(fw.competencies):
+        has_subs = any((i, j) in cols.subitems for j in range(len(comp.subitems)))
+        if has_subs:
+            for j, sub in enumerate(comp.subitems):
+                if (i, j) not in cols.subitems:
+                    reader.add("column-missing", header_row, 0, "", sub, "")
+        elif i not in cols.items and i not in cols.item_levels:
+            reader.add("column-missing", header_row, 0, "", comp.name, "")
+    return cols
+
+
+def _check_people(intake: Intake, reader: _Reader, numeric_ids: list[int]) -> None:
+    people, cols = intake.people, intake.columns
+    id_col = cols.fields.get("employee_id", 0)
+    name_col = cols.fields.get("name", 1)
+    seen: dict[str, int] = {}
+    for p in range(len(people)):
+        r = int(people["row"].iat[p]) - 1
+        pid = people["employee_id"].iat[p] or ""
+        if not pid:
+            reader.add("id-missing", r, id_col, "", "员工编号", "")
+        elif pid in seen:
+            first = seen[pid]
+            reader.add("id-duplicate", r, id_col, pid, "员工编号", pid, other=a1(first, id_col))
+            reader.add("id-duplicate", first, id_col, pid, "员工编号", pid, other=a1(r, id_col))
+        else:
+            seen[pid] = r
+        if not people["name"].iat[p]:
+            reader.add("name-missing", r, name_col, pid, "姓名", "")
+    if numeric_ids:
+        r = numeric_ids[0]
+        value = people.loc[people["row"] == r + 1, "employee_id"].iat[0]
+        reader.add("id-numeric", r, id_col, value, "员工编号", value)
+    intake.issues = reader.issues

@@ -1,0 +1,224 @@
+"""Problems are data: one Issue record, a catalogue of codes, a Report that collects them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+Severity = Literal["error", "warning"]
+
+# code -> (severity, message template, hint). Templates use str.format fields; every field a
+# template names must be passed to `issue()`. The docs' code catalogue is generated from this.
+CATALOGUE: dict[str, tuple[Severity, str, str]] = {
+    "sheet-not-found": (
+        "error",
+        "找不到测评数据表：没有名为“测评数据”的工作表，也没有哪张表的表头含“员工编号”和“姓名”",
+        "请使用总部下发的测评模板，或把人员数据放在名为“测评数据”的工作表中",
+    ),
+    "column-missing": (
+        "error",
+        "缺少必填列“{field}”",
+        "请在表头行加上“{field}”列（可从测评模板复制表头）",
+    ),
+    "column-unknown": (
+        "warning",
+        "无法识别的列“{value}”，已忽略",
+        "如该列应参与评分，请把表头改为模型中的名称；否则可不处理",
+    ),
+    "column-duplicate": (
+        "warning",
+        "列“{field}”出现多次，只使用第一列",
+        "请删除重复的列",
+    ),
+    "row-hidden": (
+        "warning",
+        "第 {row_no} 行是隐藏行，仍按正常人员处理",
+        "如该行不应参与评分，请删除该行而不是隐藏",
+    ),
+    "id-missing": ("error", "员工编号为空", "请填写员工编号"),
+    "name-missing": ("error", "姓名为空", "请填写姓名"),
+    "id-duplicate": (
+        "error",
+        "员工编号“{value}”重复（另见 {other}）",
+        "同一人只能填一行；请核对并删除重复行或更正编号",
+    ),
+    "id-numeric": (
+        "warning",
+        "员工编号“{value}”是数字格式，开头的 0 可能已丢失",
+        "请把员工编号列设为文本格式后重新录入",
+    ),
+    "formula-error": (
+        "error",
+        "“{field}”是公式错误值 {value}",
+        "请检查该单元格的公式或直接填写数值",
+    ),
+    "score-missing": (
+        "error",
+        "“{field}”未评分",
+        "请填写 0–100 的分数或级别名称（初级/中级/高级/资深）",
+    ),
+    "score-not-number": (
+        "error",
+        "“{field}”的值“{value}”不是分数，也不是级别名称",
+        "请填写 0–100 的分数或级别名称（初级/中级/高级/资深）",
+    ),
+    "value-not-number": (
+        "error",
+        "“{field}”的值“{value}”不是数字",
+        "请填写数字",
+    ),
+    "score-out-of-range": (
+        "error",
+        "“{field}”的分数 {value} 超出 0–100",
+        "请填写 0–100 之间的分数",
+    ),
+    "value-out-of-range": (
+        "error",
+        "“{field}”的值 {value} 不合理（应在 {low}–{high} 之间）",
+        "请核对后重新填写",
+    ),
+    "number-normalised": (
+        "warning",
+        "“{field}”的值“{value}”已按数字 {normalised} 读取",
+        "建议直接填写数字（半角、不带单位）",
+    ),
+    "level-unknown": (
+        "error",
+        "“{field}”的级别“{value}”无法识别",
+        "级别只能填：{allowed}",
+    ),
+    "level-score-mismatch": (
+        "error",
+        "“{field}”的分数 {value} 属于“{band}”，与填写的级别“{level}”不一致",
+        "请更正分数或级别，使分数落在该级别的分数段（{range}）内",
+    ),
+    "level-conflict": (
+        "error",
+        "“{field}”填写的级别“{value}”与级别列的“{level}”不一致",
+        "请只保留一个正确的级别",
+    ),
+    "subitems-incomplete": (
+        "error",
+        "“{field}”的分项考试成绩不完整，缺少：{missing}",
+        "请补全全部分项成绩；分项齐全时该项得分自动按权重计算",
+    ),
+    "item-differs-from-subitems": (
+        "warning",
+        "“{field}”填写的 {value} 与按分项成绩计算的 {computed} 不一致，已采用计算值",
+        "该项得分以分项成绩加权计算为准，可清空该单元格",
+    ),
+    "grade-unknown": (
+        "error",
+        "现岗位级别“{value}”无法识别",
+        "只能填：{allowed}",
+    ),
+    "cert-grade-unknown": (
+        "error",
+        "“{field}”的认证等级“{value}”无法识别",
+        "只能填：{allowed}",
+    ),
+    "scheme-unknown": (
+        "error",
+        "认证类别“{value}”无法识别",
+        "只能填：{allowed}",
+    ),
+    "choice-unknown": (
+        "error",
+        "“{field}”的值“{value}”无法识别",
+        "只能填：{allowed}",
+    ),
+    "date-invalid": (
+        "error",
+        "“{field}”的值“{value}”不是有效日期",
+        "请按 2026-01-31 的格式填写日期",
+    ),
+    "fact-missing": (
+        "warning",
+        "认证审核需要“{field}”，但该项为空",
+        "请补填，否则认证结果为“资料不全”",
+    ),
+    "no-standard-profile": (
+        "warning",
+        "现岗位级别和申报认证等级均为空，无法确定对应的标准级别，知识项按“{level}”权重计算",
+        "请填写现岗位级别",
+    ),
+    "framework-invalid": (
+        "error",
+        "模型文件有误：{value}",
+        "请修改模型文件中 {field} 处",
+    ),
+}
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+
+
+class Issue(BaseModel):
+    """One problem, pointing at where it is and saying what to do."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    employee_id: str = ""
+    field: str = ""
+    value: str = ""
+
+
+def issue(
+    code: str,
+    *,
+    file: str = "",
+    sheet: str = "",
+    cell: str = "",
+    employee_id: str = "",
+    field: str = "",
+    value: Any = "",
+    **context: Any,
+) -> Issue:
+    """Build an Issue from the catalogue; message and hint are rendered from its templates."""
+    severity, template, hint = CATALOGUE[code]
+    shown = "" if value is None else str(value)
+    fields = {"field": field, "value": shown, **context}
+    return Issue(
+        code=code,
+        severity=severity,
+        message=template.format(**fields),
+        hint=hint.format(**fields),
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        employee_id=employee_id,
+        field=field,
+        value=shown,
+    )
+
+
+class Report(BaseModel):
+    """The issues of one run."""
+
+    issues: list[Issue] = []
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(i.code for i in self.issues))
+
+    def to_frame(self) -> pd.DataFrame:
+        columns = list(Issue.model_fields)
+        return pd.DataFrame([i.model_dump() for i in self.issues], columns=columns)

@@ -1,0 +1,57 @@
+"""Number rules shared by every stage: Excel-style rounding and lenient number parsing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+# Ten decimals: enough to absorb binary noise (40.95 * 10 == 409.49999999999994) while keeping
+# every digit a score can really carry. Excel's ROUND works on 15 significant digits likewise.
+_NOISE_DIGITS = 9
+
+
+def round_half_up(value: float, digits: int = 1) -> float:
+    """Round like Excel's ROUND: halves away from zero, on the decimal the user sees.
+
+    Python's round() rounds half to even (round(0.25, 1) == 0.2) and must not be used.
+    """
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def round_half_up_array(values: np.ndarray, digits: int = 1) -> np.ndarray:
+    """Vectorised round_half_up for non-negative scores (NaN stays NaN)."""
+    scale = 10.0**digits
+    scaled = np.round(np.asarray(values, dtype=float) * scale, _NOISE_DIGITS)
+    return np.floor(scaled + 0.5) / scale
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_UNIT_SUFFIXES = ("分", "小时", "学时", "年", "h", "H")
+
+
+def parse_number(raw: object) -> tuple[float | None, bool]:
+    """Read a number a person typed.
+
+    Returns (value, normalised): value is None when the input is not a number at all;
+    normalised is True when the text needed cleaning (full-width digits, a unit such as 分,
+    spaces), so that the caller can note it.
+    """
+    if isinstance(raw, bool):
+        return None, False
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        return (None, False) if value != value else (value, False)
+    if not isinstance(raw, str):
+        return None, False
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace(",", "")
+    for suffix in _UNIT_SUFFIXES:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    if not _NUMBER.match(text):
+        return None, False
+    return float(text), True

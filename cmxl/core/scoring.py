@@ -1,0 +1,202 @@
+"""Scoring (DOMAIN.md §2): item scores and levels, knowledge standard scores, totals, gaps,
+attainment. Vectorised over people with numpy; the only Python loops are over flagged cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cellref import a1
+from .framework import Framework
+from .intake import Intake
+from .issues import Issue, issue
+from .numbers import round_half_up_array
+from .schemes import Scheme
+
+ATTAINED, NEARLY, NOT_ATTAINED = "达标", "基本达标", "未达标"
+
+
+@dataclass
+class Scores:
+    """Per-person results; NaN / -1 / None where a value cannot be determined."""
+
+    item_scores: np.ndarray  # n x k, full precision (midpoint for a level given alone)
+    item_levels: np.ndarray  # n x k level index, -1 unknown
+    item_from_level: np.ndarray  # n x k bool: the score is a level's midpoint
+    category_scores: np.ndarray  # n x C
+    total: np.ndarray  # n
+    level: np.ndarray  # n, -1 unknown
+    target_level: np.ndarray  # n level index whose knowledge weights applied
+    grade: np.ndarray  # n grade index of the standard profile, -1 none
+    gaps: np.ndarray  # n x k float (assessed - standard, in level steps), NaN unknown
+    attainment: np.ndarray  # n object: 达标 / 基本达标 / 未达标 / None
+    issues: list[Issue]
+
+
+def band(fw: Framework, scores: np.ndarray) -> np.ndarray:
+    """Level index of each score, judged on the score rounded half up to one decimal."""
+    rounded = round_half_up_array(scores, 1)
+    idx = np.searchsorted(fw.level_mins, rounded, side="right") - 1
+    return np.where(np.isnan(scores), -1, idx)
+
+
+def _target_levels(
+    fw: Framework, schemes: dict[str, Scheme], intake: Intake
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """(target level, standard grade, rows with no profile) per person: 现岗位级别, else the
+    level of 申报认证等级, else the framework's fallback level (no standard profile)."""
+    people = intake.people
+    n = len(people)
+    grade_index = {g.name: i for i, g in enumerate(fw.grades)}
+    level_index = {name: i for i, name in enumerate(fw.level_names)}
+    grade_of_level = {}
+    for i, g in enumerate(fw.grades):
+        grade_of_level.setdefault(level_index[g.level], i)
+    fallback = level_index[fw.framework.fallback_level]
+    target = np.full(n, fallback, dtype=int)
+    grade = np.full(n, -1, dtype=int)
+    no_profile: list[int] = []
+    grades = people["grade"].tolist()
+    applied = people["applied"].tolist()
+    scheme_ids = people["scheme_id"].tolist()
+    for p in range(n):
+        if grades[p]:
+            grade[p] = grade_index[grades[p]]
+            target[p] = fw.grade_levels[grade[p]]
+            continue
+        scheme = schemes.get(scheme_ids[p])
+        level_name = None
+        if applied[p] and scheme is not None:
+            level_name = next((g.level for g in scheme.grades if g.name == applied[p]), None)
+        if level_name in level_index:
+            target[p] = level_index[level_name]
+            grade[p] = grade_of_level.get(target[p], -1)
+        else:
+            no_profile.append(p)
+    return target, grade, no_profile
+
+
+def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
+    n, k = intake.item_scores.shape
+    issues: list[Issue] = []
+    cols = intake.columns
+    rows = intake.people["row"].to_numpy(dtype=int) - 1 if n else np.empty(0, dtype=int)
+    ids = intake.people["employee_id"].tolist()
+
+    def flag(code: str, p: int, col: int, field: str, value: object, **ctx) -> None:
+        issues.append(
+            issue(
+                code,
+                file=intake.source,
+                sheet=intake.sheet,
+                cell=a1(rows[p], col),
+                employee_id=ids[p] or "",
+                field=field,
+                value=value,
+                **ctx,
+            )
+        )
+
+    target, grade, no_profile = _target_levels(fw, schemes, intake)
+    for p in no_profile:
+        flag("no-standard-profile", p, cols.fields.get("grade", 0), "现岗位级别", "", level=fw.level_names[target[p]])
+
+    given = intake.item_scores.copy()
+    bad = intake.item_bad.copy()
+    given_levels = intake.item_levels
+
+    # Knowledge items: the weighted average of the sub-item exams, weights of the target level.
+    for i, subs in intake.subitem_scores.items():
+        comp = fw.competencies[i]
+        weights = np.array([comp.subitem_weights[name] for name in fw.level_names], dtype=float)
+        per_person = weights[target]  # n x m
+        computed = (subs * per_person).sum(axis=1) / 100.0
+        missing = np.isnan(subs)
+        incomplete = missing.any(axis=1) & ~bad[:, i]
+        for p in np.flatnonzero(incomplete):
+            names = [comp.subitems[j] for j in np.flatnonzero(missing[p])]
+            col = cols.subitems.get((i, int(np.flatnonzero(missing[p])[0])), cols.items.get(i, 0))
+            flag("subitems-incomplete", int(p), col, comp.name, "", missing="、".join(names))
+        typed = given[:, i]
+        differs = ~np.isnan(typed) & ~np.isnan(computed) & (round_half_up_array(typed) != round_half_up_array(computed))
+        for p in np.flatnonzero(differs):
+            flag(
+                "item-differs-from-subitems",
+                int(p),
+                cols.items[i],
+                comp.name,
+                f"{typed[p]:g}",
+                computed=f"{round_half_up_array(computed[p : p + 1])[0]:g}",
+            )
+        given[:, i] = computed
+        bad[:, i] |= missing.any(axis=1)
+
+    # A score and a level given together must agree.
+    score_levels = band(fw, given)
+    both = (given_levels >= 0) & (score_levels >= 0) & (given_levels != score_levels) & ~bad
+    for p, i in np.argwhere(both):
+        col = cols.item_levels.get(i, cols.items.get(i, 0))
+        lv = given_levels[p, i]
+        flag(
+            "level-score-mismatch",
+            int(p),
+            col,
+            fw.competencies[i].name,
+            f"{given[p, i]:g}",
+            band=fw.level_names[score_levels[p, i]],
+            level=fw.level_names[lv],
+            range=fw.band_range(lv),
+        )
+    bad |= both
+
+    # A level given alone counts as its band's midpoint.
+    from_level = np.isnan(given) & (given_levels >= 0) & ~bad
+    midpoints = fw.level_midpoints[np.clip(given_levels, 0, None)]
+    item_scores = np.where(from_level, midpoints, given)
+    item_scores[bad] = np.nan
+
+    # Nothing at all in a present column: the item is not rated.
+    present = np.array(
+        [i in cols.items or i in cols.item_levels or i in intake.subitem_scores for i in range(k)], dtype=bool
+    )
+    unrated = np.isnan(item_scores) & ~bad & present[None, :]
+    for p, i in np.argwhere(unrated):
+        flag("score-missing", int(p), cols.items.get(i, cols.item_levels.get(i, 0)), fw.competencies[i].name, "")
+
+    item_levels = band(fw, item_scores)
+    weights = fw.item_weights
+    total = (item_scores * weights).sum(axis=1) / 100.0  # NaN when any item is NaN
+    cats = len(fw.categories)
+    category_scores = np.full((n, cats), np.nan)
+    for c in range(cats):
+        mask = fw.item_category == c
+        w = weights[mask]
+        category_scores[:, c] = (item_scores[:, mask] * w).sum(axis=1) / w.sum()
+    level = band(fw, total)
+
+    standard = fw.standards[np.clip(grade, 0, None)]  # n x k
+    gaps = np.where((item_levels >= 0) & (grade[:, None] >= 0), item_levels - standard, np.nan)
+    attainment = _attainment(fw, gaps, total, grade)
+    return Scores(
+        item_scores, item_levels, from_level, category_scores, total, level, target, grade, gaps, attainment, issues
+    )
+
+
+def _attainment(fw: Framework, gaps: np.ndarray, total: np.ndarray, grade: np.ndarray) -> np.ndarray:
+    n = len(total)
+    result = np.full(n, None, dtype=object)
+    if n == 0:
+        return result
+    known = ~np.isnan(gaps).any(axis=1) & ~np.isnan(total) & (grade >= 0)
+    below = np.nan_to_num(gaps, nan=0.0) < 0
+    one_below = np.nan_to_num(gaps, nan=0.0) == -1
+    grade_min = fw.level_mins[fw.grade_levels[np.clip(grade, 0, None)]]
+    reaches = round_half_up_array(np.nan_to_num(total, nan=-1.0)) >= grade_min
+    nearly = (
+        (below.sum(axis=1) == one_below.sum(axis=1)) & (one_below.sum(axis=1) <= fw.attainment.max_one_below) & reaches
+    )
+    result[known & ~below.any(axis=1)] = ATTAINED
+    result[known & below.any(axis=1) & nearly] = NEARLY
+    result[known & below.any(axis=1) & ~nearly] = NOT_ATTAINED
+    return result

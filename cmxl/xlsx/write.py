@@ -1,0 +1,75 @@
+"""Render tables into a new workbook, atomically. Knows nothing about what the tables mean."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from cmxl.core.errors import CmxlError
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class OutputProblem(CmxlError):
+    pass
+
+
+def _cell(ws, value, bold: bool = False):
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"  # text from a workbook stays text, never a formula
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def write_tables(path: Path, tables: list[tuple[str, pd.DataFrame]]) -> None:
+    """Write each (sheet name, table) to a new workbook at `path`, via a temp file and rename."""
+    wb = Workbook(write_only=True)
+    for name, frame in tables:
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(frame.columns):
+            width = max(8, min(40, 2 * len(str(col)) + 2))
+            ws.column_dimensions[_letter(i)].width = width
+        ws.append([_cell(ws, str(c), bold=True) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            ws.append([_cell(ws, v) for v in row])
+    save_atomically(wb, path)
+
+
+def _letter(i: int) -> str:
+    from cmxl.core.cellref import column_letter
+
+    return column_letter(i)
+
+
+def save_atomically(wb: Workbook, path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputProblem(f"{path}：目标文件是只读的，无法覆盖；请换一个输出位置（-o）")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)
+    except OSError as exc:
+        raise OutputProblem(f"{path}：无法在 {folder} 中写文件（{exc.strerror}）；请换一个输出位置（-o）") from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise OutputProblem(f"{path}：文件被占用或没有写权限（是否在 Excel 中打开着？），请关闭后重试") from None
+    except OSError as exc:
+        raise OutputProblem(f"{path}：写入失败（{exc.strerror}），未生成结果文件") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
