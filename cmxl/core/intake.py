@@ -97,7 +97,7 @@ def _find_header(sheet: SheetGrid, lookup: dict[str, tuple], search_rows: int) -
         hits = [_match(lookup, v) for v in row]
         keys = {h[1] for h in hits if h and h[0] == "field"}
         count = sum(1 for h in hits if h)
-        if {"employee_id", "name"} <= keys and count > best:
+        if keys & {"employee_id", "name"} and count >= 3 and count > best:
             best, best_row = count, r
     return best_row
 

@@ -15,7 +15,7 @@ Severity = Literal["error", "warning"]
 CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "sheet-not-found": (
         "error",
-        "找不到测评数据表：没有名为“测评数据”的工作表，也没有哪张表的表头含“员工编号”和“姓名”",
+        "找不到测评数据表：没有名为“测评数据”的工作表，也没有哪张表的表头含“员工编号”或“姓名”",
         "请使用总部下发的测评模板，或把人员数据放在名为“测评数据”的工作表中",
     ),
     "column-missing": (

@@ -60,6 +60,7 @@ def _target_levels(
     grades = people["grade"].tolist()
     applied = people["applied"].tolist()
     scheme_ids = people["scheme_id"].tolist()
+    invalid = people["invalid"].tolist()
     for p in range(n):
         if grades[p]:
             grade[p] = grade_index[grades[p]]
@@ -72,7 +73,7 @@ def _target_levels(
         if level_name in level_index:
             target[p] = level_index[level_name]
             grade[p] = grade_of_level.get(target[p], -1)
-        else:
+        elif not invalid[p] & {"grade", "applied"}:  # an invalid value is reported already
             no_profile.append(p)
     return target, grade, no_profile
 

@@ -54,9 +54,13 @@ def _letter(i: int) -> str:
     return column_letter(i)
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
 def save_atomically(wb: Workbook, path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and not _writable(path):
         raise OutputProblem(f"{path}：目标文件是只读的，无法覆盖；请换一个输出位置（-o）")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)

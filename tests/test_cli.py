@@ -1,0 +1,195 @@
+"""The command line as a clerk or a script uses it: exit codes, output, files written."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import python_calamine as pc
+from typer.testing import CliRunner
+
+from cmxl.cli import app
+from tests.test_files import write_xlsx
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+HEAD = ["员工编号", "姓名", "单位", "现岗位级别", "申报认证等级", "培训学时", "笔试成绩", "面试成绩"]
+ITEMS = [
+    "成就导向",
+    "抗挫能力",
+    "沟通倾听能力",
+    "书面表达能力",
+    "人际交往能力",
+    "执行能力",
+    "情绪控制能力",
+    "协调能力",
+    "通用基础知识",
+    "专业基础知识",
+    "岗位基础知识",
+    "岗位基本技能",
+    "信息收集能力",
+    "需求分析能力",
+    "定制策略能力",
+    "主动营销能力",
+    "客户保持能力",
+    "客户关系能力",
+]
+
+
+def clean_book(path, first_score=60):
+    rows = [
+        HEAD + ITEMS,
+        ["0001", "张三", "南京分公司", "中级客户经理", "四级", 30, 75, 80, *[first_score] + [55] * 17],
+        ["0002", "李四", "苏州分公司", "初级客户经理", "", "", "", "", *[35] * 18],
+    ]
+    return write_xlsx(path, rows)
+
+
+def cli(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_validate_clean_file_exits_0(tmp_path):
+    r = cli("validate", clean_book(tmp_path / "江苏.xlsx"))
+    assert r.exit_code == 0, r.output
+    assert "没有发现问题" in r.output
+
+
+def test_validate_with_errors_exits_1_and_names_the_cell(tmp_path):
+    r = cli("validate", clean_book(tmp_path / "江苏.xlsx", first_score=150))
+    assert r.exit_code == 1
+    assert "测评数据!I2" in r.output and "超出 0–100" in r.output and "员工 0001" in r.output
+
+
+def test_usage_error_exits_2(tmp_path):
+    assert cli("validate").exit_code == 2
+    assert cli("score", "a.xlsx", "b.xlsx", "-o", tmp_path / "x.xlsx").exit_code == 2
+    assert cli("score", "--as-of", "明天", "a.xlsx").exit_code == 2
+
+
+def test_validate_json_lists_issues(tmp_path):
+    r = cli("validate", "--json", clean_book(tmp_path / "江苏.xlsx", first_score="九十"))
+    assert r.exit_code == 1
+    issues = json.loads(r.stdout)
+    assert [(i["cell"], i["code"], i["employee_id"]) for i in issues] == [("I2", "score-not-number", "0001")]
+
+
+def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
+    book = clean_book(tmp_path / "江苏_2026.xlsx")
+    before = hashlib.sha256(book.read_bytes()).hexdigest()
+    r = cli("score", book, "--as-of", "2026-12-01")
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "江苏_2026_评分结果.xlsx"
+    assert out.exists() and "已生成" in r.output
+    assert hashlib.sha256(book.read_bytes()).hexdigest() == before
+    wb = pc.CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names == ["评分结果", "校验问题", "运行信息"]
+    rows = wb.get_sheet_by_name("评分结果").to_python()
+    head, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert head[:3] == ["行号", "员工编号", "姓名"]
+    # 成就导向 60, the other 17 at 55: (6*60 + 94*55) / 100 = 3.6 + 51.7 = 55.3
+    assert (first["员工编号"], first["加权总分"], first["综合级别"], first["认证结果"]) == (
+        "0001",
+        55.3,
+        "中级",
+        "通过",
+    )
+    assert first["达标情况"] == "达标"
+
+
+def test_score_json_shape(tmp_path):
+    r = cli("score", "--json", "-o", tmp_path / "out.xlsx", clean_book(tmp_path / "a.xlsx"))
+    assert r.exit_code == 0
+    people = json.loads(r.stdout)
+    p = people[0]
+    assert {"employee_id", "items", "total", "level", "attainment", "certification"} <= set(p)
+    assert p["items"]["成就导向"] == {"score": 60.0, "level": "中级", "from_level": False, "gap": 0}
+    assert p["certification"]["status"] == "通过" and p["certification"]["reasons"] == []
+    second = people[1]
+    assert second["certification"]["status"] is None and second["level"] == "初级"
+    assert p["framework"]["id"] == "cm18" and len(p["framework"]["hash"]) == 64
+
+
+def test_unreadable_file_is_one_line_no_traceback_and_others_go_on(tmp_path):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_text("not a workbook")
+    good = clean_book(tmp_path / "好.xlsx")
+    r = cli("score", bad, good)
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert "坏.xlsx：不是 Excel 工作簿" in r.output
+    assert (tmp_path / "好_评分结果.xlsx").exists()
+
+
+def test_locked_output_is_a_clear_error_and_leaves_nothing_half_written(tmp_path, monkeypatch):
+    book = clean_book(tmp_path / "a.xlsx")
+    out = tmp_path / "结果.xlsx"
+    out.write_bytes(b"old")
+
+    def locked(src, dst):  # what Windows does while Excel holds the file open
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("cmxl.xlsx.write.os.replace", locked)
+    r = cli("score", book, "-o", out)
+    assert r.exit_code == 1 and "文件被占用" in r.output
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "结果.xlsx"]
+
+
+def test_read_only_output_is_a_clear_error(tmp_path, monkeypatch):
+    book = clean_book(tmp_path / "a.xlsx")
+    out = tmp_path / "只读.xlsx"
+    out.write_bytes(b"old")
+    monkeypatch.setattr("cmxl.xlsx.write._writable", lambda path: False)
+    r = cli("score", book, "-o", out)
+    assert r.exit_code == 1 and "只读" in r.output and out.read_bytes() == b"old"
+
+
+def test_output_cannot_overwrite_input(tmp_path):
+    book = clean_book(tmp_path / "a.xlsx")
+    before = book.read_bytes()
+    r = cli("score", book, "-o", book)
+    assert r.exit_code == 1 and "不能与输入文件相同" in r.output
+    assert book.read_bytes() == before
+
+
+def test_frameworks_lists_shipped_models_and_schemes():
+    r = cli("frameworks", "--json")
+    ids = {row["id"] for row in json.loads(r.stdout)}
+    assert {"cm18", "cm11", "cm-cert", "vip-cert", "netopt-cert"} <= ids
+
+
+def test_hq_framework_file_changes_the_result(tmp_path):
+    src = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    hq = tmp_path / "总部模型.toml"
+    hq.write_text(
+        src.replace("weight = 30\n", "weight = 40\n", 1)
+        .replace("weight = 45\n", "weight = 35\n", 1)
+        .replace('id = "cm18"', 'id = "cm18-hq"'),
+        encoding="utf-8",
+    )
+    r = cli("score", "--json", "--framework", hq, "-o", tmp_path / "o.xlsx", clean_book(tmp_path / "a.xlsx"))
+    assert r.exit_code == 0, r.output
+    p = json.loads(r.stdout)[0]
+    # 成就导向 now weighs 40/5 = 8: (8*60 + 92*55) / 100 = 4.8 + 50.6 = 55.4
+    assert p["total"] == 55.4 and p["framework"]["id"] == "cm18-hq"
+
+
+def test_bad_hq_framework_lists_every_problem(tmp_path):
+    src = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    hq = tmp_path / "坏模型.toml"
+    hq.write_text(src.replace("weight = 30\n", "weight = 31\n", 1).replace("min = 41", "min = 43"), encoding="utf-8")
+    r = cli("frameworks", "--check", hq)
+    assert r.exit_code == 1
+    assert "categories.weight" in r.output and "levels[1].min" in r.output
+    r = cli("validate", "--framework", hq, clean_book(tmp_path / "a.xlsx"))
+    assert r.exit_code == 1 and "坏模型.toml" in r.output
+
+
+def test_sample_workbook_scores(tmp_path):
+    for name in ("江苏_2026.xlsx", "陕西_2026.xlsx"):
+        shutil.copy(ROOT / "workbooks" / name, tmp_path / name)
+    r = cli("score", tmp_path / "江苏_2026.xlsx", tmp_path / "陕西_2026.xlsx", "--as-of", "2026-12-01")
+    assert r.exit_code == 1  # 陕西 has the hand-filled mistakes
+    assert "江苏_2026.xlsx：260 人" in r.output and "陕西_2026.xlsx：48 人" in r.output
+    assert (tmp_path / "陕西_2026_评分结果.xlsx").exists()

@@ -1,0 +1,118 @@
+"""The file adapter: what a workbook file holds reaches the core; what is not a workbook is said so."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from cmxl.core.errors import FileProblem
+from cmxl.core.grid import CellError
+from cmxl.xlsx import safety
+from cmxl.xlsx.read import read_workbook
+
+
+def write_xlsx(path, rows, hidden=(), title="测评数据"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c, value)
+    for r in hidden:
+        ws.row_dimensions[r].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_error_cells_and_hidden_rows_survive_reading(tmp_path):
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["员工编号", "姓名", "成就导向"], ["0012", "张三", 85], ["0013", "李四", "#N/A"]],
+        hidden=[3],
+    )
+    ws = openpyxl.load_workbook(path)
+    ws.active["C3"].data_type = "e"
+    ws.save(path)
+    g = read_workbook(path)
+    rows = g.sheets[0].rows
+    assert rows[1] == ["0012", "张三", 85.0]
+    assert rows[2][2] == CellError("#N/A")
+    assert g.sheets[0].hidden_rows == frozenset({2})
+
+
+def test_xlsm_is_read_like_xlsx(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsm", [["员工编号", "姓名"], ["1", "张三"]])
+    assert read_workbook(path).sheets[0].rows[1] == ["1", "张三"]
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileProblem) as e:
+        read_workbook(tmp_path / "无.xlsx")
+    assert e.value.kind == "missing" and "不存在" in e.value.message
+
+
+def test_text_file_is_not_a_workbook(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    path.write_text("员工编号,姓名\n1,张三\n", encoding="utf-8")
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "not-a-workbook" and "CSV" in e.value.message
+
+
+def test_other_zip_is_not_a_workbook(tmp_path):
+    path = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w/>")
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "not-a-workbook"
+
+
+def test_truncated_zip(tmp_path):
+    good = write_xlsx(tmp_path / "a.xlsx", [["员工编号", "姓名"]])
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(good.read_bytes()[:300])
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "not-a-workbook" and "损坏" in e.value.message
+
+
+def test_encrypted_workbook(tmp_path):
+    # Excel stores a password-protected .xlsx as an OLE container with an EncryptedPackage stream
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(safety.OLE_MAGIC + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64)
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "encrypted" and "密码" in e.value.message
+
+
+def test_zip_bomb(tmp_path):
+    path = tmp_path / "炸弹.xlsx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
+    path.write_bytes(buf.getvalue())
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "zip-bomb"
+
+
+def test_too_large(tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "a.xlsx", [["员工编号", "姓名"]])
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 100)
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "too-large"
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "空.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(FileProblem) as e:
+        read_workbook(path)
+    assert e.value.kind == "not-a-workbook"
