@@ -29,7 +29,7 @@ def test_default_weights_are_6_5_and_6_25_points():
 def test_category_weights_30_45_25():
     # basic items at 80, all others at 50: 0.30*80 + 0.70*50 = 24 + 35 = 59
     p = person(score=50, **dict.fromkeys(BASIC, 80))
-    a, s = one([p])
+    _a, s = one([p])
     assert round(s.total[0], 9) == 59.0
     assert [round(x, 9) for x in s.category_scores[0]] == [80.0, 50.0, 50.0]
 
@@ -51,7 +51,7 @@ def test_level_column_beside_score_must_agree():
 
 
 def test_level_column_agreeing_is_fine():
-    a, s = one([person(成就导向=55, 成就导向级别="中级")])
+    a, _s = one([person(成就导向=55, 成就导向级别="中级")])
     assert a.report.valid
 
 
