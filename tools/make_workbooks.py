@@ -151,6 +151,8 @@ def write_region(out: Path, name: str, code: str, size: int, seed: int, units: l
     people = [person(rng, name, units, i + 1, code) for i in range(size)]
     for i in range(0, size, 25):
         people[i] = netopt_person(rng, name, units, i + 1, code)
+    for i in range(12, size, 30):
+        people[i]["认证类别"] = "VIP客户服务经理"
     cols = headers()
     wb = Workbook()
     ws = wb.active

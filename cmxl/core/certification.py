@@ -362,7 +362,9 @@ def certify(scheme: Scheme | None, values: dict, invalid: frozenset[str], as_of:
     if case.get("applied") is None:
         if "applied" in invalid or (scheme is None and "scheme" in invalid):
             reason = case.missing_reason("applied", "资料完整", "有效的申报认证等级")
-            return CertResult(status=INCOMPLETE, reasons=[reason], missing=["applied"])
+            return CertResult(
+                status=INCOMPLETE, scheme_id=scheme.id if scheme else "", reasons=[reason], missing=["applied"]
+            )
         return CertResult(status=None)
     if scheme is None:
         return CertResult(

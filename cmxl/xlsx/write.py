@@ -35,6 +35,7 @@ def _cell(ws, value, bold: bool = False):
 
 def write_tables(path: Path, tables: list[tuple[str, pd.DataFrame]]) -> None:
     """Write each (sheet name, table) to a new workbook at `path`, via a temp file and rename."""
+    check_target(path)
     wb = Workbook(write_only=True)
     for name, frame in tables:
         ws = wb.create_sheet(name)
@@ -58,10 +59,16 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def save_atomically(wb: Workbook, path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+def check_target(path: Path) -> None:
+    """Fail before any work when the target cannot be replaced."""
     if path.exists() and not _writable(path):
         raise OutputProblem(f"{path}：目标文件是只读的，无法覆盖；请换一个输出位置（-o）")
+    if not path.parent.exists():
+        raise OutputProblem(f"{path}：输出文件夹 {path.parent} 不存在")
+
+
+def save_atomically(wb: Workbook, path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)
     except OSError as exc:
