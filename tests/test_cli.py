@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import python_calamine as pc
 from typer.testing import CliRunner
 
@@ -193,3 +194,20 @@ def test_sample_workbook_scores(tmp_path):
     assert r.exit_code == 1  # 陕西 has the hand-filled mistakes
     assert "江苏_2026.xlsx：260 人" in r.output and "陕西_2026.xlsx：48 人" in r.output
     assert (tmp_path / "陕西_2026_评分结果.xlsx").exists()
+
+
+def test_text_from_input_stays_text_in_results(tmp_path):
+    rows = [HEAD + ITEMS, ["=1+1", "@张三", "-南京", "中级客户经理", "", "", "", "", *["#N/A"] + [55] * 17]]
+    book = write_xlsx(tmp_path / "a.xlsx", rows)
+    wb = openpyxl.load_workbook(book)
+    wb.active["A2"].data_type = "s"  # a clerk typed '=1+1 as text
+    wb.save(book)
+    out = tmp_path / "o.xlsx"
+    cli("score", book, "-o", out)
+    import zipfile
+
+    with zipfile.ZipFile(out) as zf:
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and 't="e"' not in xml
+    results = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("评分结果").to_python()
+    assert results[1][1:4] == ["=1+1", "@张三", "-南京"]

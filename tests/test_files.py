@@ -116,3 +116,15 @@ def test_empty_file(tmp_path):
     with pytest.raises(FileProblem) as e:
         read_workbook(path)
     assert e.value.kind == "not-a-workbook"
+
+
+def test_legacy_xls_is_read(tmp_path):
+    # tests/data/legacy_西安.xls: saved by LibreOffice as "MS Excel 97" from a two-person sheet
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "legacy_西安.xls"
+    g = read_workbook(path)
+    rows = g.sheets[0].rows
+    assert g.sheets[0].name == "测评数据"
+    assert rows[1][:4] == ["0007", "王五", "西安分公司", "中级客户经理"] and rows[1][4] == 55.0
+    assert rows[2][4] == "初级"

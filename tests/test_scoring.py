@@ -168,3 +168,12 @@ def test_framework_b_core_items_weigh_12(framework):
     a = run([row], framework=framework)
     assert a.report.valid
     assert round(a.scores.total[0], 9) == 63.6
+
+
+def test_results_table_leaves_what_is_unknown_blank():
+    from cmxl.core.assessment import results_frame
+
+    a = run([person(成就导向="")])
+    row = results_frame(a).iloc[0]
+    assert (row["加权总分"], row["综合级别"], row["低于标准项数"], row["达标情况"]) == (None, "未评定", None, "未评定")
+    assert row["成就导向级别"] == "未评定" and row["抗挫能力得分"] == 50.0

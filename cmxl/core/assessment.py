@@ -119,7 +119,7 @@ def person_records(a: Assessment) -> list[dict]:
                 "total": _num(s.total[p]),
                 "level": levels[int(s.level[p])] if s.level[p] >= 0 else None,
                 "attainment": s.attainment[p],
-                "items_below_standard": int((np.nan_to_num(s.gaps[p], nan=0) < 0).sum()),
+                "items_below_standard": None if np.isnan(s.gaps[p]).any() else int((s.gaps[p] < 0).sum()),
                 "certification": {
                     "scheme": cert.scheme_id or None,
                     "grade": cert.grade or None,
@@ -161,7 +161,8 @@ def results_frame(a: Assessment) -> pd.DataFrame:
     data["加权总分"] = rounded(s.total)
     data["综合级别"] = level_names(s.level)
     below = np.nan_to_num(s.gaps, nan=0) < 0
-    data["低于标准项数"] = [int(x) if s.grade[p] >= 0 else None for p, x in enumerate(below.sum(axis=1))]
+    known = ~np.isnan(s.gaps).any(axis=1)
+    data["低于标准项数"] = [int(x) if known[p] else None for p, x in enumerate(below.sum(axis=1))]
     data["差距明细"] = [
         "；".join(f"{fw.item_names[i]}{int(s.gaps[p, i]):+d}" for i in np.flatnonzero(below[p])) for p in range(n)
     ]

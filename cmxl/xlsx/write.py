@@ -6,11 +6,13 @@ import contextlib
 import math
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 from cmxl.core.errors import CmxlError
@@ -26,8 +28,8 @@ def _cell(ws, value, bold: bool = False):
     if isinstance(value, float) and math.isnan(value):
         value = None
     cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        cell.data_type = "s"  # text from a workbook stays text, never a formula
+    if isinstance(value, str) and (value.startswith(_FORMULA_STARTS) or value in ERROR_CODES):
+        cell.data_type = "s"  # text from a workbook stays text, never a formula or an error value
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -41,12 +43,23 @@ def write_tables(path: Path, tables: list[tuple[str, pd.DataFrame]]) -> None:
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
         for i, col in enumerate(frame.columns):
-            width = max(8, min(40, 2 * len(str(col)) + 2))
-            ws.column_dimensions[_letter(i)].width = width
+            ws.column_dimensions[_letter(i)].width = _fit_width([col, *frame.iloc[:200, i].tolist()])
         ws.append([_cell(ws, str(c), bold=True) for c in frame.columns])
         for row in frame.itertuples(index=False):
             ws.append([_cell(ws, v) for v in row])
     save_atomically(wb, path)
+
+
+def _display_width(value: object) -> int:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_width(values: list[object]) -> float:
+    """Column width (in characters) that shows the header and the first rows without '#####'."""
+    return float(max(6, min(60, max(_display_width(v) for v in values) + 2)))
 
 
 def _letter(i: int) -> str:
