@@ -10,31 +10,13 @@ import python_calamine as pc
 from typer.testing import CliRunner
 
 from cmxl.cli import app
+from tests.conftest import ITEMS_A
 from tests.test_files import write_xlsx
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 HEAD = ["员工编号", "姓名", "单位", "现岗位级别", "申报认证等级", "培训学时", "笔试成绩", "面试成绩"]
-ITEMS = [
-    "成就导向",
-    "抗挫能力",
-    "沟通倾听能力",
-    "书面表达能力",
-    "人际交往能力",
-    "执行能力",
-    "情绪控制能力",
-    "协调能力",
-    "通用基础知识",
-    "专业基础知识",
-    "岗位基础知识",
-    "岗位基本技能",
-    "信息收集能力",
-    "需求分析能力",
-    "定制策略能力",
-    "主动营销能力",
-    "客户保持能力",
-    "客户关系能力",
-]
+ITEMS = ITEMS_A
 
 
 def clean_book(path, first_score=60):
