@@ -199,7 +199,7 @@ def frameworks(
 
             model = load_file(check)
             err.print(
-                f"[green]{escape(str(check))} 没有问题[/green]：{model.id} 版本 {model.scheme.version if hasattr(model, 'scheme') else model.version}"
+                f"[green]{escape(str(check))} 没有问题[/green]：{model.id} 版本 {model.version}，内容哈希 {model.content_hash[:12]}"
             )
             raise typer.Exit(0)
     except CmxlError as exc:
@@ -237,7 +237,7 @@ def frameworks(
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     for r in rows:
         unit = "项" if r["kind"] == "能力模型" else "个等级"
         out.print(

@@ -61,9 +61,6 @@ class Intake:
     subitem_scores: dict[int, np.ndarray]
     issues: list[Issue]
 
-    def cell(self, person: int, col: int) -> str:
-        return a1(int(self.people["row"].iat[person]) - 1, col)
-
 
 def _header_lookup(fw: Framework, fmt: WorkbookFormat) -> dict[str, tuple]:
     table: dict[str, tuple] = {}

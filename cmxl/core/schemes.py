@@ -104,6 +104,10 @@ class Scheme(_Model):
     def id(self) -> str:
         return self.scheme.id
 
+    @property
+    def version(self) -> str:
+        return self.scheme.version
+
     @cached_property
     def content_hash(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
