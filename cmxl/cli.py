@@ -23,10 +23,10 @@ from cmxl.core.assessment import Assessment, assess, person_records
 from cmxl.core.errors import CmxlError
 from cmxl.core.framework import Framework
 from cmxl.core.issues import SEVERITY_ZH, Issue
-from cmxl.core.layout import plain_report
 from cmxl.core.loading import catalogue
+from cmxl.core.report import build_results
 from cmxl.xlsx.read import read_workbook
-from cmxl.xlsx.write import write_tables
+from cmxl.xlsx.render import render
 
 app = typer.Typer(
     add_completion=False,
@@ -156,12 +156,12 @@ def score(
         try:
             if target.resolve() == path.resolve():
                 raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
-            a = _load(path, fw, day)
+            grid = read_workbook(path)
+            a = assess(grid, fw, catalogue(), day)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             created = dt.datetime.now().isoformat(timespec="seconds")
-            write_tables(
-                target, plain_report(a, source=path.name, sha256=digest, tool_version=__version__, created=created)
-            )
+            spec = build_results(a, grid, source=path.name, sha256=digest, tool_version=__version__, created=created)
+            render(spec, target)
         except Exception as exc:
             _fail(exc, debug)
             failed = True

@@ -66,10 +66,9 @@ def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
     assert out.exists() and "已生成" in r.output
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
     wb = pc.CalamineWorkbook.from_path(str(out))
-    assert wb.sheet_names == ["评分结果", "校验问题", "运行信息"]
-    rows = wb.get_sheet_by_name("评分结果").to_python()
-    head, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
-    assert head[:3] == ["行号", "员工编号", "姓名"]
+    assert wb.sheet_names == ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "测评数据", "运行信息"]
+    rows = wb.get_sheet_by_name("汇总").to_python()
+    first = dict(zip(rows[0], rows[1], strict=True))
     # 成就导向 60, the other 17 at 55: (6*60 + 94*55) / 100 = 3.6 + 51.7 = 55.3
     assert (first["员工编号"], first["加权总分"], first["综合级别"], first["认证结果"]) == (
         "0001",
@@ -78,6 +77,14 @@ def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
         "通过",
     )
     assert first["达标情况"] == "达标"
+    detail = wb.get_sheet_by_name("评分明细").to_python()
+    row = dict(zip(detail[0], detail[1], strict=True))
+    assert (row["成就导向得分"], row["成就导向级别"], row["成就导向标准级别"], row["成就导向差距"]) == (
+        60.0,
+        "中级",
+        "中级",
+        0.0,
+    )
 
 
 def test_score_json_shape(tmp_path):
@@ -188,8 +195,10 @@ def test_text_from_input_stays_text_in_results(tmp_path):
     cli("score", book, "-o", out)
     import zipfile
 
-    with zipfile.ZipFile(out) as zf:
-        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    with zipfile.ZipFile(out) as zf:  # sheet1 汇总, sheet6 测评数据: no formula, no error value
+        xml = zf.read("xl/worksheets/sheet1.xml").decode() + zf.read("xl/worksheets/sheet6.xml").decode()
     assert "<f>" not in xml and 't="e"' not in xml
-    results = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("评分结果").to_python()
-    assert results[1][1:4] == ["=1+1", "@张三", "-南京"]
+    summary = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
+    assert summary[1][0:3] == ["=1+1", "@张三", "-南京"]
+    data = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("测评数据").to_python()
+    assert data[1][0] == "=1+1" and data[1][8] == "#N/A"

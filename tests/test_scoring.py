@@ -170,10 +170,18 @@ def test_framework_b_core_items_weigh_12(framework):
     assert round(a.scores.total[0], 9) == 63.6
 
 
-def test_results_table_leaves_what_is_unknown_blank():
-    from cmxl.core.assessment import results_frame
+def test_summary_leaves_what_is_unknown_blank():
+    from cmxl.core.report import build_results
+    from tests.conftest import grid
 
     a = run([person(成就导向="")])
-    row = results_frame(a).iloc[0]
-    assert (row["加权总分"], row["综合级别"], row["低于标准项数"], row["达标情况"]) == (None, "未评定", None, "未评定")
-    assert row["成就导向级别"] == "未评定" and row["抗挫能力得分"] == 50.0
+    spec = build_results(a, grid([person(成就导向="")]), source="x", sha256="", tool_version="t", created="c")
+    summary = spec.sheet("汇总")
+    head = {summary.cells[(0, c)].value: c for c in range(30) if (0, c) in summary.cells}
+    values = {h: summary.cells[(1, c)].value for h, c in head.items()}
+    assert (values["加权总分"], values["综合级别"], values["低于标准项数"], values["达标情况"]) == (
+        None,
+        "未评定",
+        None,
+        "未评定",
+    )

@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .cellref import a1
 from .certification import FIELD_ZH, CertResult, certify
@@ -130,46 +129,3 @@ def person_records(a: Assessment) -> list[dict]:
             }
         )
     return out
-
-
-def results_frame(a: Assessment) -> pd.DataFrame:
-    """The 评分结果 table: one row per person, Chinese headers, in the model's item order."""
-    fw, s, people = a.framework, a.scores, a.intake.people
-    levels = fw.level_names
-    n = a.size
-
-    def level_names(idx: np.ndarray) -> list[str]:
-        return [levels[i] if i >= 0 else NOT_RATED for i in idx]
-
-    def rounded(values: np.ndarray) -> list[float | None]:
-        return [_num(v) for v in values]
-
-    data: dict[str, list] = {
-        "行号": people["row"].astype(int).tolist(),
-        "员工编号": people["employee_id"].fillna("").tolist(),
-        "姓名": people["name"].fillna("").tolist(),
-        "单位": people["unit"].fillna("").tolist(),
-        "部门": people["department"].fillna("").tolist(),
-        "现岗位级别": people["grade"].fillna("").tolist(),
-        "对标岗位级别": [fw.grades[g].name if g >= 0 else "" for g in s.grade],
-    }
-    for i, name in enumerate(fw.item_names):
-        data[f"{name}得分"] = rounded(s.item_scores[:, i])
-        data[f"{name}级别"] = level_names(s.item_levels[:, i])
-    for c, name in enumerate(fw.category_names):
-        data[f"{name}得分"] = rounded(s.category_scores[:, c])
-    data["加权总分"] = rounded(s.total)
-    data["综合级别"] = level_names(s.level)
-    below = np.nan_to_num(s.gaps, nan=0) < 0
-    known = ~np.isnan(s.gaps).any(axis=1)
-    data["低于标准项数"] = [int(x) if known[p] else None for p, x in enumerate(below.sum(axis=1))]
-    data["差距明细"] = [
-        "；".join(f"{fw.item_names[i]}{int(s.gaps[p, i]):+d}" for i in np.flatnonzero(below[p])) for p in range(n)
-    ]
-    data["达标情况"] = [x if x is not None else NOT_RATED for x in s.attainment]
-    certs = a.certifications
-    data["认证方案"] = [a.scheme_names.get(c.scheme_id, "") if c.status else "" for c in certs]
-    data["申报认证等级"] = [c.grade if c.status else "" for c in certs]
-    data["认证结果"] = [c.status or "未申报" for c in certs]
-    data["原因"] = ["；".join(r.message for r in c.reasons) for c in certs]
-    return pd.DataFrame(data)

@@ -1,0 +1,124 @@
+"""个人画像: pick an id; formulas pull that person's items from 评分明细 and a radar chart shows
+assessed scores against the grade's standard. Works in Excel with no Python running."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .cellref import a1, column_letter
+from .spec import Chart, ConditionalFormat, Ref, Series, SheetSpec, Validation, cell_range
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
+    from .report import Columns
+
+PROFILE = "个人画像"
+PICK_ROW, PICK_COL = 2, 1  # B3: the id to show
+INFO_LABELS = ["姓名", "单位", "现岗位级别", "对标岗位级别", "加权总分", "综合级别", "达标情况", "认证结果"]
+ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距"]
+TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
+
+
+def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, profile_id: str | None) -> SheetSpec:
+    fw = a.framework
+    k = len(fw.item_names)
+    last = max(a.size, 1) + 1  # last Excel row of 评分明细's data
+    sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=_portrait())
+    sheet.put(0, 0, "个人能力画像", "title")
+    sheet.put(
+        1, 0, "在黄色单元格选择员工编号，本页数据和雷达图随之更新（在 Excel 中直接可用，无需运行 Python）。", "note"
+    )
+    sheet.merges.append("A2:H2")
+    sheet.put(PICK_ROW, 0, "员工编号", "label")
+    chosen = profile_id if profile_id is not None else (ids[0] if ids else "")
+    sheet.put(PICK_ROW, PICK_COL, chosen, "input")
+    pick = f"${column_letter(PICK_COL)}${PICK_ROW + 1}"
+    ids_range = f"'{detail}'!$A$2:$A${last}"
+    match = f"MATCH({pick},{ids_range},0)"
+    if ids:
+        sheet.validations.append(
+            Validation(
+                a1(PICK_ROW, PICK_COL),
+                "list",
+                source=ids_range,
+                prompt_title="选择员工",
+                prompt="从下拉列表选择员工编号",
+                error_title="员工编号不存在",
+                error="请从下拉列表中选择评分明细中的员工编号",
+            )
+        )
+
+    def pull(col: int) -> str:
+        letter = column_letter(col)
+        return f"=IFERROR(INDEX('{detail}'!${letter}$2:${letter}${last},{match}),\"\")"
+
+    info_cols = [
+        1,
+        2,
+        4,
+        5,
+        cols.tail_col("加权总分", k),
+        cols.tail_col("综合级别", k),
+        cols.tail_col("达标情况", k),
+        cols.tail_col("认证结果", k),
+    ]
+    for n, (label, col) in enumerate(zip(INFO_LABELS, info_cols, strict=True)):
+        r = PICK_ROW + 1 + n
+        sheet.put(r, 0, label, "label")
+        sheet.put(r, 1, pull(col), "num_box" if label == "加权总分" else "value", formula=True)
+
+    sheet.put_row(TABLE_ROW, 0, ITEM_HEADS, "head")
+    levels_row = TABLE_ROW + k + 3
+    level_names = f"$A${levels_row + 2}:$A${levels_row + 1 + len(fw.levels)}"
+    level_mins = f"$B${levels_row + 2}:$B${levels_row + 1 + len(fw.levels)}"
+    for i, comp in enumerate(fw.competencies):
+        r = TABLE_ROW + 1 + i
+        sheet.put(r, 0, comp.name, "value")
+        sheet.put(r, 1, comp.category, "value")
+        sheet.put(r, 2, pull(cols.item_col(i, 0)), "num_box", formula=True)
+        sheet.put(r, 3, pull(cols.item_col(i, 1)), "value", formula=True)
+        sheet.put(r, 4, pull(cols.item_col(i, 2)), "value", formula=True)
+        sheet.put(r, 5, f'=IFERROR(INDEX({level_mins},MATCH({a1(r, 4)},{level_names},0)),"")', "num_box", formula=True)
+        sheet.put(r, 6, pull(cols.item_col(i, 3)), "value", formula=True)
+    first, end = TABLE_ROW + 1, TABLE_ROW + k
+    summary = end + 1
+    sheet.put(summary, 0, "低于标准的项数", "label")
+    sheet.put(summary, 6, f'=COUNTIF({cell_range(first, 6, end, 6)},"<0")', "value", formula=True)
+
+    sheet.put(levels_row, 0, "级别分数段（模型参数）", "label")
+    sheet.put_row(levels_row, 1, ["下限", "上限"], "label")
+    for j, lv in enumerate(fw.levels):
+        sheet.put_row(levels_row + 1 + j, 0, [lv.name, lv.min, lv.max], "value")
+
+    sheet.conditional += [
+        ConditionalFormat(cell_range(first, 3, end, 4), f'{a1(first, 3)}="{name}"', f"level{j}")
+        for j, name in enumerate(fw.level_names)
+    ]
+    sheet.conditional.append(
+        ConditionalFormat(cell_range(first, 6, end, 6), f"AND(ISNUMBER({a1(first, 6)}),{a1(first, 6)}<0)", "bad")
+    )
+    sheet.charts.append(
+        Chart(
+            kind="radar",
+            title="能力素质状况：测评得分与岗位标准",
+            anchor="I3",
+            categories=Ref(PROFILE, first, 0, end, 0),
+            series=[
+                Series(Ref(PROFILE, first, 2, end, 2), "测评得分"),
+                Series(Ref(PROFILE, first, 5, end, 5), "岗位标准（标准级别分数线）"),
+            ],
+            y_min=0,
+            y_max=100,
+            width_cm=17,
+            height_cm=14,
+            colors=["2E75B6", "C00000"],
+        )
+    )
+    sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 3.0}
+    return sheet
+
+
+def _portrait():
+    from .spec import PrintSetup
+
+    return PrintSetup(landscape=True, fit_width=True, header="个人能力画像")

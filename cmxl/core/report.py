@@ -1,0 +1,377 @@
+"""The results workbook as a ReportSpec: 汇总, 个人画像, 统计图表, 评分明细, 校验问题, 测评数据, 运行信息.
+
+Every sheet name, column, format, rule and chart is decided here; renderers only translate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from .assessment import NOT_RATED, Assessment
+from .cellref import a1
+from .certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from .grid import CellError, WorkbookGrid
+from .issues import SEVERITY_ZH
+from .numbers import round_half_up
+from .profile import profile_sheet
+from .scoring import NEARLY, NOT_ATTAINED
+from .spec import Cell, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Style, Table, cell_range, link_to
+from .stats import stats_sheet
+
+SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
+    "汇总",
+    "个人画像",
+    "统计图表",
+    "评分明细",
+    "校验问题",
+    "测评数据",
+    "运行信息",
+)
+LEVEL_FILLS = ["EDEDED", "DDEBF7", "C6EFCE", "FFE699", "F8CBAD", "D9D2E9"]
+NOT_APPLIED = "未申报"
+
+
+def base_styles(level_count: int) -> dict[str, Style]:
+    styles = {
+        "title": Style(bold=True, size=14),
+        "subtitle": Style(italic=True, color="595959"),
+        "head": Style(bold=True, color="FFFFFF", fill="1F4E78", wrap=True, horizontal="center", border=True),
+        "label": Style(bold=True, fill="DDEBF7", border=True),
+        "value": Style(border=True),
+        "num": Style(number_format="0.0", vertical="top"),
+        "num_box": Style(number_format="0.0", border=True),
+        "int": Style(number_format="0", vertical="top"),
+        "pct": Style(number_format="0.0%"),
+        "text": Style(number_format="@", vertical="top"),
+        "top": Style(vertical="top"),
+        "date": Style(number_format="yyyy-mm-dd"),
+        "wrap": Style(wrap=True, vertical="top"),
+        "link": Style(color="0563C1"),
+        "input": Style(fill="FFF2CC", bold=True, border=True, number_format="@", locked=False),
+        "note": Style(color="595959", wrap=True, vertical="top"),
+        "cell_error": Style(fill="FFC7CE"),
+        "cell_warning": Style(fill="FFEB9C"),
+        "bad": Style(fill="FFC7CE", color="9C0006"),
+        "warn": Style(fill="FFEB9C", color="9C5700"),
+        "good": Style(fill="C6EFCE", color="006100"),
+        "error_text": Style(color="C00000", bold=True),
+    }
+    for i in range(level_count):
+        styles[f"level{i}"] = Style(fill=LEVEL_FILLS[i % len(LEVEL_FILLS)])
+    return styles
+
+
+@dataclass
+class Columns:
+    """Column positions of the 评分明细 sheet, shared by every formula that reads it."""
+
+    fixed: list[str]
+    item_first: int  # column of the first item's 得分; each item has 得分, 级别, 标准级别, 差距
+    tail: list[str]
+
+    def item_col(self, item: int, part: int) -> int:
+        return self.item_first + 4 * item + part
+
+    def tail_col(self, name: str, items: int) -> int:
+        return self.item_first + 4 * items + self.tail.index(name)
+
+
+DETAIL_FIXED = ["员工编号", "姓名", "单位", "部门", "现岗位级别", "对标岗位级别"]
+DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果"]
+DETAIL_COLUMNS = Columns(DETAIL_FIXED, len(DETAIL_FIXED), DETAIL_TAIL)
+
+
+def build_results(
+    a: Assessment,
+    grid: WorkbookGrid,
+    *,
+    source: str,
+    sha256: str,
+    tool_version: str,
+    created: str,
+    profile_id: str | None = None,
+) -> ReportSpec:
+    fw = a.framework
+    styles = base_styles(len(fw.levels))
+    view = _View.of(a)
+    sheets = [
+        _summary(a, view, source),
+        profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, profile_id),
+        stats_sheet(a, view.attainment, view.status),
+        _detail(a, view),
+        _issues(a),
+        _data_copy(a, grid),
+        _info(a, source, sha256, tool_version, created),
+    ]
+    return ReportSpec(sheets=sheets, styles=styles, title=f"{source} 评分结果")
+
+
+@dataclass
+class _View:
+    """Per-person display values shared by several sheets."""
+
+    ids: list[str]
+    attainment: list[str]
+    status: list[str]
+    level: list[str]
+
+    @classmethod
+    def of(cls, a: Assessment) -> _View:
+        names = a.framework.level_names
+        return cls(
+            ids=[str(x or "") for x in a.intake.people["employee_id"]],
+            attainment=[x if x is not None else NOT_RATED for x in a.scores.attainment],
+            status=[c.status or NOT_APPLIED for c in a.certifications],
+            level=[names[i] if i >= 0 else NOT_RATED for i in a.scores.level],
+        )
+
+
+def _num(value: float) -> float | None:
+    return None if value != value else round_half_up(float(value), 1)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _level_rules(ranges: str, level_names: list[str], first_cell: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(ranges, f'{first_cell}="{name}"', f"level{i}") for i, name in enumerate(level_names)]
+
+
+def _summary(a: Assessment, view: _View, source: str) -> SheetSpec:
+    fw, s, people = a.framework, a.scores, a.intake.people
+    sheet = SheetSpec(
+        SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
+    )
+    heads = [
+        "员工编号",
+        "姓名",
+        "单位",
+        "部门",
+        "现岗位级别",
+        *(f"{c}得分" for c in fw.category_names),
+        "加权总分",
+        "综合级别",
+        "达标情况",
+        "低于标准项数",
+        "差距明细",
+        "认证方案",
+        "申报认证等级",
+        "认证结果",
+        "原因",
+    ]
+    sheet.put_row(0, 0, heads, "head")
+    below = np.nan_to_num(s.gaps, nan=0) < 0
+    known = ~np.isnan(s.gaps).any(axis=1)
+    ncat = len(fw.category_names)
+    for p in range(a.size):
+        cert = a.certifications[p]
+        gaps = "；".join(f"{fw.item_names[i]}{int(s.gaps[p, i]):+d}" for i in np.flatnonzero(below[p]))
+        row = [
+            view.ids[p],
+            _text(people["name"].iat[p]),
+            _text(people["unit"].iat[p]),
+            _text(people["department"].iat[p]),
+            _text(people["grade"].iat[p]),
+        ]
+        sheet.put_row(p + 1, 0, row, "text")
+        for c in range(ncat):
+            sheet.put(p + 1, 5 + c, _num(s.category_scores[p, c]), "num")
+        col = 5 + ncat
+        sheet.put(p + 1, col, _num(s.total[p]), "num")
+        sheet.put_row(p + 1, col + 1, [view.level[p], view.attainment[p]], "top")
+        sheet.put(p + 1, col + 3, int(below[p].sum()) if known[p] else None, "int")
+        sheet.put_row(
+            p + 1,
+            col + 4,
+            [
+                gaps,
+                a.scheme_names.get(cert.scheme_id, "") if cert.status else "",
+                cert.grade if cert.status else "",
+                view.status[p],
+                "；".join(r.message for r in cert.reasons),
+            ],
+            "top",
+        )
+    last = max(a.size, 1)
+    total_col = 5 + ncat
+    level_col, attain_col, status_col = total_col + 1, total_col + 2, total_col + 7
+    sheet.tables.append(Table("汇总表", cell_range(0, 0, last, len(heads) - 1)))
+    sheet.conditional += _level_rules(cell_range(1, level_col, last, level_col), fw.level_names, a1(1, level_col))
+    at = a1(1, attain_col)
+    sheet.conditional += [
+        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NOT_ATTAINED}"', "bad"),
+        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NEARLY}"', "warn"),
+    ]
+    st = a1(1, status_col)
+    sheet.conditional.append(
+        ConditionalFormat(
+            cell_range(1, status_col, last, status_col),
+            f'OR({st}="{FAILED}",{st}="{NOT_ELIGIBLE}",{st}="{INCOMPLETE}")',
+            "bad",
+        )
+    )
+    sheet.fit_widths(maximum=24)
+    wrapped = [total_col + 4, len(heads) - 1]  # 差距明细, 原因
+    sheet.widths[wrapped[0]], sheet.widths[wrapped[1]] = 26.0, 44.0
+    for (r, c), cell in sheet.cells.items():
+        if r and c in wrapped:
+            cell.style = "wrap"
+    sheet.fit_heights(wrapped)
+    return sheet
+
+
+def _detail(a: Assessment, view: _View) -> SheetSpec:
+    fw, s, people = a.framework, a.scores, a.intake.people
+    cols = DETAIL_COLUMNS
+    k = len(fw.item_names)
+    sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=PrintSetup(repeat_rows="1:1"))
+    heads = list(cols.fixed)
+    for name in fw.item_names:
+        heads += [f"{name}得分", f"{name}级别", f"{name}标准级别", f"{name}差距"]
+    heads += cols.tail
+    sheet.put_row(0, 0, heads, "head")
+    sheet.heights[0] = 45
+    names = fw.level_names
+    for p in range(a.size):
+        grade = int(s.grade[p])
+        sheet.put_row(
+            p + 1,
+            0,
+            [
+                view.ids[p],
+                _text(people["name"].iat[p]),
+                _text(people["unit"].iat[p]),
+                _text(people["department"].iat[p]),
+                _text(people["grade"].iat[p]),
+                fw.grades[grade].name if grade >= 0 else "",
+            ],
+            "text",
+        )
+        for i in range(k):
+            lv = int(s.item_levels[p, i])
+            sheet.put(p + 1, cols.item_col(i, 0), _num(s.item_scores[p, i]), "num")
+            sheet.put(p + 1, cols.item_col(i, 1), names[lv] if lv >= 0 else NOT_RATED)
+            sheet.put(p + 1, cols.item_col(i, 2), names[fw.standards[grade, i]] if grade >= 0 else "")
+            gap = s.gaps[p, i]
+            sheet.put(p + 1, cols.item_col(i, 3), None if gap != gap else int(gap), "int")
+        tail = cols.item_first + 4 * k
+        sheet.put(p + 1, tail, _num(s.total[p]), "num")
+        sheet.put_row(p + 1, tail + 1, [view.level[p], view.attainment[p], view.status[p]])
+    last = max(a.size, 1)
+    level_ranges = " ".join(cell_range(1, cols.item_col(i, 1), last, cols.item_col(i, 1)) for i in range(k))
+    sheet.conditional += _level_rules(level_ranges, names, a1(1, cols.item_col(0, 1)))
+    gap_ranges = " ".join(cell_range(1, cols.item_col(i, 3), last, cols.item_col(i, 3)) for i in range(k))
+    first_gap = a1(1, cols.item_col(0, 3))
+    sheet.conditional.append(ConditionalFormat(gap_ranges, f"AND(ISNUMBER({first_gap}),{first_gap}<0)", "bad"))
+    for c in range(len(heads)):
+        sheet.widths[c] = 11.0
+    sheet.widths[1] = 10.0
+    sheet.widths[2] = 14.0
+    sheet.widths[3] = 14.0
+    sheet.widths[4] = sheet.widths[5] = 14.0
+    return sheet
+
+
+ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]
+
+
+def _issues(a: Assessment) -> SheetSpec:
+    sheet = SheetSpec(
+        ISSUES, freeze="A2", tab_color="C00000", print_setup=PrintSetup(repeat_rows="1:1", header="校验问题")
+    )
+    sheet.put_row(0, 0, ISSUE_HEADS, "head")
+    for n, i in enumerate(a.report.issues, start=1):
+        row = [n, SEVERITY_ZH[i.severity], i.code, i.sheet, i.cell, i.employee_id, i.field, i.value, i.message, i.hint]
+        sheet.put_row(n, 0, row)
+        sheet.put(n, 2, i.code, "text")
+        sheet.put(n, 7, i.value, "text")
+        if i.cell and i.sheet:
+            sheet.put(n, 4, i.cell, "link", link=link_to(DATA, i.cell))
+    last = max(len(a.report.issues), 1)
+    sheet.conditional.append(ConditionalFormat(cell_range(1, 1, last, 1), 'B2="错误"', "error_text"))
+    if a.report.issues:
+        sheet.tables.append(Table("问题表", cell_range(0, 0, last, len(ISSUE_HEADS) - 1), "TableStyleLight9"))
+    else:
+        sheet.put(1, 0, "没有发现问题。", "note")
+    sheet.fit_widths(maximum=50)
+    for (r, c), cell in sheet.cells.items():
+        if r and c in (8, 9):
+            cell.style = "wrap"
+    sheet.fit_heights([8, 9])
+    return sheet
+
+
+def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
+    """The people sheet as read (values only), with every cell an issue points at highlighted."""
+    sheet = SheetSpec(DATA, tab_color="7F7F7F")
+    source = next((s for s in grid.sheets if s.name == a.intake.sheet), None)
+    if source is None:
+        sheet.put(0, 0, "（未找到测评数据表）", "note")
+        return sheet
+    for r, row in enumerate(source.rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, CellError):
+                value = value.text
+            style = "text" if isinstance(value, str) else ("date" if isinstance(value, dt.date) else None)
+            sheet.cells[(r, c)] = Cell(value, style)
+    notes: dict[tuple[int, int], list[str]] = {}
+    worst: dict[tuple[int, int], str] = {}
+    for i in a.report.issues:
+        if not i.cell or i.sheet != a.intake.sheet:
+            continue
+        key = _parse_a1(i.cell)
+        notes.setdefault(key, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
+        if worst.get(key) != "error":
+            worst[key] = i.severity
+    for key, lines in notes.items():
+        cell = sheet.cells.get(key) or Cell(None)
+        cell.style = "cell_error" if worst[key] == "error" else "cell_warning"
+        cell.comment = "\n".join(lines)
+        sheet.cells[key] = cell
+    header = a.intake.header_row
+    if header >= 0:
+        sheet.freeze = a1(header + 1, 2)
+        for (r, _c), cell in sheet.cells.items():
+            if r == header and cell.style is None:
+                cell.style = "label"
+    sheet.fit_widths(maximum=30, sample_rows=header + 50)
+    return sheet
+
+
+def _parse_a1(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, col - 1
+
+
+def _info(a: Assessment, source: str, sha256: str, tool_version: str, created: str) -> SheetSpec:
+    fw = a.framework
+    sheet = SheetSpec(INFO, tab_color="7F7F7F")
+    sheet.put(0, 0, "运行信息", "title")
+    rows = [
+        ("工具版本", f"cmxl {tool_version}"),
+        ("能力模型", f"{fw.framework.name}（{fw.id}）"),
+        ("模型版本", fw.version),
+        ("模型生效日期", fw.framework.effective_date.isoformat()),
+        ("模型内容哈希（SHA-256）", fw.content_hash),
+        ("输入文件", source),
+        ("输入文件 SHA-256", sha256),
+        ("测评数据表", a.intake.sheet or "（未找到）"),
+        ("评估基准日", a.as_of.isoformat()),
+        ("生成时间", created),
+        ("人数", a.size),
+        ("错误数", len(a.report.errors)),
+        ("警告数", len(a.report.warnings)),
+    ]
+    for r, (label, value) in enumerate(rows, start=2):
+        sheet.put(r, 0, label, "label")
+        sheet.put(r, 1, value, "value")
+    sheet.widths = {0: 26.0, 1: 70.0}
+    return sheet

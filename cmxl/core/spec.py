@@ -1,0 +1,200 @@
+"""ReportSpec: a workbook described as data — sheets, cells, styles, formats, validations,
+conditional formats, links, charts, print set-up. The core decides all of it; a renderer (file or
+live Excel) only translates it. Coordinates are 0-based (row, col) unless written as A1 text."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .cellref import a1, column_letter
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    color: str | None = None  # font colour, RRGGBB
+    fill: str | None = None  # background, RRGGBB
+    number_format: str | None = None
+    wrap: bool = False
+    horizontal: Literal["left", "center", "right"] | None = None
+    vertical: Literal["top", "center", "bottom"] | None = None
+    border: bool = False
+    locked: bool | None = None  # only matters on a protected sheet
+
+
+@dataclass
+class Cell:
+    value: object
+    style: str | None = None  # a key of ReportSpec.styles
+    formula: bool = False  # only then is a leading '=' a formula; any other text stays text
+    comment: str | None = None
+    link: str | None = None  # a location inside the workbook, e.g. "'测评数据'!B8"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A rectangular range on a sheet (0-based, inclusive)."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+    @property
+    def a1(self) -> str:
+        return f"'{self.sheet}'!${column_letter(self.first_col)}${self.first_row + 1}:${column_letter(self.last_col)}${self.last_row + 1}"
+
+
+@dataclass
+class Series:
+    values: Ref
+    title: str
+
+
+@dataclass
+class Chart:
+    kind: Literal["radar", "bar", "column"]
+    title: str
+    anchor: str  # A1 of the top-left cell
+    categories: Ref
+    series: list[Series]
+    stacked: bool = False
+    percent: bool = False  # axis shows 0–100 %
+    x_title: str | None = None
+    y_title: str | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+    width_cm: float = 16.0
+    height_cm: float = 8.0
+    colors: list[str] = field(default_factory=list)  # per series, RRGGBB
+    categories_reversed: bool = False  # list categories top-down (horizontal bars)
+
+
+@dataclass
+class ConditionalFormat:
+    range: str  # A1 range(s), space separated
+    formula: str  # Excel formula relative to the top-left cell of the first range, without '='
+    style: str
+
+
+@dataclass
+class Validation:
+    range: str
+    kind: Literal["list", "decimal", "whole", "date"]
+    options: list[str] | None = None  # for a literal list
+    source: str | None = None  # for a list from cells, e.g. "'评分明细'!$A$2:$A$300"
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+    prompt_title: str = ""
+    prompt: str = ""
+    error_title: str = ""
+    error: str = ""
+
+
+@dataclass
+class Table:
+    name: str
+    ref: str  # A1 range including the header row
+    style: str = "TableStyleMedium2"
+
+
+@dataclass
+class PrintSetup:
+    landscape: bool = True
+    fit_width: bool = True
+    repeat_rows: str | None = None  # e.g. "1:1"
+    header: str = ""  # centre page header
+    footer: str = "第 &P 页，共 &N 页"
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+    merges: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    conditional: list[ConditionalFormat] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    print_setup: PrintSetup | None = None
+    protected: bool = False
+    row_breaks: list[int] = field(default_factory=list)  # page break after these rows (0-based)
+    tab_color: str | None = None
+    zoom: int | None = None
+
+    def put(self, row: int, col: int, value: object, style: str | None = None, **kw: object) -> Cell:
+        cell = Cell(value, style, **kw)  # type: ignore[arg-type]
+        self.cells[(row, col)] = cell
+        return cell
+
+    def put_row(self, row: int, col: int, values: list[object], style: str | None = None) -> None:
+        for j, value in enumerate(values):
+            self.cells[(row, col + j)] = Cell(value, style)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=-1)
+
+    def fit_heights(self, wrapped: list[int], line_pt: float = 14.0, first_row: int = 1) -> None:
+        """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
+        lines: dict[int, int] = {}
+        for (r, c), cell in self.cells.items():
+            if r < first_row or c not in wrapped:
+                continue
+            width = max(self.widths.get(c, 8.43) - 1, 1)
+            need = -(-display_width(cell.value) // int(width))
+            lines[r] = max(lines.get(r, 1), need)
+        for r, n in lines.items():
+            if n > 1:
+                self.heights[r] = max(self.heights.get(r, 0), n * line_pt + 2)
+
+    def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300) -> None:
+        """Width of every column from its content (CJK characters count double): no '#####'."""
+        best: dict[int, int] = {}
+        for (r, c), cell in self.cells.items():
+            if r > sample_rows or cell.formula:
+                continue
+            best[c] = max(best.get(c, 0), display_width(cell.value))
+        for c, w in best.items():
+            if c not in self.widths:
+                self.widths[c] = float(max(minimum, min(maximum, w + 2)))
+
+
+@dataclass
+class ReportSpec:
+    sheets: list[SheetSpec]
+    styles: dict[str, Style]
+    title: str = ""
+    active: int = 0
+
+    def sheet(self, name: str) -> SheetSpec:
+        return next(s for s in self.sheets if s.name == name)
+
+
+def display_width(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        text = "" if value != value else f"{value:.1f}"
+    else:
+        text = str(value)
+    return max(
+        (sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")),
+        default=0,
+    )
+
+
+def cell_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    return f"{a1(first_row, first_col)}:{a1(last_row, last_col)}"
+
+
+def link_to(sheet: str, cell: str) -> str:
+    return f"'{sheet}'!{cell}"

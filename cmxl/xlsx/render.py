@@ -1,0 +1,260 @@
+"""ReportSpec -> a new .xlsx file with openpyxl (write-only mode: rows streamed, low memory).
+
+A translation only: every value, format, rule and chart comes from the spec."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.chart import BarChart, RadarChart, Reference, Series
+from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import Rule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from cmxl.core import spec as S
+from cmxl.core.cellref import column_letter
+
+from .write import check_target, save_atomically
+
+_TEXT_STARTS = ("=", "+", "-", "@")
+_THIN = Side(style="thin", color="BFBFBF")
+_FONT_NAME = "Microsoft YaHei"  # a Chinese UI font on Windows; LibreOffice substitutes a CJK font
+
+
+class _Styles:
+    """openpyxl style objects made once per spec style name."""
+
+    def __init__(self, styles: dict[str, S.Style]):
+        self.specs = styles
+        self.made: dict[str, tuple] = {}
+
+    def apply(self, cell: WriteOnlyCell, name: str) -> None:
+        if name not in self.made:
+            st = self.specs[name]
+            self.made[name] = (
+                Font(name=_FONT_NAME, bold=st.bold, italic=st.italic, size=st.size or 10, color=st.color),
+                PatternFill("solid", fgColor=st.fill) if st.fill else None,
+                Alignment(wrap_text=st.wrap, horizontal=st.horizontal, vertical=st.vertical or "center")
+                if (st.wrap or st.horizontal or st.vertical)
+                else None,
+                Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN) if st.border else None,
+                st.number_format,
+                Protection(locked=st.locked) if st.locked is not None else None,
+            )
+        font, fill, align, border, number_format, protection = self.made[name]
+        cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        if border is not None:
+            cell.border = border
+        if number_format:
+            cell.number_format = number_format
+        if protection is not None:
+            cell.protection = protection
+
+    def differential(self, name: str) -> DifferentialStyle:
+        st = self.specs[name]
+        return DifferentialStyle(
+            font=Font(bold=st.bold, color=st.color) if (st.bold or st.color) else None,
+            fill=PatternFill(bgColor=st.fill, fill_type="solid") if st.fill else None,
+        )
+
+
+def render(report: S.ReportSpec, path: Path) -> None:
+    """Write the report to `path` atomically (temp file, then rename)."""
+    check_target(path)
+    wb = Workbook(write_only=True)
+    styles = _Styles(report.styles)
+    for sheet in report.sheets:
+        _render_sheet(wb, sheet, styles)
+    wb.active = report.active
+    if report.title:
+        wb.properties.title = report.title
+    wb.properties.creator = "cmxl"
+    save_atomically(wb, path)
+
+
+def _render_sheet(wb: Workbook, sheet: S.SheetSpec, styles: _Styles) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for col, width in sheet.widths.items():
+        ws.column_dimensions[column_letter(col)].width = width
+    for row, height in sheet.heights.items():
+        ws.row_dimensions[row + 1].height = height
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+    if sheet.tab_color:
+        ws.sheet_properties.tabColor = sheet.tab_color
+    if sheet.zoom:
+        ws.sheet_view.zoomScale = sheet.zoom
+    _print_setup(ws, sheet.print_setup)
+    if sheet.protected:
+        ws.protection.sheet = True
+        ws.protection.formatCells = False
+        ws.protection.formatColumns = False
+    for row in sheet.row_breaks:
+        ws.row_breaks.append(Break(id=row + 1))
+    for merge in sheet.merges:
+        ws.merged_cells.add(merge)
+    _write_cells(ws, sheet, styles)
+    for table in sheet.tables:
+        with warnings.catch_warnings():  # openpyxl warns in write-only mode even when columns are named
+            warnings.simplefilter("ignore", UserWarning)
+            ws.add_table(_table(sheet, table))
+    for cf in sheet.conditional:
+        rule = Rule(type="expression", dxf=styles.differential(cf.style), formula=[cf.formula], stopIfTrue=False)
+        ws.conditional_formatting.add(cf.range, rule)
+    for v in sheet.validations:
+        ws.data_validations.append(_validation(v))
+    for chart in sheet.charts:
+        ws.add_chart(_chart(chart), chart.anchor)
+
+
+def _table(sheet: S.SheetSpec, table: S.Table) -> Table:
+    """An Excel table; write-only mode cannot read the header back, so name the columns here."""
+    bounds = CellRange(table.ref)
+    t = Table(displayName=table.name, ref=table.ref)
+    t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+    t.autoFilter = AutoFilter(ref=table.ref)
+    header = bounds.min_row - 1
+    t.tableColumns = [
+        TableColumn(id=n, name=str(sheet.cells[(header, c - 1)].value))
+        for n, c in enumerate(range(bounds.min_col, bounds.max_col + 1), start=1)
+    ]
+    return t
+
+
+def _write_cells(ws, sheet: S.SheetSpec, styles: _Styles) -> None:
+    by_row: dict[int, dict[int, S.Cell]] = {}
+    for (r, c), cell in sheet.cells.items():
+        by_row.setdefault(r, {})[c] = cell
+    for r in range(sheet.max_row + 1):
+        cells = by_row.get(r)
+        if not cells:
+            ws.append([])
+            continue
+        row: list[object] = [None] * (max(cells) + 1)
+        for c, spec_cell in cells.items():
+            row[c] = _cell(ws, spec_cell, styles, r, c)
+        ws.append(row)
+
+
+def _cell(ws, spec_cell: S.Cell, styles: _Styles, r: int, c: int) -> object:
+    value = spec_cell.value
+    if isinstance(value, float) and value != value:
+        value = None
+    is_text_risk = (
+        isinstance(value, str) and not spec_cell.formula and (value.startswith(_TEXT_STARTS) or value in ERROR_CODES)
+    )
+    if spec_cell.style is None and spec_cell.comment is None and spec_cell.link is None and not is_text_risk:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if is_text_risk:
+        cell.data_type = "s"  # text from a clerk's workbook stays text
+    if spec_cell.style is not None:
+        styles.apply(cell, spec_cell.style)
+    if spec_cell.comment:
+        cell.comment = Comment(spec_cell.comment, "cmxl", width=260, height=110)
+    if spec_cell.link:
+        cell.hyperlink = Hyperlink(ref=f"{column_letter(c)}{r + 1}", location=spec_cell.link)
+    return cell
+
+
+def _print_setup(ws, setup: S.PrintSetup | None) -> None:
+    if setup is None:
+        return
+    ws.page_setup.orientation = "landscape" if setup.landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    if setup.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if setup.repeat_rows:
+        ws.print_title_rows = setup.repeat_rows
+    if setup.header:
+        ws.oddHeader.center.text = setup.header
+    if setup.footer:
+        ws.oddFooter.center.text = setup.footer
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+def _validation(v: S.Validation) -> DataValidation:
+    if v.kind == "list":
+        formula1 = v.source if v.source else '"' + ",".join(v.options or []) + '"'
+        dv = DataValidation(type="list", formula1=formula1, allow_blank=True)
+    else:
+        dv = DataValidation(
+            type=v.kind, operator="between", formula1=str(v.minimum), formula2=str(v.maximum), allow_blank=True
+        )
+    dv.showErrorMessage = bool(v.error)
+    dv.errorTitle, dv.error = v.error_title or None, v.error or None
+    dv.showInputMessage = bool(v.prompt)
+    dv.promptTitle, dv.prompt = v.prompt_title or None, v.prompt or None
+    dv.add(v.range)
+    return dv
+
+
+def _reference(ref: S.Ref) -> Reference:
+    return Reference(range_string=ref.a1)
+
+
+def _chart(c: S.Chart):
+    if c.kind == "radar":
+        chart = RadarChart()
+        chart.type = "marker"
+    else:
+        chart = BarChart()
+        chart.type = "bar" if c.kind == "bar" else "col"
+        if c.stacked:
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        chart.gapWidth = 60
+    for i, s in enumerate(c.series):
+        series = Series(_reference(s.values), title=s.title)
+        if i < len(c.colors):
+            color = c.colors[i]
+            if c.kind == "radar":
+                series.graphicalProperties.line.solidFill = color
+                series.graphicalProperties.line.width = 28000
+                series.marker.symbol = "circle"
+                series.marker.graphicalProperties.solidFill = color
+                series.marker.graphicalProperties.line.solidFill = color
+            else:
+                series.graphicalProperties.solidFill = color
+                series.graphicalProperties.line.solidFill = color
+        chart.series.append(series)
+    chart.set_categories(_reference(c.categories))
+    chart.title = c.title
+    chart.width, chart.height = c.width_cm, c.height_cm
+    chart.legend.position = "b"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if c.x_title:
+        chart.x_axis.title = c.x_title
+    if c.y_title:
+        chart.y_axis.title = c.y_title
+    if c.y_min is not None:
+        chart.y_axis.scaling.min = c.y_min
+    if c.y_max is not None:
+        chart.y_axis.scaling.max = c.y_max
+    if c.categories_reversed:
+        chart.x_axis.scaling.orientation = "maxMin"
+    if c.percent:
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.majorGridlines = None
+    chart.layout = Layout(manualLayout=ManualLayout(x=0.02, y=0.12, w=0.96, h=0.72)) if c.kind == "radar" else None
+    return chart
