@@ -50,7 +50,8 @@ def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, pro
 
     def pull(col: int) -> str:
         letter = column_letter(col)
-        return f"=IFERROR(INDEX('{detail}'!${letter}$2:${letter}${last},{match}),\"\")"
+        found = f"INDEX('{detail}'!${letter}$2:${letter}${last},{match})"
+        return f'=IFERROR(IF(ISBLANK({found}),"",{found}),"")'  # a blank is blank, not 0
 
     info_cols = [
         1,

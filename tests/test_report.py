@@ -1,0 +1,136 @@
+"""The results workbook: the spec decided in the core, and the file written from it."""
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cmxl.core.assessment import assess
+from cmxl.core.loading import catalogue
+from cmxl.core.profile import TABLE_ROW
+from cmxl.core.report import build_results
+from cmxl.xlsx.read import read_workbook
+from cmxl.xlsx.render import render
+from tests.conftest import AS_OF
+
+ROOT = Path(__file__).resolve().parents[1]
+SHEETS = ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "测评数据", "运行信息"]
+
+
+def results(name):
+    grid = read_workbook(ROOT / "workbooks" / name)
+    cat = catalogue()
+    a = assess(grid, cat.framework(), cat, AS_OF)
+    return a, build_results(a, grid, source=name, sha256="0" * 64, tool_version="test", created="2026-12-01T00:00:00")
+
+
+@pytest.fixture(scope="module", params=["江苏_2026.xlsx", "广东_2026.xlsx", "四川_2026.xlsx", "陕西_2026.xlsx"])
+def built(request):
+    return results(request.param)
+
+
+def values(sheet, row, first, last):
+    return [sheet.cells[(row, c)].value if (row, c) in sheet.cells else None for c in range(first, last + 1)]
+
+
+def test_sheets_in_order_with_one_summary_row_per_person(built):
+    a, spec = built
+    assert [s.name for s in spec.sheets] == SHEETS
+    summary = spec.sheet("汇总")
+    assert summary.max_row == a.size
+    assert summary.tables[0].ref.startswith("A1:") and summary.tables[0].ref.endswith(str(a.size + 1))
+    assert [summary.cells[(p + 1, 0)].value for p in range(a.size)] == a.intake.people["employee_id"].tolist()
+
+
+def test_profile_formulas_read_the_right_detail_columns(built):
+    a, spec = built
+    profile, detail = spec.sheet("个人画像"), spec.sheet("评分明细")
+    header = {cell.value: c for (r, c), cell in detail.cells.items() if r == 0}
+    letters = {openpyxl.utils.get_column_letter(c + 1): name for name, c in header.items()}
+    for i, item in enumerate(a.framework.item_names):
+        row = TABLE_ROW + 1 + i
+        assert profile.cells[(row, 0)].value == item
+        for col, part in ((2, "得分"), (3, "级别"), (4, "标准级别"), (6, "差距")):
+            formula = profile.cells[(row, col)].value
+            assert profile.cells[(row, col)].formula
+            letter = re.search(r"'评分明细'!\$([A-Z]+)\$2", formula).group(1)
+            assert letters[letter] == item + part
+
+
+def test_charts_point_at_their_tables(built):
+    a, spec = built
+    stats, profile = spec.sheet("统计图表"), spec.sheet("个人画像")
+    radar = profile.charts[0]
+    assert radar.kind == "radar"
+    assert [profile.cells[(r, 0)].value for r in range(radar.categories.first_row, radar.categories.last_row + 1)] == (
+        a.framework.item_names
+    )
+    assert [s.values.first_col for s in radar.series] == [2, 5]
+    levels = stats.charts[0]
+    names = [stats.cells[(r, 0)].value for r in range(levels.categories.first_row, levels.categories.last_row + 1)]
+    assert names == a.framework.item_names
+    for series, level in zip(levels.series, a.framework.level_names, strict=True):
+        ref = series.values
+        assert stats.cells[(ref.first_row - 1, ref.first_col)].value == level  # the column's header
+        counts = [stats.cells[(r, ref.first_col)].value for r in range(ref.first_row, ref.last_row + 1)]
+        column = a.framework.level_names.index(level)
+        assert counts == [int((a.scores.item_levels[:, i] == column).sum()) for i in range(len(names))]
+    totals = stats.charts[1].series[0].values
+    assert sum(stats.cells[(r, 1)].value for r in range(totals.first_row, totals.last_row + 1)) == (
+        int((a.scores.total == a.scores.total).sum())
+    )
+    for chart in stats.charts + profile.charts:
+        assert chart.title and all(s.title for s in chart.series)
+
+
+def test_issue_rows_link_to_highlighted_cells(built):
+    a, spec = built
+    issues, data = spec.sheet("校验问题"), spec.sheet("测评数据")
+    for n, issue in enumerate(a.report.issues, start=1):
+        cell = issues.cells[(n, 4)]
+        if not issue.cell:
+            continue
+        assert cell.link == f"'测评数据'!{issue.cell}"
+        col = openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", issue.cell).group()) - 1
+        row = int(re.search(r"\d+", issue.cell).group()) - 1
+        target = data.cells[(row, col)]
+        assert issue.message in target.comment
+        assert target.style == (
+            "cell_error" if issue.severity == "error" or "错误" in target.comment else "cell_warning"
+        )
+
+
+def test_written_file_reopens_with_everything_in_it(tmp_path):
+    a, spec = results("陕西_2026.xlsx")
+    out = tmp_path / "r.xlsx"
+    render(spec, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    assert list(wb["汇总"].tables) == ["汇总表"]
+    assert len(wb["汇总"].conditional_formatting) >= 3
+    dv = wb["个人画像"].data_validations.dataValidation
+    assert [(d.type, d.formula1) for d in dv] == [("list", f"'评分明细'!$A$2:$A${a.size + 1}")]
+    assert wb["个人画像"]["B3"].value == a.intake.people["employee_id"].iat[0]
+    assert wb["个人画像"]["C15"].value.startswith("=IFERROR(INDEX('评分明细'!")
+    assert wb["汇总"].freeze_panes == "C2" and wb["汇总"].print_title_rows == "$1:$1"
+    assert wb["汇总"].page_setup.orientation == "landscape"
+    link = wb["校验问题"]["E3"].hyperlink
+    assert link.location == f"'测评数据'!{a.report.issues[1].cell}"
+    assert wb["测评数据"][a.report.issues[1].cell].comment is not None
+    with zipfile.ZipFile(out) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == len(spec.sheet("统计图表").charts) + 1
+
+
+def test_empty_workbook_still_gives_a_readable_report(tmp_path):
+    from cmxl.core.grid import SheetGrid, WorkbookGrid
+
+    grid = WorkbookGrid("空.xlsx", [SheetGrid("Sheet1", [["说明"]])])
+    cat = catalogue()
+    a = assess(grid, cat.framework(), cat, AS_OF)
+    spec = build_results(a, grid, source="空.xlsx", sha256="", tool_version="t", created="c")
+    render(spec, tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert wb["校验问题"]["I2"].value.startswith("找不到测评数据表")

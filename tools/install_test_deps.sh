@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond Python packages: LibreOffice Calc (headless; the
+# reference spreadsheet engine for recalculation and chart rendering), a CJK font so Chinese
+# renders, and poppler-utils (pdftoppm/pdftotext). Does nothing when they are already there.
+set -euo pipefail
+need=()
+for pkg in libreoffice-calc-nogui fonts-noto-cjk poppler-utils; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "缺少测试依赖：${need[*]}。请以 root 运行：apt-get install -y --no-install-recommends ${need[*]}" >&2
+  exit 1
+fi
+echo "installing ${need[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
