@@ -113,7 +113,7 @@ def test_written_file_reopens_with_everything_in_it(tmp_path):
     dv = wb["个人画像"].data_validations.dataValidation
     assert [(d.type, d.formula1) for d in dv] == [("list", f"'评分明细'!$A$2:$A${a.size + 1}")]
     assert wb["个人画像"]["B3"].value == a.intake.people["employee_id"].iat[0]
-    assert wb["个人画像"]["C15"].value.startswith("=IFERROR(INDEX('评分明细'!")
+    assert wb["个人画像"]["C15"].value.startswith("=IFERROR(IF(ISBLANK(INDEX('评分明细'!")
     assert wb["汇总"].freeze_panes == "C2" and wb["汇总"].print_title_rows == "$1:$1"
     assert wb["汇总"].page_setup.orientation == "landscape"
     link = wb["校验问题"]["E3"].hyperlink
