@@ -25,6 +25,7 @@ from cmxl.core.framework import Framework
 from cmxl.core.issues import SEVERITY_ZH, Issue
 from cmxl.core.loading import catalogue
 from cmxl.core.report import build_results
+from cmxl.core.template import build_template
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 
@@ -183,6 +184,29 @@ def score(
     if as_json:
         sys.stdout.write(json.dumps(people, ensure_ascii=False, indent=1) + "\n")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def template(
+    framework: FrameworkOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="模板文件路径，默认 测评模板_<模型编号>.xlsx")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """生成空白测评模板（带下拉列表、分数检查、填写说明和模型参数）。"""
+    try:
+        fw = _framework(framework)
+        target = output or Path(f"测评模板_{fw.id}.xlsx")
+        if target.exists() and not force:
+            raise CmxlError(f"{target} 已存在；如要覆盖请加 --force，或用 -o 指定其他文件名")
+        cat = catalogue()
+        render(build_template(fw, cat.schemes, cat.workbook_format), target)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    err.print(f"已生成测评模板 {escape(str(target))}（{escape(fw.framework.name)}，{fw.id} 版本 {fw.version}）")
 
 
 @app.command()

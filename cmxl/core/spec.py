@@ -149,8 +149,9 @@ class SheetSpec:
         for (r, c), cell in self.cells.items():
             if r < first_row or c not in wrapped:
                 continue
-            width = max(self.widths.get(c, 8.43) - 1, 1)
-            need = -(-display_width(cell.value) // int(width))
+            width = int(max(self.widths.get(c, 8.43) - 1, 1))
+            text = "" if cell.value is None else str(cell.value)
+            need = sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
             lines[r] = max(lines.get(r, 1), need)
         for r, n in lines.items():
             if n > 1:

@@ -1,0 +1,325 @@
+"""The blank assessment workbook a region fills: 测评数据 (headers, dropdowns, range checks),
+填写说明 (how to fill, every competency's behaviour descriptions) and 模型参数 (read-only rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .cellref import column_letter
+from .framework import Framework
+from .report import base_styles
+from .schemes import FieldSpec, Scheme, WorkbookFormat
+from .spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
+
+DATA, GUIDE, PARAMS = "测评数据", "填写说明", "模型参数"
+ROWS = 1000  # rows prepared with checks and formats
+CATEGORY_FILLS = ["2F5597", "548235", "BF8F00", "7030A0", "C55A11"]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def template_columns(fw: Framework, fmt: WorkbookFormat) -> list[tuple[str, str, object]]:
+    """(header, kind, detail) of every column, in order: fixed fields, then the competencies."""
+    cols: list[tuple[str, str, object]] = [(f.header, "field", f) for f in fmt.fields]
+    for i, comp in enumerate(fw.competencies):
+        if comp.subitems:
+            cols += [(sub, "subitem", i) for sub in comp.subitems]
+        else:
+            cols += [(comp.name, "item", i), (comp.name + "级别", "item_level", i)]
+    return cols
+
+
+def build_template(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> ReportSpec:
+    styles = base_styles(len(fw.levels))
+    for n, colour in enumerate(CATEGORY_FILLS):
+        styles[f"cat{n}"] = Style(
+            bold=True, color="FFFFFF", fill=colour, wrap=True, horizontal="center", vertical="center", border=True
+        )
+    styles["guide_item"] = Style(bold=True, size=12, color="1F4E78")
+    styles["guide_level"] = Style(bold=True, fill="DDEBF7", border=True, vertical="top", horizontal="center")
+    styles["guide_text"] = Style(wrap=True, vertical="top", border=True)
+    styles["locked_label"] = Style(bold=True, fill="DDEBF7", border=True, locked=True)
+    styles["locked_value"] = Style(border=True, locked=True, wrap=True)
+    sheets = [_data_sheet(fw, schemes, fmt), _guide(fw, schemes), _params(fw, schemes)]
+    return ReportSpec(sheets=sheets, styles=styles, title=f"{fw.framework.name} 测评模板（{fw.id} {fw.version}）")
+
+
+def _data_sheet(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> SheetSpec:
+    sheet = SheetSpec(DATA, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1"))
+    sheet.heights[0] = 42
+    cat_index = {c: n for n, c in enumerate(fw.category_names)}
+    grade_names = _all_cert_grades(schemes)
+    appraisal = _appraisal_words(schemes)
+    last = ROWS
+    for col, (header, kind, detail) in enumerate(template_columns(fw, fmt)):
+        rng = f"{column_letter(col)}2:{column_letter(col)}{last + 1}"
+        if kind == "field":
+            assert isinstance(detail, FieldSpec)
+            sheet.put(0, col, header, "head")
+            v = _field_validation(detail, rng, fw, schemes, grade_names, appraisal)
+            if v is not None:
+                sheet.validations.append(v)
+            if detail.type == "id":
+                for r in range(1, last + 1):
+                    sheet.cells[(r, col)] = Cell(None, "text")
+            sheet.widths[col] = 14.0 if detail.type != "text" else 12.0
+        else:
+            comp = fw.competencies[int(detail)]  # type: ignore[arg-type]
+            sheet.put(0, col, header, f"cat{cat_index[comp.category] % len(CATEGORY_FILLS)}")
+            sheet.widths[col] = max(9.0, min(16.0, len(header) * 2 + 1.0))
+            if kind == "item_level":
+                sheet.validations.append(
+                    Validation(
+                        rng,
+                        "list",
+                        options=fw.level_names,
+                        prompt_title=comp.name,
+                        prompt=f"可选填级别（{'/'.join(fw.level_names)}）；与左侧分数同时填写时须一致",
+                        error_title="级别无效",
+                        error=f"请从下拉列表选择：{'、'.join(fw.level_names)}",
+                    )
+                )
+            else:
+                sheet.validations.append(_score_validation(rng, header))
+    return sheet
+
+
+def _score_validation(rng: str, name: str) -> Validation:
+    return Validation(
+        rng,
+        "decimal",
+        minimum=0,
+        maximum=100,
+        prompt_title=name,
+        prompt="请填写 0–100 的分数",
+        error_title="分数无效",
+        error=f"“{name}”须为 0–100 之间的数字",
+    )
+
+
+def _field_validation(
+    spec: FieldSpec, rng: str, fw: Framework, schemes: dict[str, Scheme], cert_grades: list[str], appraisal: list[str]
+) -> Validation | None:
+    name = spec.header
+    if spec.type == "score":
+        return _score_validation(rng, name)
+    if spec.type == "number":
+        low, high = spec.low or 0, spec.high or 100
+        return Validation(
+            rng,
+            "decimal",
+            minimum=low,
+            maximum=high,
+            prompt_title=name,
+            prompt=f"请填写 {low:g}–{high:g} 的数字",
+            error_title="数值无效",
+            error=f"“{name}”须为 {low:g}–{high:g} 之间的数字",
+        )
+    if spec.type == "date":
+        low, high = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+        return Validation(
+            rng,
+            "date",
+            minimum=(low - EXCEL_EPOCH).days,
+            maximum=(high - EXCEL_EPOCH).days,
+            prompt_title=name,
+            prompt="请填写日期，如 2026-01-31",
+            error_title="日期无效",
+            error=f"“{name}”须为有效日期，如 2026-01-31",
+        )
+    options = {
+        "grade": [g.name for g in fw.grades],
+        "scheme": [s.scheme.category for s in schemes.values()],
+        "cert_grade": cert_grades,
+        "choice": spec.choices,
+        "appraisal": appraisal,
+    }.get(spec.type)
+    if not options:
+        return None
+    return Validation(
+        rng,
+        "list",
+        options=options,
+        prompt_title=name,
+        prompt="请从下拉列表选择",
+        error_title="取值无效",
+        error=f"“{name}”只能填：{'、'.join(options)}",
+    )
+
+
+def _all_cert_grades(schemes: dict[str, Scheme]) -> list[str]:
+    best = max(schemes.values(), key=lambda s: len(s.grades))
+    return list(reversed(best.grade_names))  # 一级 … 五级, as HR lists them
+
+
+def _appraisal_words(schemes: dict[str, Scheme]) -> list[str]:
+    words: list[str] = []
+    for s in schemes.values():
+        if s.appraisal:
+            for w in [*reversed(s.appraisal.order), *s.appraisal.synonyms]:
+                if w not in words:
+                    words.append(w)
+    return words
+
+
+GUIDE_STEPS = [
+    "每位客户经理填一行；员工编号按文本填写（保留开头的 0），同一人只填一行。",
+    "能力项可填 0–100 的分数，也可在“××级别”列选择级别；两者都填时分数须落在该级别的分数段内。",
+    "通用基础知识、专业基础知识按分项考试成绩填写，系统按本人目标级别的权重加权计算百分制标准分。",
+    "申报认证等级为空表示本期不参加认证；参加认证的人员须填写申报条件和考试成绩所需的各项。",
+    "一级认证的面试成绩由模拟实战、营销实战两部分组成，并须填写年度业绩考核。",
+    "请勿修改表头、合并单元格或插入标题行；可以增加备注列，系统会忽略无法识别的列。",
+    "填写完成后可在 Excel 中点击“能力测评 → 校验”，或运行 cmxl validate 检查。",
+]
+
+
+def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
+    sheet = SheetSpec(GUIDE, tab_color="548235", print_setup=PrintSetup(landscape=False, header="填写说明"))
+    sheet.widths = {0: 14.0, 1: 96.0}
+    sheet.put(0, 0, f"{fw.framework.name} 测评填写说明", "title")
+    sheet.put(1, 0, "模型", "guide_level")
+    sheet.put(
+        1,
+        1,
+        f"{fw.framework.name}（{fw.id}，版本 {fw.version}，{fw.framework.effective_date} 起生效）。"
+        f"{fw.framework.description}",
+        "guide_text",
+    )
+    row = 3
+    sheet.put(row, 0, "填写步骤", "guide_item")
+    for n, step in enumerate(GUIDE_STEPS, start=1):
+        row += 1
+        sheet.put(row, 0, f"{n}.", "guide_level")
+        sheet.put(row, 1, step, "guide_text")
+    row += 2
+    sheet.put(row, 0, "级别定义", "guide_item")
+    for lv in fw.levels:
+        row += 1
+        sheet.put(row, 0, f"{lv.name}（{lv.min:g}–{lv.max:g}分）", "guide_level")
+        sheet.put(row, 1, lv.definition, "guide_text")
+    for comp in fw.competencies:
+        row += 2
+        drafted = {
+            "drafted": "（本项描述为起草稿，待总部确认）",
+            "partly-drafted": "（部分级别描述为起草稿，待总部确认）",
+        }
+        sheet.put(row, 0, f"{comp.name}（{comp.category}）{drafted.get(comp.text_source, '')}", "guide_item")
+        row += 1
+        sheet.put(row, 0, "定义", "guide_level")
+        sheet.put(row, 1, comp.definition, "guide_text")
+        for b in comp.behaviours:
+            row += 1
+            text = b.headline + "".join(f"\n▶ {line}" for line in b.indicators)
+            sheet.put(row, 0, b.level + ("*" if b.drafted else ""), "guide_level")
+            sheet.put(row, 1, text, "guide_text")
+        if comp.subitems:
+            row += 1
+            weights = "；".join(
+                f"{lv}："
+                + "、".join(f"{s} {w:g}%" for s, w in zip(comp.subitems, comp.subitem_weights[lv], strict=True))
+                for lv in fw.level_names
+            )
+            sheet.put(row, 0, "分项与权重", "guide_level")
+            sheet.put(row, 1, f"按本人目标级别的权重加权：{weights}", "guide_text")
+    sheet.fit_heights([1], line_pt=15, first_row=1)
+    return sheet
+
+
+def _params(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
+    sheet = SheetSpec(PARAMS, protected=True, tab_color="7F7F7F", print_setup=PrintSetup(header="模型参数"))
+    sheet.widths = {0: 22.0, 1: 16.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 16.0}
+    sheet.put(0, 0, "模型参数（只读；如需调整请由总部修改模型文件）", "title")
+    info = [
+        ("模型编号", fw.id),
+        ("模型名称", fw.framework.name),
+        ("版本", fw.version),
+        ("生效日期", fw.framework.effective_date.isoformat()),
+        ("内容哈希（SHA-256）", fw.content_hash),
+    ]
+    row = 2
+    for label, value in info:
+        sheet.put(row, 0, label, "locked_label")
+        sheet.put(row, 1, value, "locked_value")
+        row += 1
+    sheet.merges += [f"B{r + 1}:F{r + 1}" for r in range(2, row)]
+
+    def table(title: str, heads: list[str], rows: list[list[object]], wide: bool = False) -> None:
+        """A titled table; `wide` lets a (label, text) table's text span columns B–F."""
+        nonlocal row
+        row += 1
+        sheet.put(row, 0, title, "guide_item")
+        row += 1
+        sheet.put_row(row, 0, heads, "head")
+        if wide:
+            sheet.merges.append(f"B{row + 1}:F{row + 1}")
+        for values in rows:
+            row += 1
+            sheet.put_row(row, 0, values, "locked_value")
+            if wide:
+                sheet.merges.append(f"B{row + 1}:F{row + 1}")
+        row += 1
+
+    table(
+        "级别与分数段",
+        ["级别", "分数下限", "分数上限", "只填级别时计分"],
+        [[lv.name, lv.min, lv.max, lv.midpoint] for lv in fw.levels],
+    )
+    table("类别权重（%）", ["类别", "权重"], [[c.name, c.weight] for c in fw.categories])
+    table(
+        "能力项权重（分，合计 100）",
+        ["能力项", "类别", "权重", "核心"],
+        [
+            [c.name, c.category, round(float(w), 4), "是" if c.core else ""]
+            for c, w in zip(fw.competencies, fw.item_weights, strict=True)
+        ],
+    )
+    table(
+        "岗位标准级别",
+        ["岗位级别", *fw.category_names, "单项调整"],
+        [
+            [
+                g.name,
+                *(g.standards[c] for c in fw.category_names),
+                "；".join(f"{k}={v}" for k, v in g.overrides.items()),
+            ]
+            for g in fw.grades
+        ],
+    )
+    subs = [c for c in fw.competencies if c.subitems]
+    if subs:
+        table(
+            "知识分项权重（%）",
+            ["能力项/分项", *fw.level_names],
+            [
+                [f"{c.name}/{s}", *(c.subitem_weights[lv][j] for lv in fw.level_names)]
+                for c in subs
+                for j, s in enumerate(c.subitems)
+            ],
+        )
+    table(
+        "达标规则",
+        ["规则", "内容"],
+        [
+            ["达标", "没有低于标准级别的项目"],
+            ["基本达标", f"至多 {fw.attainment.max_one_below} 项恰好低一级，且加权总分达到岗位目标级别分数段下限"],
+            ["未达标", "其他情况"],
+        ],
+        wide=True,
+    )
+    scheme = schemes.get(fw.framework.default_scheme)
+    if scheme is not None:
+        rules = [["方案", f"{scheme.scheme.name}（{scheme.id} {scheme.scheme.version}）"]]
+        if scheme.pass_rules:
+            rules.append(
+                ["合格线", f"笔试 ≥ {scheme.pass_rules.written_min:g} 且 面试 ≥ {scheme.pass_rules.interview_min:g}"]
+            )
+        if scheme.top:
+            rules.append(
+                [scheme.top.grade, f"面试取模拟实战、营销实战的平均；年度业绩考核须{scheme.top.appraisal_min}或以上"]
+            )
+        for g in scheme.grades:
+            paths = " 或 ".join(p.label for p in scheme.paths.get(g.name, []))
+            hours = f"；标准学时 {g.training_hours:g}" if g.training_hours else ""
+            rules.append([f"{g.name}申报条件", paths + hours])
+        rules.append(["证书有效期", f"{scheme.scheme.validity_years} 年"])
+        table("认证规则", ["项目", "内容"], rules, wide=True)
+    return sheet
