@@ -202,3 +202,17 @@ def test_text_from_input_stays_text_in_results(tmp_path):
     assert summary[1][0:3] == ["=1+1", "@张三", "-南京"]
     data = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("测评数据").to_python()
     assert data[1][0] == "=1+1" and data[1][8] == "#N/A"
+
+
+def test_full_disk_is_a_clear_error_and_leaves_no_half_written_file(tmp_path, monkeypatch):
+    book = clean_book(tmp_path / "a.xlsx")
+    out = tmp_path / "结果.xlsx"
+
+    def full(self, filename):
+        Path(filename).write_bytes(b"PK partial")  # the temp file is half written, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
+    r = cli("score", book, "-o", out)
+    assert r.exit_code == 1 and "写入失败" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]

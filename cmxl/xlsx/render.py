@@ -5,6 +5,7 @@ A translation only: every value, format, rule and chart comes from the spec."""
 from __future__ import annotations
 
 import warnings
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,6 +16,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,8 +41,19 @@ class _Styles:
     def __init__(self, styles: dict[str, S.Style]):
         self.specs = styles
         self.made: dict[str, tuple] = {}
+        self.arrays: dict[str, StyleArray] = {}
 
     def apply(self, cell: WriteOnlyCell, name: str) -> None:
+        """Style a cell. The first cell of a style pays for openpyxl's style-table look-ups; the
+        others copy its index array (assigning Font/Fill objects hashes them every time)."""
+        cached = self.arrays.get(name)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        self._apply_objects(cell, name)
+        self.arrays[name] = copy(cell._style)
+
+    def _apply_objects(self, cell: WriteOnlyCell, name: str) -> None:
         if name not in self.made:
             st = self.specs[name]
             self.made[name] = (

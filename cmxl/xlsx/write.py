@@ -28,8 +28,7 @@ def check_target(path: Path) -> None:
         raise OutputProblem(f"{path}：输出文件夹 {path.parent} 不存在")
 
 
-def save_atomically(wb: Workbook, path: Path) -> None:
-    """Never leaves a half-written file: a locked target or a full disk leaves the old file as it was."""
+def _save_via_temp(wb: Workbook, path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)
@@ -39,10 +38,27 @@ def save_atomically(wb: Workbook, path: Path) -> None:
     try:
         wb.save(tmp)
         os.replace(tmp, path)
+    except OSError:
+        _discard(wb)
+        raise
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _discard(wb: Workbook) -> None:
+    """Finish write-only sheets a failed save left open, so nothing writes to closed files later."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+
+
+def save_atomically(wb: Workbook, path: Path) -> None:
+    """Never leaves a half-written file: a locked target or a full disk leaves the old file as it was."""
+    try:
+        _save_via_temp(wb, path)
     except PermissionError:
         raise OutputProblem(f"{path}：文件被占用或没有写权限（是否在 Excel 中打开着？），请关闭后重试") from None
     except OSError as exc:
         raise OutputProblem(f"{path}：写入失败（{exc.strerror}），未生成结果文件") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
