@@ -11,7 +11,7 @@ import numpy as np
 
 from .assessment import NOT_RATED, Assessment
 from .cellref import a1
-from .certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from .certification import FAILED, INCOMPLETE, NOT_APPLIED, NOT_ELIGIBLE
 from .grid import CellError, WorkbookGrid
 from .issues import SEVERITY_ZH
 from .numbers import round_half_up
@@ -30,7 +30,6 @@ SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
     "运行信息",
 )
 LEVEL_FILLS = ["EDEDED", "DDEBF7", "C6EFCE", "FFE699", "F8CBAD", "D9D2E9"]
-NOT_APPLIED = "未申报"
 
 
 def base_styles(level_count: int) -> dict[str, Style]:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .certification import PASSED
-from .numbers import round_half_up_array
+from .certification import NOT_APPLIED, PASSED
+from .numbers import round_half_up, round_half_up_array
 from .scoring import ATTAINED, NEARLY, NOT_ATTAINED
 from .spec import Chart, PrintSetup, Ref, Series, SheetSpec
 
@@ -15,13 +15,13 @@ if TYPE_CHECKING:
     from .assessment import Assessment
 
 STATS = "统计图表"
-CHART_COL = "K"
+CHART_COL = "L"  # after the tables (A–J) and a narrow gap column (K)
 ROW_CM = 0.53  # default row height in cm
 LEVEL_COLORS = ["A5A5A5", "5B9BD5", "70AD47", "FFC000", "ED7D31", "7030A0"]
 ATTAIN_COLORS = ["70AD47", "FFC000", "C00000"]
 
 
-class _Blocks:
+class Blocks:
     """Tables stacked down the left, each with its chart(s) beside it; no overlaps."""
 
     def __init__(self, sheet: SheetSpec):
@@ -38,7 +38,7 @@ def stats_sheet(a: Assessment, attainment: list[str], status: list[str]) -> Shee
     fw, s = a.framework, a.scores
     sheet = SheetSpec(STATS, tab_color="BF8F00", print_setup=PrintSetup(header="统计图表"))
     sheet.put(0, 0, f"统计图表（{a.size} 人）", "title")
-    blocks = _Blocks(sheet)
+    blocks = Blocks(sheet)
     levels = fw.level_names
 
     # 1. level distribution per competency
@@ -99,31 +99,35 @@ def stats_sheet(a: Assessment, attainment: list[str], status: list[str]) -> Shee
     sheet.row_breaks.append(blocks.row - 2)  # the group blocks start a new printed page
     grades = [str(g or "（未填）") for g in a.intake.people["grade"]]
     grade_order = [g.name for g in fw.grades] + (["（未填）"] if "（未填）" in grades else [])
-    _group_block(sheet, blocks, "按现岗位级别", grade_order, grades, attainment, status)
+    totals = [None if t != t else float(t) for t in s.total]
+    group_block(sheet, blocks, "按现岗位级别", grade_order, grades, attainment, status, totals)
     units = [str(u or "（未填）") for u in a.intake.people["unit"]]
-    _group_block(sheet, blocks, "按单位", sorted(set(units)), units, attainment, status)
+    group_block(sheet, blocks, "按单位", sorted(set(units)), units, attainment, status, totals)
 
     sheet.widths = {0: 20.0, **{c: 10.0 for c in range(1, 10)}}
+    sheet.widths[10] = 2.0
     return sheet
 
 
-def _group_block(
+def group_block(
     sheet: SheetSpec,
-    blocks: _Blocks,
+    blocks: Blocks,
     title: str,
     keys: list[str],
     of: list[str],
     attainment: list[str],
     status: list[str],
+    totals: list[float | None],
 ) -> None:
+    """Per-group counts and rates (人数, 达标…, 达标率, 申报认证, 通过, 通过率, 平均总分) with two charts."""
     n = len(keys)
     height = max(8.0, 0.6 * n + 4)
     top = blocks.reserve(n + 1, height)
     sheet.put(top, 0, f"{title}统计", "label")
-    heads = [title[1:], "人数", ATTAINED, NEARLY, NOT_ATTAINED, "达标率", "申报认证", "通过", "通过率"]
+    heads = [title[1:], "人数", ATTAINED, NEARLY, NOT_ATTAINED, "达标率", "申报认证", "通过", "通过率", "平均总分"]
     sheet.put_row(top + 1, 0, heads, "head")
     of_arr, att, st = np.array(of, dtype=object), np.array(attainment, dtype=object), np.array(status, dtype=object)
-    applied = np.array([x not in ("未申报",) for x in status])
+    applied = np.array([x != NOT_APPLIED for x in status], dtype=bool)
     for j, key in enumerate(keys):
         mask = of_arr == key
         counts = [int((att[mask] == x).sum()) for x in (ATTAINED, NEARLY, NOT_ATTAINED)]
@@ -135,6 +139,8 @@ def _group_block(
         sheet.put(r, 5, counts[0] / rated if rated else None, "pct")
         sheet.put_row(r, 6, [n_applied, passed], "value")
         sheet.put(r, 8, passed / n_applied if n_applied else None, "pct")
+        known = [t for t, m in zip(totals, mask, strict=True) if m and t is not None and t == t]
+        sheet.put(r, 9, round_half_up(sum(known) / len(known), 1) if known else None, "num")
     cats = Ref(STATS, top + 2, 0, top + 1 + n, 0)
     sheet.charts.append(
         Chart(
@@ -157,7 +163,7 @@ def _group_block(
         Chart(
             kind="column",
             title=f"达标率与认证通过率（{title}）",
-            anchor=f"U{top + 1}",
+            anchor=f"V{top + 1}",
             categories=cats,
             series=[
                 Series(Ref(STATS, top + 2, 5, top + 1 + n, 5), "达标率"),
