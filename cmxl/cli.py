@@ -210,6 +210,165 @@ def template(
 
 
 @app.command()
+def bulk(
+    folder: Annotated[Path, typer.Argument(help="地市工作簿所在文件夹（含子文件夹）", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出文件夹，默认为 <文件夹名>_输出（与输入文件夹并列）")
+    ] = None,
+    framework: FrameworkOpt = None,
+    issue_date: Annotated[
+        str | None, typer.Option("--issue-date", help="发证日期（也是有效期判断的基准日），默认今天")
+    ] = None,
+    ledger: Annotated[
+        Path | None, typer.Option("--ledger", help="证书台账文件，默认在输出文件夹的上一级：证书台账.sqlite")
+    ] = None,
+    batch: Annotated[str | None, typer.Option("--batch", help="批次名称，默认为文件夹名")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数，0 表示每个 CPU 核一个")] = 0,
+    within: Annotated[int, typer.Option("--within", help="“即将到期”列出多少天内到期的证书")] = 90,
+    debug: DebugOpt = False,
+) -> None:
+    """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cmxl.batch import LEDGER_NAME, BulkOptions, default_output, run_bulk
+    from cmxl.core.roster import FILE_FAILED
+
+    if not folder.is_dir():
+        raise typer.BadParameter(f"{folder} 不是文件夹", param_hint="FOLDER")
+    day = _as_of(issue_date)
+    out = (output or default_output(folder)).resolve()
+    if folder.resolve() == out or folder.resolve() in out.parents:
+        raise typer.BadParameter("输出文件夹不能在输入文件夹里面（否则下次会把结果当成输入）", param_hint="-o")
+    opts = BulkOptions(
+        folder=folder.resolve(),
+        output=out,
+        ledger=(ledger or out.parent / LEDGER_NAME).resolve(),
+        batch=batch or folder.resolve().name,
+        issue_date=day,
+        framework=framework,
+        jobs=jobs,
+        within_days=within,
+    )
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("已评 {task.fields[people]} 人"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    people = 0
+    with progress:
+        task = progress.add_task("正在处理…", total=None, people=0)
+
+        def on_file(outcome, total):
+            nonlocal people
+            people += outcome.log.people
+            progress.update(task, total=total, advance=1, people=people, description=f"刚完成：{outcome.log.file}")
+
+        try:
+            result = run_bulk(opts, on_file)
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print("[yellow]已中断：证书台账未作任何改动；已生成的单个结果文件可以保留或删除。[/yellow]")
+            raise typer.Exit(130) from None
+        except CmxlError as exc:
+            progress.stop()
+            _fail(exc, debug)
+            raise typer.Exit(1) from None
+    failed = [g for g in result.logs if g.status == FILE_FAILED]
+    with_errors = [g for g in result.logs if g.errors]
+    err.print(
+        f"[bold]批次“{escape(opts.batch)}”处理完毕[/bold]：{len(result.logs)} 个文件，{result.people} 人，"
+        f"申报认证 {result.applied} 人，通过 {result.passed} 人；"
+        f"新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张"
+        f"（{result.seconds:.1f} 秒，{result.people / max(result.seconds, 1e-9):.0f} 人/秒）"
+    )
+    err.print(f"  认证名单：{escape(str(result.roster))}")
+    err.print(f"  各文件评分结果：{escape(str(opts.output))}")
+    err.print(f"  运行记录：{escape(str(result.run_json))}；证书台账：{escape(str(opts.ledger))}")
+    if result.duplicates:
+        err.print(f"  [yellow]{result.duplicates} 个员工编号出现在多个文件中[/yellow]，见认证名单“备注”列")
+    for g in failed:
+        err.print(f"  [red]失败[/red] {escape(g.file)}：{escape(g.reason)}")
+    for g in with_errors:
+        err.print(
+            f"  [yellow]有错误[/yellow] {escape(g.file)}：{g.errors} 个错误，详见 {escape(g.output)} 的“校验问题”表"
+        )
+    if failed or with_errors:
+        err.print("  详情见认证名单的“处理日志”表。")
+    raise typer.Exit(1 if failed or with_errors else 0)
+
+
+certs_app = typer.Typer(help="查询证书台账", no_args_is_help=True)
+app.add_typer(certs_app, name="certs")
+LedgerOpt = Annotated[Path, typer.Option("--ledger", help="证书台账文件")]
+
+
+def _open_ledger(path: Path):
+    from cmxl.ledger import Ledger
+
+    if not path.exists():
+        err.print(
+            f"[red]错误：[/red]找不到证书台账 {escape(str(path))}（用 --ledger 指定；批量处理时默认建在输出文件夹的上一级）"
+        )
+        raise typer.Exit(1)
+    return Ledger(path)
+
+
+def _print_certs(certs, as_json: bool, as_of: dt.date | None = None) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps([vars(c) for c in certs], ensure_ascii=False, indent=1) + "\n")
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    if not certs:
+        out.print("（无）")
+    for c in certs:
+        left = f"  剩余 {(dt.date.fromisoformat(c.expiry) - as_of).days} 天" if as_of else ""
+        renews = f"  续证自 {c.renews}" if c.renews else ""
+        out.print(
+            f"{c.number}  {c.employee_id} {c.name}  {c.unit}  {c.scheme_name} {c.grade}  "
+            f"{c.issue_date} 至 {c.expiry}{left}{renews}"
+        )
+
+
+@certs_app.command("list")
+def certs_list(ledger: LedgerOpt = Path(LEDGER_DEFAULT := "证书台账.sqlite"), as_json: JsonOpt = False) -> None:
+    """列出台账中的全部证书。"""
+    with _open_ledger(ledger) as db:
+        _print_certs(db.all(), as_json)
+
+
+@certs_app.command("expiring")
+def certs_expiring(
+    ledger: LedgerOpt = Path(LEDGER_DEFAULT),
+    within: Annotated[int, typer.Option("--within", help="天数")] = 90,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出指定天数内到期（或已过期且未续证）的证书。"""
+    day = _as_of(as_of)
+    with _open_ledger(ledger) as db:
+        _print_certs(db.expiring(day, within), as_json, day)
+
+
+@certs_app.command("show")
+def certs_show(
+    key: Annotated[str, typer.Argument(help="证书编号或员工编号", show_default=False)],
+    ledger: LedgerOpt = Path(LEDGER_DEFAULT),
+    as_json: JsonOpt = False,
+) -> None:
+    """显示一张证书（按证书编号）或一个人的全部证书（按员工编号）。"""
+    with _open_ledger(ledger) as db:
+        found = db.find(key)
+    if not found:
+        err.print(f"台账中没有证书编号或员工编号为“{escape(key)}”的证书")
+        raise typer.Exit(1)
+    _print_certs(found, as_json)
+
+
+@app.command()
 def frameworks(
     as_json: JsonOpt = False,
     check: Annotated[Path | None, typer.Option("--check", help="检查一个模型/认证方案文件，列出全部问题")] = None,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cmxl.core.certification import expiry
 from cmxl.core.errors import CmxlError
+from cmxl.core.roster import Certificate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS certificates (
@@ -67,25 +68,8 @@ class Candidate:
     source_sha256: str
 
 
-@dataclass(frozen=True)
-class Certificate:
-    number: str
-    employee_id: str
-    name: str
-    unit: str
-    scheme: str
-    scheme_name: str
-    grade: str
-    issue_date: str
-    expiry: str
-    source_file: str
-    source_sha256: str
-    run_id: str
-    renews: str | None
-
-    @classmethod
-    def of(cls, row: sqlite3.Row) -> Certificate:
-        return cls(**{k: row[k] for k in row.keys()})
+def _certificate(row: sqlite3.Row) -> Certificate:
+    return Certificate(**{k: row[k] for k in row.keys()})
 
 
 @dataclass
@@ -132,7 +116,7 @@ class Ledger:
                     (c.employee_id, c.scheme, c.grade),
                 ).fetchone()
                 if row is not None and row["expiry"] >= issue_date.isoformat():
-                    out.append(Issued(Certificate.of(row), new=False))
+                    out.append(Issued(_certificate(row), new=False))
                     continue
                 number = self._next_number(cur, c.prefix, issue_date.year)
                 cert = Certificate(
@@ -179,14 +163,14 @@ class Ledger:
     # ---- reading -----------------------------------------------------------------------------
     def all(self) -> list[Certificate]:
         rows = self.db.execute("SELECT * FROM certificates ORDER BY number").fetchall()
-        return [Certificate.of(r) for r in rows]
+        return [_certificate(r) for r in rows]
 
     def find(self, key: str) -> list[Certificate]:
         """By certificate number or by employee id."""
         rows = self.db.execute(
             "SELECT * FROM certificates WHERE number=? OR employee_id=? ORDER BY issue_date, number", (key, key)
         ).fetchall()
-        return [Certificate.of(r) for r in rows]
+        return [_certificate(r) for r in rows]
 
     def expiring(self, as_of: dt.date, within_days: int) -> list[Certificate]:
         """Certificates that expire within `within_days` of `as_of`, or have expired, and have
@@ -199,4 +183,4 @@ class Ledger:
                ORDER BY c.expiry, c.number""",
             (limit,),
         ).fetchall()
-        return [Certificate.of(r) for r in rows]
+        return [_certificate(r) for r in rows]

@@ -84,6 +84,7 @@ class SchemeMeta(_Model):
     category: str
     aliases: list[str] = []
     validity_years: int = 2
+    certificate_prefix: str
     entry_grade: str | None = None
 
 

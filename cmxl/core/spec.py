@@ -143,13 +143,13 @@ class SheetSpec:
     def max_row(self) -> int:
         return max((r for r, _ in self.cells), default=-1)
 
-    def fit_heights(self, wrapped: list[int], line_pt: float = 14.0, first_row: int = 1) -> None:
+    def fit_heights(self, wrapped: list[int], line_pt: float = 13.0, first_row: int = 1) -> None:
         """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
         lines: dict[int, int] = {}
         for (r, c), cell in self.cells.items():
             if r < first_row or c not in wrapped:
                 continue
-            width = int(max(self.widths.get(c, 8.43) - 1, 1))
+            width = int(max(self.widths.get(c, 8.43), 1))
             text = "" if cell.value is None else str(cell.value)
             need = sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
             lines[r] = max(lines.get(r, 1), need)

@@ -141,7 +141,7 @@ def group_block(
         sheet.put(r, 8, passed / n_applied if n_applied else None, "pct")
         known = [t for t, m in zip(totals, mask, strict=True) if m and t is not None and t == t]
         sheet.put(r, 9, round_half_up(sum(known) / len(known), 1) if known else None, "num")
-    cats = Ref(STATS, top + 2, 0, top + 1 + n, 0)
+    cats = Ref(sheet.name, top + 2, 0, top + 1 + n, 0)
     sheet.charts.append(
         Chart(
             kind="column",
@@ -150,7 +150,7 @@ def group_block(
             anchor=f"{CHART_COL}{top + 1}",
             categories=cats,
             series=[
-                Series(Ref(STATS, top + 2, 2 + j, top + 1 + n, 2 + j), x)
+                Series(Ref(sheet.name, top + 2, 2 + j, top + 1 + n, 2 + j), x)
                 for j, x in enumerate((ATTAINED, NEARLY, NOT_ATTAINED))
             ],
             y_title="人数",
@@ -166,8 +166,8 @@ def group_block(
             anchor=f"V{top + 1}",
             categories=cats,
             series=[
-                Series(Ref(STATS, top + 2, 5, top + 1 + n, 5), "达标率"),
-                Series(Ref(STATS, top + 2, 8, top + 1 + n, 8), "认证通过率"),
+                Series(Ref(sheet.name, top + 2, 5, top + 1 + n, 5), "达标率"),
+                Series(Ref(sheet.name, top + 2, 8, top + 1 + n, 8), "认证通过率"),
             ],
             percent=True,
             y_min=0,

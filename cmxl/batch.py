@@ -1,0 +1,343 @@
+"""Bulk run: a folder of regional workbooks -> a results workbook per file, one roster, the
+certificate ledger updated in one transaction, and run.json for audit.
+
+Files are processed in a process pool (both cores); a worker returns only the small per-person
+rows the roster needs, so memory does not grow with the size of the batch's workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cmxl import __version__
+from cmxl.core.assessment import NOT_RATED, assess
+from cmxl.core.certification import NOT_APPLIED, PASSED
+from cmxl.core.errors import CmxlError
+from cmxl.core.loading import catalogue
+from cmxl.core.report import build_results
+from cmxl.core.roster import FILE_FAILED, OK, WITH_WARNINGS, FileLog, PersonRow, build_roster
+from cmxl.ledger import Candidate, Ledger
+from cmxl.xlsx.read import read_workbook
+from cmxl.xlsx.render import render
+
+RESULT_SUFFIX = "_评分结果"
+WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
+LEDGER_NAME = "证书台账.sqlite"
+DUPLICATE_CODE = "id-in-several-files"
+
+
+@dataclass
+class BulkOptions:
+    folder: Path
+    output: Path
+    ledger: Path
+    batch: str
+    issue_date: dt.date
+    framework: str | None = None
+    jobs: int = 0  # 0: one per core
+    within_days: int = 90
+
+
+@dataclass
+class Job:
+    path: Path
+    rel: str
+    out: Path
+    framework: str | None
+    as_of: dt.date
+
+
+@dataclass
+class Outcome:
+    log: FileLog
+    people: list[PersonRow] = field(default_factory=list)
+
+
+@dataclass
+class BulkResult:
+    roster: Path
+    run_json: Path
+    logs: list[FileLog]
+    people: int
+    applied: int
+    passed: int
+    new_certificates: int
+    reused_certificates: int
+    duplicates: int
+    seconds: float
+
+
+def default_output(folder: Path) -> Path:
+    return folder.resolve().parent / f"{folder.resolve().name}_输出"
+
+
+def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
+    """Workbooks under `folder`, recursively, in a stable order; not our own results, not
+    Excel's lock files (~$…), not anything inside the output folder."""
+    found = []
+    skip = skip.resolve() if skip else None
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+            continue
+        if path.name.startswith(("~$", ".")) or path.stem.endswith(RESULT_SUFFIX):
+            continue
+        if skip and skip in path.resolve().parents:
+            continue
+        found.append(path)
+    return found
+
+
+def process(job: Job) -> Outcome:
+    """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
+    start = time.perf_counter()
+    try:
+        data = job.path.read_bytes()
+    except OSError as exc:
+        return Outcome(FileLog(job.rel, "", FILE_FAILED, 0, 0, 0, f"无法读取文件：{exc.strerror}", "", 0.0))
+    digest = hashlib.sha256(data).hexdigest()
+    del data
+    try:
+        cat = catalogue()
+        fw = cat.framework(job.framework)
+        grid = read_workbook(job.path)
+        a = assess(grid, fw, cat, job.as_of)
+        spec = build_results(
+            a,
+            grid,
+            source=job.path.name,
+            sha256=digest,
+            tool_version=__version__,
+            created=dt.datetime.now().isoformat(timespec="seconds"),
+        )
+        job.out.parent.mkdir(parents=True, exist_ok=True)
+        render(spec, job.out)
+    except CmxlError as exc:
+        return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, exc.message, "", time.perf_counter() - start))
+    except Exception as exc:  # a damaged file must not stop the batch
+        reason = f"意外错误：{type(exc).__name__}: {exc}"
+        return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
+    people = a.intake.people
+    rows = []
+    for p in range(a.size):
+        cert = a.certifications[p]
+        total = a.scores.total[p]
+        rows.append(
+            PersonRow(
+                file=job.rel,
+                employee_id=str(people["employee_id"].iat[p] or ""),
+                name=str(people["name"].iat[p] or ""),
+                unit=str(people["unit"].iat[p] or ""),
+                scheme=cert.scheme_id,
+                scheme_name=a.scheme_names.get(cert.scheme_id, "") if cert.status else "",
+                applied=cert.grade if cert.status else "",
+                status=cert.status or NOT_APPLIED,
+                reasons="；".join(r.message for r in cert.reasons),
+                total=None if total != total else float(total),
+                attainment=a.scores.attainment[p] or NOT_RATED,
+            )
+        )
+    report = a.report
+    status = OK if not report.issues else WITH_WARNINGS
+    reason = "" if report.valid else f"{len(report.errors)} 个数据错误，有错误的项目未计分，详见结果文件的“校验问题”表"
+    log = FileLog(
+        job.rel,
+        digest,
+        status,
+        a.size,
+        len(report.errors),
+        len(report.warnings),
+        reason,
+        str(job.out),
+        time.perf_counter() - start,
+        report.counts(),
+    )
+    return Outcome(log, rows)
+
+
+def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None = None) -> BulkResult:
+    """Process every workbook of the folder; `on_file(outcome, total)` reports progress."""
+    started = dt.datetime.now()
+    t0 = time.perf_counter()
+    cat = catalogue()
+    fw = cat.framework(opts.framework)  # fail early, before any file, on a bad framework
+    files = find_workbooks(opts.folder, skip=opts.output)
+    if not files:
+        raise CmxlError(f"{opts.folder} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
+    opts.output.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for path in files:
+        rel = path.relative_to(opts.folder).as_posix()
+        out = opts.output / path.relative_to(opts.folder).parent / f"{path.stem}{RESULT_SUFFIX}.xlsx"
+        jobs.append(Job(path, rel, out, opts.framework, opts.issue_date))
+    outcomes = _run_jobs(jobs, opts.jobs, on_file)
+    outcomes.sort(key=lambda o: o.log.file)
+    people = [p for o in outcomes for p in o.people]
+    duplicates = _flag_duplicates(outcomes)
+
+    run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    candidates = sorted(
+        {(p.scheme, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
+        key=lambda p: (p.scheme, p.applied, p.unit, p.employee_id, p.file),
+    )
+    with Ledger(opts.ledger) as ledger:
+        issued = ledger.issue(
+            run_id,
+            opts.batch,
+            opts.issue_date,
+            [
+                Candidate(
+                    p.employee_id,
+                    p.name,
+                    p.unit,
+                    p.scheme,
+                    p.scheme_name,
+                    cat.schemes[p.scheme].scheme.certificate_prefix,
+                    p.applied,
+                    cat.schemes[p.scheme].scheme.validity_years,
+                    p.file,
+                    next(o.log.sha256 for o in outcomes if o.log.file == p.file),
+                )
+                for p in candidates
+            ],
+        )
+        expiring = ledger.expiring(opts.issue_date, opts.within_days)
+    certificates = {
+        (i.certificate.employee_id, i.certificate.scheme, i.certificate.grade): i.certificate for i in issued
+    }
+    logs = [o.log for o in outcomes]
+    info: list[tuple[str, object]] = [
+        ("批次", opts.batch),
+        ("运行编号", run_id),
+        ("工具版本", f"cmxl {__version__}"),
+        ("能力模型", f"{fw.framework.name}（{fw.id} 版本 {fw.version}）"),
+        ("模型内容哈希", fw.content_hash),
+        ("发证日期", opts.issue_date.isoformat()),
+        ("输入文件夹", str(opts.folder)),
+        ("证书台账", str(opts.ledger)),
+        ("文件数", len(files)),
+        ("处理失败", sum(g.status == FILE_FAILED for g in logs)),
+        ("人数", len(people)),
+        ("开始时间", started.isoformat(timespec="seconds")),
+    ]
+    roster_path = opts.output / f"认证名单_{opts.batch}.xlsx"
+    render(
+        build_roster(opts.batch, opts.issue_date, people, certificates, expiring, logs, info, opts.within_days),
+        roster_path,
+    )
+    seconds = time.perf_counter() - t0
+    result = BulkResult(
+        roster=roster_path,
+        run_json=opts.output / "run.json",
+        logs=logs,
+        people=len(people),
+        applied=sum(p.status != NOT_APPLIED for p in people),
+        passed=sum(p.status == PASSED for p in people),
+        new_certificates=sum(i.new for i in issued),
+        reused_certificates=sum(not i.new for i in issued),
+        duplicates=duplicates,
+        seconds=seconds,
+    )
+    _write_run_json(result, opts, run_id, started, fw, cat, issued)
+    return result
+
+
+def _run_jobs(jobs: list[Job], workers: int, on_file: Callable[[Outcome, int], None] | None) -> list[Outcome]:
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    outcomes: list[Outcome] = []
+    if workers <= 1:
+        for job in jobs:
+            outcome = process(job)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome, len(jobs))
+        return outcomes
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(process, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome, len(jobs))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return outcomes
+
+
+def _flag_duplicates(outcomes: list[Outcome]) -> int:
+    """The same id in two workbooks is flagged in both: on its roster rows and in the log."""
+    files_of: dict[str, set[str]] = defaultdict(set)
+    for o in outcomes:
+        for p in o.people:
+            if p.employee_id:
+                files_of[p.employee_id].add(p.file)
+    shared = {pid: files for pid, files in files_of.items() if len(files) > 1}
+    for o in outcomes:
+        count = 0
+        for p in o.people:
+            if p.employee_id in shared:
+                p.also_in = sorted(shared[p.employee_id] - {p.file})
+                count += 1
+        if count:
+            note = f"{count} 名人员的员工编号也出现在其他文件中（见认证名单“备注”列）"
+            o.log.reason = "；".join(x for x in (o.log.reason, note) if x)
+            o.log.issue_counts[DUPLICATE_CODE] = count
+            if o.log.status == OK:
+                o.log.status = WITH_WARNINGS
+            o.log.warnings += count
+    return len(shared)
+
+
+def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started: dt.datetime, fw, cat, issued) -> None:
+    by_code: Counter[str] = Counter()
+    for log in result.logs:
+        by_code.update(log.issue_counts)
+    record = {
+        "tool": {"name": "cmxl", "version": __version__},
+        "run_id": run_id,
+        "batch": opts.batch,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "options": {
+            "folder": str(opts.folder),
+            "output": str(opts.output),
+            "ledger": str(opts.ledger),
+            "framework": opts.framework,
+            "issue_date": opts.issue_date.isoformat(),
+            "jobs": opts.jobs,
+            "within_days": opts.within_days,
+        },
+        "framework": {"id": fw.id, "version": fw.version, "hash": fw.content_hash},
+        "schemes": {sid: {"version": s.scheme.version, "hash": s.content_hash} for sid, s in cat.schemes.items()},
+        "inputs": [{k: v for k, v in asdict(log).items()} for log in result.logs],
+        "counts": {
+            "files": len(result.logs),
+            "files_failed": sum(g.status == FILE_FAILED for g in result.logs),
+            "people": result.people,
+            "applied": result.applied,
+            "passed": result.passed,
+            "certificates_new": result.new_certificates,
+            "certificates_reused": result.reused_certificates,
+            "renewals": sum(1 for i in issued if i.new and i.certificate.renews),
+            "ids_in_several_files": result.duplicates,
+        },
+        "issues_by_code": dict(sorted(by_code.items())),
+        "roster": str(result.roster),
+        "timings": {
+            "total_seconds": round(result.seconds, 3),
+            "people_per_second": round(result.people / result.seconds, 1) if result.seconds else None,
+        },
+    }
+    tmp = result.run_json.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, result.run_json)

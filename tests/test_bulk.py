@@ -1,0 +1,240 @@
+"""cmxl bulk: a folder of workbooks -> results, roster, ledger, run.json; robust to bad files."""
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import python_calamine as pc
+from typer.testing import CliRunner
+
+from cmxl.cli import app
+from cmxl.ledger import Candidate, Ledger
+from cmxl.xlsx import safety
+from tests.conftest import ITEMS_A
+from tests.test_files import write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+HEAD = ["员工编号", "姓名", "单位", "现岗位级别", "申报认证等级", "培训学时", "笔试成绩", "面试成绩", *ITEMS_A]
+
+
+def small_book(path, rows):
+    return write_xlsx(path, [HEAD, *[[*r, *[55] * len(ITEMS_A)] for r in rows]])
+
+
+def make_batch(root: Path) -> Path:
+    folder = root / "2026下半年"
+    (folder / "华东").mkdir(parents=True)
+    shutil.copy(ROOT / "workbooks" / "陕西_2026.xlsx", folder / "陕西_2026.xlsx")
+    small_book(
+        folder / "华东" / "苏州.xlsx",
+        [
+            ["D001", "张三", "苏州分公司", "中级客户经理", "四级", 30, 70, 70],
+            ["S002", "李四", "苏州分公司", "中级客户经理", "四级", 30, 50, 70],
+        ],
+    )
+    small_book(
+        folder / "无锡.xlsx",
+        [
+            ["D001", "张三", "无锡分公司", "中级客户经理", "四级", 30, 75, 80],
+            ["W002", "王五", "无锡分公司", "初级客户经理", "", "", "", ""],
+        ],
+    )
+    (folder / "加密.xlsx").write_bytes(safety.OLE_MAGIC + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le"))
+    (folder / "名单.xlsx").write_text("员工编号,姓名\n", encoding="utf-8")
+    (folder / "~$无锡.xlsx").write_bytes(b"lock")  # Excel's lock file: not a workbook to process
+    (folder / "说明.txt").write_text("readme", encoding="utf-8")
+    return folder
+
+
+def bulk(folder, *args):
+    return runner.invoke(app, ["bulk", str(folder), "--issue-date", "2026-12-01", *map(str, args)])
+
+
+def sheet(path, name):
+    return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
+    folder = make_batch(tmp_path)
+    r = bulk(folder, "-j", "2")
+    assert r.exit_code == 1, r.output  # two files failed, one has data errors
+    assert "Traceback" not in r.output
+    out = tmp_path / "2026下半年_输出"
+    roster = out / "认证名单_2026下半年.xlsx"
+    assert roster.exists() and (out / "华东" / "苏州_评分结果.xlsx").exists() and (out / "run.json").exists()
+    assert (tmp_path / "证书台账.sqlite").exists()  # beside the output folder, shared by later batches
+
+    log = {row[0]: row for row in sheet(roster, "处理日志")[1:]}
+    assert sorted(log) == ["加密.xlsx", "华东/苏州.xlsx", "名单.xlsx", "无锡.xlsx", "陕西_2026.xlsx"]
+    assert log["加密.xlsx"][1] == "失败" and "密码" in log["加密.xlsx"][5]
+    assert log["名单.xlsx"][1] == "失败" and "不是 Excel 工作簿" in log["名单.xlsx"][5]
+    assert log["陕西_2026.xlsx"][1:4] == ["有警告", 48.0, 9.0]
+    assert log["华东/苏州.xlsx"][1] == "有警告" and "也出现在其他文件中" in log["华东/苏州.xlsx"][5]
+    assert log["无锡.xlsx"][7] == hashlib.sha256((folder / "无锡.xlsx").read_bytes()).hexdigest()
+
+    passed = sheet(roster, "通过名单")
+    head = passed[0]
+    rows = [dict(zip(head, row, strict=True)) for row in passed[1:]]
+    dup = [x for x in rows if x["员工编号"] == "D001"]
+    assert len(dup) == 2 and dup[0]["证书编号"] == dup[1]["证书编号"]  # one certificate, flagged in both
+    assert {x["来源文件"] for x in dup} == {"华东/苏州.xlsx", "无锡.xlsx"}
+    assert all("同时出现在" in x["备注"] for x in dup)
+    assert dup[0]["有效期至"] == dt.date(2028, 12, 1) or str(dup[0]["有效期至"]).startswith("2028-12-01")
+    failed = {row[0]: row for row in sheet(roster, "未通过名单")[1:]}
+    assert failed["S002"][5] == "未通过" and "笔试成绩 50 分" in failed["S002"][6]
+    assert "W002" not in failed  # not applying this cycle
+
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["counts"]["files"] == 5 and record["counts"]["files_failed"] == 2
+    assert record["counts"]["ids_in_several_files"] == 1
+    assert record["framework"]["id"] == "cm18" and len(record["framework"]["hash"]) == 64
+    assert record["issues_by_code"]["id-in-several-files"] == 2
+    assert {i["file"] for i in record["inputs"]} == set(log)
+
+
+def normalised_roster(path):
+    spec = importlib.util.spec_from_file_location("golden", ROOT / "tools" / "golden.py")
+    golden = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(golden)
+    members = golden.normalised(path)
+    members.pop("xl/worksheets/sheet6.xml")  # 运行信息: run id and start time
+    return members
+
+
+def test_rerun_gives_the_same_numbers_and_the_same_roster(tmp_path):
+    folder = make_batch(tmp_path)
+    roster = tmp_path / "2026下半年_输出" / "认证名单_2026下半年.xlsx"
+    bulk(folder)
+    first, first_xml = sheet(roster, "通过名单"), normalised_roster(roster)
+    r = bulk(folder)
+    assert "新发证书 0 张" in r.output
+    assert sheet(roster, "通过名单") == first
+    assert normalised_roster(roster) == first_xml
+    with Ledger(tmp_path / "证书台账.sqlite") as db:
+        numbers = [c.number for c in db.all()]
+    assert len(numbers) == len(set(numbers)) == len({row[0] for row in first[1:]})
+
+
+def test_a_killed_run_leaves_the_ledger_as_it_was_or_whole(tmp_path):
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    for n in range(14):
+        shutil.copy(ROOT / "workbooks" / "四川_2026.xlsx", folder / f"四川_{n:02d}.xlsx")
+    ledger = tmp_path / "台账.sqlite"
+    cmd = [
+        sys.executable,
+        "-m",
+        "cmxl.cli",
+        "bulk",
+        str(folder),
+        "--issue-date",
+        "2026-12-01",
+        "--ledger",
+        str(ledger),
+        "-j",
+        "1",
+    ]
+
+    def count():
+        if not ledger.exists():
+            return 0
+        with sqlite3.connect(ledger) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            return db.execute("SELECT COUNT(*) FROM certificates").fetchone()[0]
+
+    def run_and_kill():
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = tmp_path / "批次_输出"
+        deadline = time.time() + 60
+        while time.time() < deadline and len(list(out.glob("*_评分结果.xlsx"))) < 3:
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    run_and_kill()
+    assert count() == 0  # as it was before the run
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    whole = count()
+    assert whole > 0
+    shutil.rmtree(tmp_path / "批次_输出")
+    run_and_kill()
+    assert count() == whole  # the earlier whole run, nothing half
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    for n in range(10):
+        shutil.copy(ROOT / "workbooks" / "四川_2026.xlsx", folder / f"四川_{n:02d}.xlsx")
+    ledger = tmp_path / "台账.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cmxl.cli", "bulk", str(folder), "--ledger", str(ledger), "-j", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out = tmp_path / "批次_输出"
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob("*_评分结果.xlsx")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
+    assert (
+        not ledger.exists() or sqlite3.connect(ledger).execute("SELECT COUNT(*) FROM certificates").fetchone()[0] == 0
+    )
+
+
+def candidate(pid="E1", grade="四级"):
+    return Candidate(pid, "张三", "南京分公司", "cm-cert", "客户经理岗位技能认证", "KH", grade, 2, "a.xlsx", "0" * 64)
+
+
+def test_expiry_across_29_february_and_renewal(tmp_path):
+    with Ledger(tmp_path / "l.sqlite") as db:
+        [first] = db.issue("r1", "b1", dt.date(2024, 2, 29), [candidate()])
+        assert (first.certificate.number, first.certificate.expiry) == ("KH2024000001", "2026-02-28")
+        # within 90 days of 2025-12-01 means up to 2026-03-01: listed; from 2025-11-29 only to 2026-02-27
+        assert [c.number for c in db.expiring(dt.date(2025, 12, 1), 90)] == ["KH2024000001"]
+        assert db.expiring(dt.date(2025, 11, 29), 90) == []
+        assert [c.number for c in db.expiring(dt.date(2026, 3, 10), 0)] == ["KH2024000001"]  # expired, not renewed
+        [same] = db.issue("r2", "b1", dt.date(2026, 2, 28), [candidate()])  # still valid on its last day
+        assert not same.new and same.certificate.number == "KH2024000001"
+        [renewal] = db.issue("r3", "b2", dt.date(2026, 3, 1), [candidate()])
+        assert renewal.new and renewal.certificate.renews == "KH2024000001"
+        assert renewal.certificate.number == "KH2026000001" and renewal.certificate.expiry == "2028-03-01"
+        assert db.expiring(dt.date(2026, 3, 10), 0) == []  # renewed: no longer listed
+        assert [c.number for c in db.find("E1")] == ["KH2024000001", "KH2026000001"]
+
+
+def test_certs_commands(tmp_path):
+    path = tmp_path / "l.sqlite"
+    with Ledger(path) as db:
+        db.issue("r1", "b", dt.date(2025, 1, 10), [candidate("E1"), candidate("E2", "三级")])
+    r = runner.invoke(app, ["certs", "list", "--ledger", str(path)])
+    assert r.exit_code == 0 and "KH2025000001" in r.output and "KH2025000002" in r.output
+    r = runner.invoke(
+        app, ["certs", "expiring", "--within", "90", "--as-of", "2026-12-01", "--ledger", str(path), "--json"]
+    )
+    assert [c["number"] for c in json.loads(r.stdout)] == ["KH2025000001", "KH2025000002"]
+    r = runner.invoke(app, ["certs", "show", "E2", "--ledger", str(path)])
+    assert r.exit_code == 0 and "三级" in r.output
+    assert runner.invoke(app, ["certs", "show", "X9", "--ledger", str(path)]).exit_code == 1
+    r = runner.invoke(app, ["certs", "list", "--ledger", str(tmp_path / "无.sqlite")])
+    assert r.exit_code == 1 and "找不到证书台账" in r.output
+
+
+def test_output_inside_input_is_refused(tmp_path):
+    folder = make_batch(tmp_path)
+    r = bulk(folder, "-o", folder / "输出")
+    assert r.exit_code == 2
