@@ -79,11 +79,11 @@ def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
     assert first["达标情况"] == "达标"
     detail = wb.get_sheet_by_name("评分明细").to_python()
     row = dict(zip(detail[0], detail[1], strict=True))
-    assert (row["成就导向得分"], row["成就导向级别"], row["成就导向标准级别"], row["成就导向差距"]) == (
+    assert (row["成就导向得分"], row["成就导向级别"], row["成就导向差距"], row["对标岗位级别"]) == (
         60.0,
         "中级",
-        "中级",
         0.0,
+        "中级客户经理",
     )
 
 

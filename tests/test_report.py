@@ -52,11 +52,19 @@ def test_profile_formulas_read_the_right_detail_columns(built):
     for i, item in enumerate(a.framework.item_names):
         row = TABLE_ROW + 1 + i
         assert profile.cells[(row, 0)].value == item
-        for col, part in ((2, "得分"), (3, "级别"), (4, "标准级别"), (6, "差距")):
+        for col, part in ((2, "得分"), (3, "级别"), (6, "差距")):
             formula = profile.cells[(row, col)].value
             assert profile.cells[(row, col)].formula
             letter = re.search(r"'评分明细'!\$([A-Z]+)\$2", formula).group(1)
             assert letters[letter] == item + part
+        # 标准级别: looked up in the profile's own table of grade standards, on this item's row
+        std_row = int(re.search(r"INDEX\(\$B\$(\d+):", profile.cells[(row, 4)].value).group(1)) - 1
+        assert profile.cells[(std_row, 0)].value == item
+        grades = [profile.cells[(std_row - 1 - i, c)].value for c in range(1, 5)]
+        assert grades == [g.name for g in a.framework.grades]
+        assert [profile.cells[(std_row, c)].value for c in range(1, 5)] == [
+            a.framework.level_names[a.framework.standards[g, i]] for g in range(4)
+        ]
 
 
 def test_charts_point_at_their_tables(built):

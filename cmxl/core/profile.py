@@ -72,15 +72,32 @@ def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, pro
     levels_row = TABLE_ROW + k + 3
     level_names = f"$A${levels_row + 2}:$A${levels_row + 1 + len(fw.levels)}"
     level_mins = f"$B${levels_row + 2}:$B${levels_row + 1 + len(fw.levels)}"
+    # the grades' standard level of every item (model parameters), looked up by 对标岗位级别
+    std_row = levels_row + len(fw.levels) + 2
+    last_grade = column_letter(len(fw.grades))
+    grade_heads = f"$B${std_row + 1}:${last_grade}${std_row + 1}"
+    grade_cell = f"$B${PICK_ROW + 2 + INFO_LABELS.index('对标岗位级别')}"
+    sheet.put(std_row - 1, 0, "岗位标准级别（模型参数）", "label")
+    sheet.put_row(std_row, 0, ["能力项", *(g.name for g in fw.grades)], "label")
+    for i, comp in enumerate(fw.competencies):
+        sheet.put(std_row + 1 + i, 0, comp.name, "value")
+        sheet.put_row(std_row + 1 + i, 1, [fw.level_names[fw.standards[g, i]] for g in range(len(fw.grades))], "value")
     for i, comp in enumerate(fw.competencies):
         r = TABLE_ROW + 1 + i
         sheet.put(r, 0, comp.name, "value")
         sheet.put(r, 1, comp.category, "value")
-        sheet.put(r, 2, pull(cols.item_col(i, 0)), "num_box", formula=True)
-        sheet.put(r, 3, pull(cols.item_col(i, 1)), "value", formula=True)
-        sheet.put(r, 4, pull(cols.item_col(i, 2)), "value", formula=True)
+        sheet.put(r, 2, pull(cols.item_col(i, "得分")), "num_box", formula=True)
+        sheet.put(r, 3, pull(cols.item_col(i, "级别")), "value", formula=True)
+        std = std_row + 1 + i
+        sheet.put(
+            r,
+            4,
+            f'=IFERROR(INDEX($B${std + 1}:${last_grade}${std + 1},MATCH({grade_cell},{grade_heads},0)),"")',
+            "value",
+            formula=True,
+        )
         sheet.put(r, 5, f'=IFERROR(INDEX({level_mins},MATCH({a1(r, 4)},{level_names},0)),"")', "num_box", formula=True)
-        sheet.put(r, 6, pull(cols.item_col(i, 3)), "value", formula=True)
+        sheet.put(r, 6, pull(cols.item_col(i, "差距")), "value", formula=True)
     first, end = TABLE_ROW + 1, TABLE_ROW + k
     summary = end + 1
     sheet.put(summary, 0, "低于标准的项数", "label")

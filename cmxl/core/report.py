@@ -14,7 +14,7 @@ from .cellref import a1
 from .certification import FAILED, INCOMPLETE, NOT_APPLIED, NOT_ELIGIBLE
 from .grid import CellError, WorkbookGrid
 from .issues import SEVERITY_ZH
-from .numbers import round_half_up
+from .numbers import round_half_up, round_half_up_array
 from .profile import profile_sheet
 from .scoring import NEARLY, NOT_ATTAINED
 from .spec import Cell, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Style, Table, cell_range, link_to
@@ -67,16 +67,17 @@ class Columns:
     """Column positions of the 评分明细 sheet, shared by every formula that reads it."""
 
     fixed: list[str]
-    item_first: int  # column of the first item's 得分; each item has 得分, 级别, 标准级别, 差距
+    item_first: int  # column of the first item's 得分; each item has ITEM_PARTS columns
     tail: list[str]
 
-    def item_col(self, item: int, part: int) -> int:
-        return self.item_first + 4 * item + part
+    def item_col(self, item: int, part: str) -> int:
+        return self.item_first + len(ITEM_PARTS) * item + ITEM_PARTS.index(part)
 
     def tail_col(self, name: str, items: int) -> int:
-        return self.item_first + 4 * items + self.tail.index(name)
+        return self.item_first + len(ITEM_PARTS) * items + self.tail.index(name)
 
 
+ITEM_PARTS = ["得分", "级别", "差距"]  # per competency in 评分明细 (标准级别 follows from 对标岗位级别)
 DETAIL_FIXED = ["员工编号", "姓名", "单位", "部门", "现岗位级别", "对标岗位级别"]
 DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果"]
 DETAIL_COLUMNS = Columns(DETAIL_FIXED, len(DETAIL_FIXED), DETAIL_TAIL)
@@ -109,22 +110,45 @@ def build_results(
 
 @dataclass
 class _View:
-    """Per-person display values shared by several sheets."""
+    """Per-person display values shared by several sheets, computed once as plain lists."""
 
     ids: list[str]
+    names: list[str]
+    units: list[str]
+    departments: list[str]
+    grades: list[str]
     attainment: list[str]
     status: list[str]
     level: list[str]
+    item_scores: list[list[float | None]]  # rounded for display
+    category_scores: list[list[float | None]]
+    totals: list[float | None]
 
     @classmethod
     def of(cls, a: Assessment) -> _View:
-        names = a.framework.level_names
+        names, people, s = a.framework.level_names, a.intake.people, a.scores
+
+        def texts(column: str) -> list[str]:
+            return [_text(x) for x in people[column].tolist()]
+
         return cls(
-            ids=[str(x or "") for x in a.intake.people["employee_id"]],
-            attainment=[x if x is not None else NOT_RATED for x in a.scores.attainment],
+            ids=texts("employee_id"),
+            names=texts("name"),
+            units=texts("unit"),
+            departments=texts("department"),
+            grades=texts("grade"),
+            attainment=[x if x is not None else NOT_RATED for x in s.attainment],
             status=[c.status or NOT_APPLIED for c in a.certifications],
-            level=[names[i] if i >= 0 else NOT_RATED for i in a.scores.level],
+            level=[names[i] if i >= 0 else NOT_RATED for i in s.level],
+            item_scores=_rounded(s.item_scores),
+            category_scores=_rounded(s.category_scores),
+            totals=[row[0] for row in _rounded(s.total.reshape(-1, 1))],
         )
+
+
+def _rounded(matrix: np.ndarray) -> list[list[float | None]]:
+    """Half-up to one decimal, NaN as None, as nested lists (vectorised: no per-value Decimal)."""
+    return [[None if v != v else v for v in row] for row in round_half_up_array(matrix, 1).tolist()]
 
 
 def _num(value: float) -> float | None:
@@ -140,7 +164,7 @@ def _level_rules(ranges: str, level_names: list[str], first_cell: str) -> list[C
 
 
 def _summary(a: Assessment, view: _View, source: str) -> SheetSpec:
-    fw, s, people = a.framework, a.scores, a.intake.people
+    fw, s = a.framework, a.scores
     sheet = SheetSpec(
         SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
     )
@@ -168,18 +192,12 @@ def _summary(a: Assessment, view: _View, source: str) -> SheetSpec:
     for p in range(a.size):
         cert = a.certifications[p]
         gaps = "；".join(f"{fw.item_names[i]}{int(s.gaps[p, i]):+d}" for i in np.flatnonzero(below[p]))
-        row = [
-            view.ids[p],
-            _text(people["name"].iat[p]),
-            _text(people["unit"].iat[p]),
-            _text(people["department"].iat[p]),
-            _text(people["grade"].iat[p]),
-        ]
+        row = [view.ids[p], view.names[p], view.units[p], view.departments[p], view.grades[p]]
         sheet.put_row(p + 1, 0, row, "text")
         for c in range(ncat):
-            sheet.put(p + 1, 5 + c, _num(s.category_scores[p, c]), "num")
+            sheet.put(p + 1, 5 + c, view.category_scores[p][c], "num")
         col = 5 + ncat
-        sheet.put(p + 1, col, _num(s.total[p]), "num")
+        sheet.put(p + 1, col, view.totals[p], "num")
         sheet.put_row(p + 1, col + 1, [view.level[p], view.attainment[p]], "top")
         sheet.put(p + 1, col + 3, int(below[p].sum()) if known[p] else None, "int")
         sheet.put_row(
@@ -223,47 +241,45 @@ def _summary(a: Assessment, view: _View, source: str) -> SheetSpec:
 
 
 def _detail(a: Assessment, view: _View) -> SheetSpec:
-    fw, s, people = a.framework, a.scores, a.intake.people
+    fw, s = a.framework, a.scores
     cols = DETAIL_COLUMNS
     k = len(fw.item_names)
     sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=PrintSetup(repeat_rows="1:1"))
     heads = list(cols.fixed)
     for name in fw.item_names:
-        heads += [f"{name}得分", f"{name}级别", f"{name}标准级别", f"{name}差距"]
+        heads += [name + part for part in ITEM_PARTS]
     heads += cols.tail
     sheet.put_row(0, 0, heads, "head")
     sheet.heights[0] = 45
     names = fw.level_names
+    cells = sheet.cells
+    tail = cols.item_first + len(ITEM_PARTS) * k
+    score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
+    level_rows, gap_rows = s.item_levels.tolist(), s.gaps.tolist()
     for p in range(a.size):
-        grade = int(s.grade[p])
-        sheet.put_row(
-            p + 1,
-            0,
-            [
-                view.ids[p],
-                _text(people["name"].iat[p]),
-                _text(people["unit"].iat[p]),
-                _text(people["department"].iat[p]),
-                _text(people["grade"].iat[p]),
-                fw.grades[grade].name if grade >= 0 else "",
-            ],
-            "text",
-        )
+        row, grade = p + 1, int(s.grade[p])
+        fixed = [
+            view.ids[p],
+            view.names[p],
+            view.units[p],
+            view.departments[p],
+            view.grades[p],
+            fw.grades[grade].name if grade >= 0 else "",
+        ]
+        sheet.put_row(row, 0, fixed)
+        # plain cells: values are already rounded, and a style on 60+ cells a row costs more than it shows
+        scores, levels, gaps = view.item_scores[p], level_rows[p], gap_rows[p]
         for i in range(k):
-            lv = int(s.item_levels[p, i])
-            sheet.put(p + 1, cols.item_col(i, 0), _num(s.item_scores[p, i]), "num")
-            sheet.put(p + 1, cols.item_col(i, 1), names[lv] if lv >= 0 else NOT_RATED)
-            sheet.put(p + 1, cols.item_col(i, 2), names[fw.standards[grade, i]] if grade >= 0 else "")
-            gap = s.gaps[p, i]
-            sheet.put(p + 1, cols.item_col(i, 3), None if gap != gap else int(gap), "int")
-        tail = cols.item_first + 4 * k
-        sheet.put(p + 1, tail, _num(s.total[p]), "num")
-        sheet.put_row(p + 1, tail + 1, [view.level[p], view.attainment[p], view.status[p]])
+            cells[(row, score_cols[i])] = Cell(scores[i])
+            cells[(row, level_cols[i])] = Cell(names[levels[i]] if levels[i] >= 0 else NOT_RATED)
+            cells[(row, gap_cols[i])] = Cell(None if gaps[i] != gaps[i] else int(gaps[i]))
+        sheet.put(row, tail, view.totals[p], "num")
+        sheet.put_row(row, tail + 1, [view.level[p], view.attainment[p], view.status[p]])
     last = max(a.size, 1)
-    level_ranges = " ".join(cell_range(1, cols.item_col(i, 1), last, cols.item_col(i, 1)) for i in range(k))
-    sheet.conditional += _level_rules(level_ranges, names, a1(1, cols.item_col(0, 1)))
-    gap_ranges = " ".join(cell_range(1, cols.item_col(i, 3), last, cols.item_col(i, 3)) for i in range(k))
-    first_gap = a1(1, cols.item_col(0, 3))
+    level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
+    sheet.conditional += _level_rules(level_ranges, names, a1(1, level_cols[0]))
+    gap_ranges = " ".join(cell_range(1, c, last, c) for c in gap_cols)
+    first_gap = a1(1, gap_cols[0])
     sheet.conditional.append(ConditionalFormat(gap_ranges, f"AND(ISNUMBER({first_gap}),{first_gap}<0)", "bad"))
     for c in range(len(heads)):
         sheet.widths[c] = 11.0

@@ -1,0 +1,98 @@
+"""Bulk benchmark: N regional workbooks of M people, end to end, against a naive baseline.
+
+    .venv/bin/python bench/bench_bulk.py [N_FILES] [PEOPLE] [REPEATS]
+
+cmxl: `run_bulk` (calamine read, validation, scoring, certification, the formatted results
+workbook per file, roster, ledger) with a process pool over both cores.
+baseline, in the same run: per file pandas.read_excel + the same intake/scoring/certification
+on the DataFrame's values + DataFrame.to_excel of the 评分明细 values (one core, far less written).
+Prints medians, people per second, the ratio, and peak memory (max RSS of this process and of
+the workers). A figure, not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scoring import build_grid
+
+from cmxl.batch import BulkOptions, run_bulk
+from cmxl.core.assessment import assess, person_records
+from cmxl.core.grid import SheetGrid, WorkbookGrid
+from cmxl.core.loading import catalogue
+from cmxl.core.spec import ReportSpec, SheetSpec
+from cmxl.xlsx.render import render
+
+AS_OF = dt.date(2026, 12, 1)
+
+
+def make_inputs(folder: Path, files: int, people: int) -> None:
+    grid = build_grid(people)
+    sheet = SheetSpec("测评数据")
+    for r, row in enumerate(grid.sheets[0].rows):
+        sheet.put_row(r, 0, row)
+    first = folder / "地区_000.xlsx"
+    render(ReportSpec([sheet], {}), first)
+    for n in range(1, files):
+        shutil.copy(first, folder / f"地区_{n:03d}.xlsx")
+
+
+def baseline(folder: Path, out: Path) -> int:
+    cat = catalogue()
+    fw = cat.framework()
+    count = 0
+    for path in sorted(folder.glob("*.xlsx")):
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        rows = [[None if v != v else v for v in row] for row in frame.itertuples(index=False)]
+        a = assess(WorkbookGrid(path.name, [SheetGrid("测评数据", rows)]), fw, cat, AS_OF)
+        pd.DataFrame(person_records(a)).drop(columns=["items", "categories", "certification"]).to_excel(
+            out / f"{path.stem}_baseline.xlsx", index=False
+        )
+        count += a.size
+    return count
+
+
+def main() -> None:
+    files = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    people = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    ours, base = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        inputs = root / "batch"
+        inputs.mkdir()
+        make_inputs(inputs, files, people)
+        total = files * people
+        for n in range(repeats):
+            out = root / f"out{n}"
+            t0 = time.perf_counter()
+            result = run_bulk(BulkOptions(inputs, out, root / f"ledger{n}.sqlite", "bench", AS_OF))
+            ours.append(time.perf_counter() - t0)
+            assert result.people == total
+            bout = root / f"base{n}"
+            bout.mkdir()
+            t0 = time.perf_counter()
+            assert baseline(inputs, bout) == total
+            base.append(time.perf_counter() - t0)
+    o, b = statistics.median(ours), statistics.median(base)
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"files: {files}  people per file: {people}  total: {total:,}  repeats: {repeats} (medians)")
+    print(f"  cmxl bulk   {o:7.1f} s   {total / o:8,.0f} people/s")
+    print(f"  baseline    {b:7.1f} s   {total / b:8,.0f} people/s   (pandas.read_excel + scoring + to_excel)")
+    print(f"  ratio cmxl/baseline speed: {b / o:.2f}x")
+    print(f"  peak memory: main process {me:.0f} MB, largest worker {kids:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
