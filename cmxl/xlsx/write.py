@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,7 +30,30 @@ def check_target(path: Path) -> None:
         raise OutputProblem(f"{path}：输出文件夹 {path.parent} 不存在")
 
 
-def _save_via_temp(wb: Workbook, path: Path) -> None:
+_EMPTY_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)  # openpyxl wrote no cells
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+
+
+def _patch(package: str, patches: dict[str, tuple[str, str]]) -> None:
+    """Splice directly written rows into the package openpyxl saved (members keep their order)."""
+    patched = package + ".patched"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in patches:
+                rows, dimension = patches[info.filename]
+                text = data.decode("utf-8")
+                empty = _EMPTY_SHEET_DATA.search(text)
+                if empty is None:
+                    raise OSError(0, f"{info.filename} 中没有可写入的表格数据位置")
+                text = text[: empty.start()] + rows + text[empty.end() :]
+                text = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', text, count=1)
+                data = text.encode("utf-8")
+            dst.writestr(info.filename, data)
+    os.replace(patched, package)
+
+
+def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]] | None = None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)
@@ -37,6 +62,8 @@ def _save_via_temp(wb: Workbook, path: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        if patches:
+            _patch(tmp, patches)
         os.replace(tmp, path)
     except OSError:
         _discard(wb)
@@ -54,10 +81,10 @@ def _discard(wb: Workbook) -> None:
                 ws.close()
 
 
-def save_atomically(wb: Workbook, path: Path) -> None:
+def save_atomically(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]] | None = None) -> None:
     """Never leaves a half-written file: a locked target or a full disk leaves the old file as it was."""
     try:
-        _save_via_temp(wb, path)
+        _save_via_temp(wb, path, patches)
     except PermissionError:
         raise OutputProblem(f"{path}：文件被占用或没有写权限（是否在 Excel 中打开着？），请关闭后重试") from None
     except OSError as exc:
