@@ -70,3 +70,19 @@ def test_text_dates_and_odd_characters_survive_the_direct_path(tmp_path, monkeyp
         ]
         assert ws["A1"].data_type == "s" and ws["J1"].data_type == "s"  # text, not a formula or an error
         assert ws["F1"].number_format == "yyyy-mm-dd" and ws["K1"].value == "=SUM(G1:G600)"
+
+
+def test_comments_and_links_on_the_direct_path(tmp_path, monkeypatch):
+    data, index = SheetSpec("测评数据"), SheetSpec("问题")
+    for r in range(1000):
+        data.put_row(r, 0, [f"{r:04d}", "张三", 80, 70, 60, 50])
+    data.put(5, 2, "良好", "bad", comment="错误：不是分数")
+    index.put(0, 0, "C6", link="'测评数据'!C6")
+    spec = ReportSpec([data, index], {"bad": Style(fill="FFC7CE")})
+    assert R._fast_ok(data)
+    fast, slow = both(spec, tmp_path, monkeypatch)
+    for path in (fast, slow):
+        wb = openpyxl.load_workbook(path)
+        cell = wb["测评数据"]["C6"]
+        assert (cell.value, cell.comment.text, cell.fill.fgColor.rgb) == ("良好", "错误：不是分数", "00FFC7CE")
+        assert wb["问题"]["A1"].hyperlink.location == "'测评数据'!C6"
