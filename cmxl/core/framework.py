@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from functools import cached_property
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .issues import Issue, issue
+from .loading import StrictModel, canonical_hash
 
 _EPS = 1e-9
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Level(_Model):
+class Level(StrictModel):
     name: str
     min: float
     max: float
@@ -29,20 +24,20 @@ class Level(_Model):
     aliases: list[str] = []
 
 
-class Category(_Model):
+class Category(StrictModel):
     name: str
     weight: float
     description: str = ""
 
 
-class Behaviour(_Model):
+class Behaviour(StrictModel):
     level: str
     headline: str
     indicators: list[str] = []
     drafted: bool = False
 
 
-class Competency(_Model):
+class Competency(StrictModel):
     name: str
     category: str
     code: str = ""
@@ -55,7 +50,7 @@ class Competency(_Model):
     subitem_weights: dict[str, list[float]] = {}
 
 
-class Grade(_Model):
+class Grade(StrictModel):
     name: str
     level: str
     standards: dict[str, str]
@@ -63,11 +58,11 @@ class Grade(_Model):
     aliases: list[str] = []
 
 
-class Attainment(_Model):
+class Attainment(StrictModel):
     max_one_below: int = Field(3, ge=0)
 
 
-class FrameworkMeta(_Model):
+class FrameworkMeta(StrictModel):
     id: str
     name: str
     version: str
@@ -78,7 +73,7 @@ class FrameworkMeta(_Model):
     fallback_level: str
 
 
-class Framework(_Model):
+class Framework(StrictModel):
     """One competency model. Build with `Framework.from_data`, which checks consistency."""
 
     framework: FrameworkMeta
@@ -99,9 +94,7 @@ class Framework(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 of the canonical content: comments and layout of the file do not change it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_hash(self)
 
     # ----- derived tables used by intake and scoring ------------------------------------------
     @cached_property

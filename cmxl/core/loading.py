@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import FrameworkInvalid, FrameworkNotFound
 from .issues import Issue, issue
@@ -18,6 +20,19 @@ if TYPE_CHECKING:
     from .schemes import Scheme
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of every rules model: an unknown key is an error (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def canonical_hash(model: BaseModel) -> str:
+    """sha256 of a model's canonical content: comments and layout of its file do not change it."""
+    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 _PYDANTIC_ZH = {
     "missing": "缺少此项",

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from .issues import Issue, issue
+from .loading import StrictModel, canonical_hash
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SchemeGrade(_Model):
+class SchemeGrade(StrictModel):
     name: str
     aliases: list[str] = []
     level: str | None = None
     training_hours: float | None = None
 
 
-class EligibilityPath(_Model):
+class EligibilityPath(StrictModel):
     label: str
     holds: str | None = None
     continuous_years: float | None = None
@@ -33,29 +28,29 @@ class EligibilityPath(_Model):
     probation: str | None = None
 
 
-class Eligibility(_Model):
+class Eligibility(StrictModel):
     grade: str
     paths: list[EligibilityPath]
 
 
-class PassRule(_Model):
+class PassRule(StrictModel):
     written_min: float = 60
     interview_min: float = 60
 
 
-class TopGrade(_Model):
+class TopGrade(StrictModel):
     grade: str
     interview_parts: list[str]
     combine: Literal["mean", "sum"] = "mean"
     appraisal_min: str
 
 
-class AppraisalScale(_Model):
+class AppraisalScale(StrictModel):
     order: list[str]
     synonyms: dict[str, str] = {}
 
 
-class Part(_Model):
+class Part(StrictModel):
     key: str
     name: str
     score_field: str
@@ -63,19 +58,19 @@ class Part(_Model):
     min: float = 60
 
 
-class CrossLevel(_Model):
+class CrossLevel(StrictModel):
     provincial_min: str
     allowed: list[str]
 
 
-class Transition(_Model):
+class Transition(StrictModel):
     from_date: dt.date
     to_date: dt.date
     counts_as: str
     years: int = 2
 
 
-class SchemeMeta(_Model):
+class SchemeMeta(StrictModel):
     id: str
     name: str
     version: str
@@ -88,7 +83,7 @@ class SchemeMeta(_Model):
     entry_grade: str | None = None
 
 
-class Scheme(_Model):
+class Scheme(StrictModel):
     scheme: SchemeMeta
     grades: list[SchemeGrade]
     eligibility: list[Eligibility] = []
@@ -111,8 +106,7 @@ class Scheme(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_hash(self)
 
     @cached_property
     def grade_names(self) -> list[str]:
@@ -192,7 +186,7 @@ def check_scheme(s: Scheme) -> list[Issue]:
     return [issue("framework-invalid", field=k, value=t) for k, t in problems]
 
 
-class FieldSpec(_Model):
+class FieldSpec(StrictModel):
     key: str
     header: str
     aliases: list[str] = []
@@ -203,13 +197,13 @@ class FieldSpec(_Model):
     choices: list[str] = []
 
 
-class FormatMeta(_Model):
+class FormatMeta(StrictModel):
     id: str
     sheet: str
     header_search_rows: int = 30
 
 
-class WorkbookFormat(_Model):
+class WorkbookFormat(StrictModel):
     format: FormatMeta
     fields: list[FieldSpec]
 
