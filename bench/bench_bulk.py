@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import resource
-import shutil
 import statistics
 import sys
 import tempfile
@@ -38,14 +37,14 @@ AS_OF = dt.date(2026, 12, 1)
 
 
 def make_inputs(folder: Path, files: int, people: int) -> None:
-    grid = build_grid(people)
-    sheet = SheetSpec("测评数据")
-    for r, row in enumerate(grid.sheets[0].rows):
-        sheet.put_row(r, 0, row)
-    first = folder / "地区_000.xlsx"
-    render(ReportSpec([sheet], {}), first)
-    for n in range(1, files):
-        shutil.copy(first, folder / f"地区_{n:03d}.xlsx")
+    """N regional workbooks with different people (ids prefixed by the file number)."""
+    rows = build_grid(people).sheets[0].rows
+    for n in range(files):
+        sheet = SheetSpec("测评数据")
+        sheet.put_row(0, 0, rows[0])
+        for r, row in enumerate(rows[1:], start=1):
+            sheet.put_row(r, 0, [f"{n:03d}{row[0]}", *row[1:]])
+        render(ReportSpec([sheet], {}), folder / f"地区_{n:03d}.xlsx")
 
 
 def baseline(folder: Path, out: Path) -> int:

@@ -26,7 +26,7 @@ class Style:
     locked: bool | None = None  # only matters on a protected sheet
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of these in a big report: no per-instance __dict__
 class Cell:
     value: object
     style: str | None = None  # a key of ReportSpec.styles

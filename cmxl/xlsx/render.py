@@ -204,11 +204,11 @@ def _fast_sheet_data(ws, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str]
     max_col = max(c for _, c in sheet.cells)
     letters = [column_letter(c) for c in range(max_col + 1)]
     epoch = ws.parent.epoch
-    out = ["<sheetData>"]
+    rows_xml = ["<sheetData>"]
     for r in sorted(by_row):
         ref = r + 1
         height = sheet.heights.get(r)
-        out.append(f'<row r="{ref}" ht="{height}" customHeight="1">' if height else f'<row r="{ref}">')
+        out = [f'<row r="{ref}" ht="{height}" customHeight="1">' if height else f'<row r="{ref}">']
         for c, cell in sorted(by_row[r], key=lambda x: x[0]):
             value = cell.value
             if isinstance(value, float) and value != value:
@@ -233,9 +233,10 @@ def _fast_sheet_data(ws, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str]
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 out.append(f'<c r="{where}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>')
         out.append("</row>")
-    out.append("</sheetData>")
+        rows_xml.append("".join(out))  # one string a row: far fewer objects alive at once
+    rows_xml.append("</sheetData>")
     dimension = f"A1:{letters[max_col]}{max(by_row) + 1}"
-    return "".join(out), dimension
+    return "".join(rows_xml), dimension
 
 
 def _register_extras(ws, cell: S.Cell, r: int, c: int, where: str) -> None:
