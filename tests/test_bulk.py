@@ -238,3 +238,20 @@ def test_output_inside_input_is_refused(tmp_path):
     folder = make_batch(tmp_path)
     r = bulk(folder, "-o", folder / "输出")
     assert r.exit_code == 2
+
+
+def test_expiring_sheet_across_29_february(tmp_path):
+    folder = tmp_path / "2025下半年"
+    folder.mkdir()
+    small_book(folder / "苏州.xlsx", [["N001", "李四", "苏州分公司", "中级客户经理", "四级", 30, 70, 70]])
+    ledger = tmp_path / "证书台账.sqlite"
+    with Ledger(ledger) as db:  # an earlier batch certified E1 on 29 February 2024: valid through 28 February 2026
+        db.issue("r0", "2024上半年", dt.date(2024, 2, 29), [candidate("E1")])
+    r = runner.invoke(app, ["bulk", str(folder), "--issue-date", "2025-12-01"])
+    assert r.exit_code == 0, r.output
+    rows = sheet(tmp_path / "2025下半年_输出" / "认证名单_2025下半年.xlsx", "即将到期")
+    found = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    # 2025-12-01 + 90 days = 2026-03-01 >= 2026-02-28: listed, 89 days left; the new certificate is not
+    assert [(x["证书编号"], str(x["有效期至"])[:10], x["剩余天数"], x["状态"]) for x in found] == [
+        ("KH2024000001", "2026-02-28", 89.0, "即将到期")
+    ]
