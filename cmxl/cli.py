@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
 from cmxl import __version__
 from cmxl.core.assessment import Assessment, assess, person_records
 from cmxl.core.errors import CmxlError
@@ -84,7 +85,7 @@ def _load(path: Path, fw: Framework, as_of: dt.date) -> Assessment:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件")],
     framework: FrameworkOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
@@ -134,7 +135,7 @@ def validate(
 
 @app.command()
 def score(
-    files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）")] = None,
     framework: FrameworkOpt = None,
     as_of: AsOfOpt = None,
@@ -211,7 +212,9 @@ def template(
 
 @app.command()
 def bulk(
-    folder: Annotated[Path, typer.Argument(help="地市工作簿所在文件夹（含子文件夹）", show_default=False)],
+    folder: Annotated[
+        Path, typer.Argument(help="地市工作簿所在文件夹（含子文件夹）", show_default=False, metavar="文件夹")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="输出文件夹，默认为 <文件夹名>_输出（与输入文件夹并列）")
     ] = None,
@@ -355,7 +358,7 @@ def certs_expiring(
 
 @certs_app.command("show")
 def certs_show(
-    key: Annotated[str, typer.Argument(help="证书编号或员工编号", show_default=False)],
+    key: Annotated[str, typer.Argument(help="证书编号或员工编号", show_default=False, metavar="编号")],
     ledger: LedgerOpt = Path(LEDGER_DEFAULT),
     as_json: JsonOpt = False,
 ) -> None:
@@ -430,7 +433,9 @@ def frameworks(
 
 
 def main() -> None:
-    app()
+    from cmxl.cli_zh import run
+
+    run(app)
 
 
 if __name__ == "__main__":

@@ -216,3 +216,22 @@ def test_full_disk_is_a_clear_error_and_leaves_no_half_written_file(tmp_path, mo
     r = cli("score", book, "-o", out)
     assert r.exit_code == 1 and "写入失败" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
+
+
+def test_usage_errors_and_help_are_in_chinese():
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "cmxl.cli", *args], capture_output=True, text=True)
+
+    missing = run("validate")
+    assert missing.returncode == 2 and "用法错误：缺少参数" in missing.stderr and "Traceback" not in missing.stderr
+    bogus = run("score", "--bogus", "x.xlsx")
+    assert bogus.returncode == 2 and "没有这个选项：--bogus" in bogus.stderr
+    date = run("score", "--as-of", "明天", "x.xlsx")
+    assert date.returncode == 2 and "“明天”不是日期" in date.stderr
+    helped = run("score", "-h")
+    assert helped.returncode == 0
+    assert all(word in helped.stdout for word in ("用法：", "选项", "显示本帮助并退出。"))
+    assert not any(word in helped.stdout for word in ("Usage:", "Options", "Show this message"))
