@@ -172,6 +172,8 @@ def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None =
     files = find_workbooks(opts.folder, skip=opts.output)
     if not files:
         raise CmxlError(f"{opts.folder} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
+    with Ledger(opts.ledger):  # an unusable ledger fails now, not after every file is processed
+        pass
     opts.output.mkdir(parents=True, exist_ok=True)
     jobs = []
     for path in files:

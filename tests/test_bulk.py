@@ -255,3 +255,14 @@ def test_expiring_sheet_across_29_february(tmp_path):
     assert [(x["证书编号"], str(x["有效期至"])[:10], x["剩余天数"], x["状态"]) for x in found] == [
         ("KH2024000001", "2026-02-28", 89.0, "即将到期")
     ]
+
+
+def test_unusable_ledger_fails_before_any_work(tmp_path):
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    small_book(folder / "苏州.xlsx", [["N001", "李四", "苏州分公司", "中级客户经理", "四级", 30, 70, 70]])
+    broken = tmp_path / "坏台账.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    r = runner.invoke(app, ["bulk", str(folder), "--ledger", str(broken)])
+    assert r.exit_code == 1 and "证书台账" in r.output and "无法打开" in r.output
+    assert not (tmp_path / "批次_输出" / "苏州_评分结果.xlsx").exists()
