@@ -188,6 +188,47 @@ def score(
 
 
 @app.command()
+def compare(
+    file: Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件")],
+    new: Annotated[str, typer.Option("--new", help="新模型：编号或总部下发的模型文件路径")],
+    old: Annotated[str, typer.Option("--old", help="原模型：编号或模型文件路径")] = "cm18",
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """模型调整后重新评分：列出两个模型版本的差异，以及结果发生变化的人员（不写任何文件）。"""
+    from cmxl.core.compare import framework_changes, result_changes
+
+    day = _as_of(as_of)
+    try:
+        cat = catalogue()
+        before_fw, after_fw = cat.framework(old), cat.framework(new)
+        grid = read_workbook(file)
+        before, after = assess(grid, before_fw, cat, day), assess(grid, after_fw, cat, day)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    rules, people = framework_changes(before_fw, after_fw), result_changes(before, after)
+    if as_json:
+        record = {
+            "old": {"id": before_fw.id, "version": before_fw.version, "hash": before_fw.content_hash},
+            "new": {"id": after_fw.id, "version": after_fw.version, "hash": after_fw.content_hash},
+            "rule_changes": rules,
+            "people": people,
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"[bold]模型差异[/bold]（{before_fw.id} {before_fw.version} → {after_fw.id} {after_fw.version}）：")
+    for line in rules or ["（规则内容相同）"]:
+        out.print(f"  {escape(line)}")
+    out.print(f"[bold]{escape(file.name)}[/bold]：{before.size} 人中有 {len(people)} 人的结果发生变化")
+    for c in people:
+        parts = [f"{k} {c['before'][k]} → {c['after'][k]}" for k in c["before"] if c["before"][k] != c["after"][k]]
+        out.print(f"  第 {c['row']} 行 {escape(c['employee_id'])} {escape(c['name'])}：{escape('；'.join(parts))}")
+
+
+@app.command()
 def template(
     framework: FrameworkOpt = None,
     output: Annotated[

@@ -235,3 +235,28 @@ def test_usage_errors_and_help_are_in_chinese():
     assert helped.returncode == 0
     assert all(word in helped.stdout for word in ("用法：", "选项", "显示本帮助并退出。"))
     assert not any(word in helped.stdout for word in ("Usage:", "Options", "Show this message"))
+
+
+def test_compare_shows_rule_changes_and_whose_results_change(tmp_path):
+    src = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    hq = tmp_path / "总部模型_v2.toml"
+    hq.write_text(
+        src.replace("weight = 30\n", "weight = 40\n", 1)
+        .replace("weight = 45\n", "weight = 35\n", 1)
+        .replace('version = "1.0"', 'version = "2.0"', 1),
+        encoding="utf-8",
+    )
+    book = clean_book(tmp_path / "a.xlsx")
+    r = cli("compare", book, "--new", hq, "--json")
+    assert r.exit_code == 0, r.output
+    record = json.loads(r.stdout)
+    assert "类别权重“基本能力”：30 → 40" in record["rule_changes"]
+    assert "类别权重“专业/技术能力”：45 → 35" in record["rule_changes"]
+    assert "能力项权重“成就导向”：6 → 8" in record["rule_changes"]  # 40 / 5 items
+    # 0001: 成就导向 60, the rest 55 -> (6*60 + 94*55)/100 = 55.3 before, (8*60 + 92*55)/100 = 55.4 after;
+    # 0002: every item 35 -> 35.0 under both
+    assert [(c["employee_id"], c["before"]["加权总分"], c["after"]["加权总分"]) for c in record["people"]] == [
+        ("0001", 55.3, 55.4)
+    ]
+    r = cli("compare", book, "--new", "cm18")
+    assert r.exit_code == 0 and "规则内容相同" in r.output and "2 人中有 0 人" in r.output

@@ -1,0 +1,93 @@
+"""Dynamic adjustment (能力素质模型动态调整): what changed between two versions of a model, and
+whose results change when a workbook is re-scored under the new one."""
+
+from __future__ import annotations
+
+from .assessment import NOT_RATED, Assessment
+from .framework import Framework
+from .numbers import round_half_up
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{round_half_up(value, 2):g}"
+    return str(value)
+
+
+def framework_changes(old: Framework, new: Framework) -> list[str]:
+    """Every rule that differs, in Chinese, one line each ("what → what")."""
+    lines: list[str] = []
+
+    def differ(label: str, a: object, b: object) -> None:
+        if a != b:
+            lines.append(f"{label}：{_fmt(a)} → {_fmt(b)}")
+
+    differ("模型编号", old.id, new.id)
+    differ("版本", old.version, new.version)
+    differ("生效日期", old.framework.effective_date, new.framework.effective_date)
+    old_levels = {lv.name: lv for lv in old.levels}
+    for lv in new.levels:
+        was = old_levels.get(lv.name)
+        if was is None:
+            lines.append(f"新增级别：{lv.name}（{lv.min:g}–{lv.max:g}）")
+            continue
+        differ(f"级别“{lv.name}”分数段", f"{was.min:g}–{was.max:g}", f"{lv.min:g}–{lv.max:g}")
+        differ(f"级别“{lv.name}”单独填写时计分", was.midpoint, lv.midpoint)
+    lines += [f"删除级别：{name}" for name in old_levels if name not in {lv.name for lv in new.levels}]
+    old_cats = {c.name: c.weight for c in old.categories}
+    for c in new.categories:
+        differ(f"类别权重“{c.name}”", old_cats.get(c.name, "无"), c.weight)
+    old_items = dict(zip(old.item_names, old.item_weights, strict=True))
+    new_items = dict(zip(new.item_names, new.item_weights, strict=True))
+    for name, w in new_items.items():
+        differ(f"能力项权重“{name}”", float(old_items[name]) if name in old_items else "无", float(w))
+    lines += [f"删除能力项：{name}" for name in old_items if name not in new_items]
+    old_subs = {c.name: c.subitem_weights for c in old.competencies}
+    for c in new.competencies:
+        for level, weights in c.subitem_weights.items():
+            differ(f"“{c.name}”{level}分项权重", old_subs.get(c.name, {}).get(level, "无"), weights)
+    old_grades = {g.name: gi for gi, g in enumerate(old.grades)}
+    for gi, g in enumerate(new.grades):
+        if g.name not in old_grades:
+            lines.append(f"新增岗位级别：{g.name}")
+            continue
+        og = old_grades[g.name]
+        for i, name in enumerate(new.item_names):
+            if name in old.item_names:
+                before = old.level_names[old.standards[og, old.item_names.index(name)]]
+                differ(f"“{g.name}”的“{name}”标准级别", before, new.level_names[new.standards[gi, i]])
+    differ("基本达标允许低一级的项数", old.attainment.max_one_below, new.attainment.max_one_below)
+    return lines
+
+
+def result_changes(old: Assessment, new: Assessment) -> list[dict]:
+    """People (matched by row) whose total, level or attainment differs between the two runs."""
+    by_row = {int(r): p for p, r in enumerate(new.intake.people["row"])}
+    changes = []
+    for p, row in enumerate(old.intake.people["row"]):
+        q = by_row.get(int(row))
+        if q is None:
+            continue
+        before = _summary(old, p)
+        after = _summary(new, q)
+        if before != after:
+            changes.append(
+                {
+                    "row": int(row),
+                    "employee_id": str(old.intake.people["employee_id"].iat[p] or ""),
+                    "name": str(old.intake.people["name"].iat[p] or ""),
+                    "before": before,
+                    "after": after,
+                }
+            )
+    return changes
+
+
+def _summary(a: Assessment, p: int) -> dict:
+    s = a.scores
+    total = s.total[p]
+    return {
+        "加权总分": None if total != total else round_half_up(float(total), 1),
+        "综合级别": a.framework.level_names[s.level[p]] if s.level[p] >= 0 else NOT_RATED,
+        "达标情况": s.attainment[p] or NOT_RATED,
+    }
