@@ -44,9 +44,13 @@ def convert(files: list[Path], fmt: str, outdir: Path, profile: Path, timeout: i
         str(outdir),
         *map(str, files),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     ext = fmt.split(":")[0]
     outputs = [outdir / (f.stem + "." + ext) for f in files]
-    missing = [o for o in outputs if not o.exists()]
-    assert not missing, f"soffice produced no {missing}: {done.stdout} {done.stderr}"
-    return outputs
+    tries = 2  # headless soffice now and then fails a first start on a new profile
+    for _ in range(tries):
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        missing = [o for o in outputs if not o.exists()]
+        if not missing:
+            return outputs
+        cmd = [*cmd[: -len(files)], *(str(f) for f, o in zip(files, outputs, strict=True) if not o.exists())]
+    raise AssertionError(f"soffice produced no {missing} after {tries} tries: {done.stdout} {done.stderr}")
