@@ -29,3 +29,18 @@ def test_issue_code_docs_are_generated_from_the_code():
     root = Path(__file__).resolve().parents[1]
     render = runpy.run_path(str(root / "tools" / "gen_docs.py"))["render"]
     assert (root / "docs" / "issue-codes.md").read_text(encoding="utf-8") == render(), "run tools/gen_docs.py"
+
+
+def test_cell_addresses_round_trip():
+    from cmxl.core.cellref import a1, column_letter, parse_a1
+
+    assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    assert parse_a1("C4") == (3, 2) and parse_a1("AA10") == (9, 26)
+    assert all(parse_a1(a1(r, c)) == (r, c) for r in (0, 7, 999) for c in (0, 25, 26, 700))
+
+
+def test_report_table_of_issues():
+    from tests.conftest import person, run
+
+    frame = run([person(成就导向=120)]).report.to_frame()
+    assert frame[["cell", "code", "severity"]].values.tolist() == [["E2", "score-out-of-range", "error"]]

@@ -16,3 +16,12 @@ def column_letter(index: int) -> str:
 def a1(row: int, col: int) -> str:
     """0-based row and column to an A1 address."""
     return f"{column_letter(col)}{row + 1}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """An A1 address to 0-based (row, column): "C4" -> (3, 2)."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, col - 1

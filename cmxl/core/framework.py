@@ -162,10 +162,6 @@ class Framework(StrictModel):
                 table[gi, ci] = self.level_names.index(name)
         return table
 
-    def band_of(self, rounded_score: float) -> int:
-        """Index of the highest level whose lower bound the (already rounded) score reaches."""
-        return int(np.searchsorted(self.level_mins, rounded_score, side="right") - 1)
-
     def band_range(self, level: int) -> str:
         lv = self.levels[level]
         return f"{lv.min:g}–{lv.max:g}"

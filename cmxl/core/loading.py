@@ -157,15 +157,6 @@ class Catalogue:
         known = "、".join(self.frameworks)
         raise FrameworkNotFound(f"没有编号为“{spec}”的能力模型（可用：{known}，或给出模型文件路径）")
 
-    def add_scheme_file(self, path: Path) -> Scheme:
-        from .schemes import Scheme
-
-        model = load_file(path)
-        if not isinstance(model, Scheme):
-            raise FrameworkNotFound(f"{path} 不是认证方案文件")
-        self.schemes[model.id] = model
-        return model
-
 
 _CATALOGUE: Catalogue | None = None
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .assessment import NOT_RATED, Assessment
-from .cellref import a1
+from .cellref import a1, parse_a1
 from .certification import FAILED, INCOMPLETE, NOT_APPLIED, NOT_ELIGIBLE
 from .grid import CellError, WorkbookGrid
 from .issues import SEVERITY_ZH
@@ -339,7 +339,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
     for i in a.report.issues:
         if not i.cell or i.sheet != a.intake.sheet:
             continue
-        key = _parse_a1(i.cell)
+        key = parse_a1(i.cell)
         notes.setdefault(key, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
         if worst.get(key) != "error":
             worst[key] = i.severity
@@ -356,14 +356,6 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
                 cell.style = "label"
     sheet.fit_widths(maximum=30, sample_rows=header + 50)
     return sheet
-
-
-def _parse_a1(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(ref[len(letters) :]) - 1, col - 1
 
 
 def _info(a: Assessment, source: str, sha256: str, tool_version: str, created: str) -> SheetSpec:
