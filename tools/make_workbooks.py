@@ -31,28 +31,10 @@ REGIONS = [
 GRADE_MEANS = {"初级客户经理": 45, "中级客户经理": 58, "高级客户经理": 70, "资深客户经理": 82}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉斌波宇浩凯俊帆琳雪婷晨"
-FIXED = [
-    "员工编号",
-    "姓名",
-    "省份",
-    "单位",
-    "部门",
-    "现岗位级别",
-    "认证类别",
-    "申报认证等级",
-    "本岗位连续年限",
-    "本岗位累计年限",
-    "已持证书等级",
-    "证书取得日期",
-    "培训学时",
-    "试用期考核",
-    "笔试成绩",
-    "面试成绩",
-    "模拟实战",
-    "营销实战",
-    "年度业绩考核",
-]
-NETOPT = ["理论成绩", "理论通过日期", "实操成绩", "实操通过日期", "省公司认证等级", "省公司认证日期"]
+NETOPT_KEYS = ("theory", "theory_date", "practical", "practical_date", "prov_grade", "prov_date")
+_FORMAT = catalogue().workbook_format.fields
+FIXED = [f.header for f in _FORMAT if f.key not in NETOPT_KEYS]
+NETOPT = [f.header for f in _FORMAT if f.key in NETOPT_KEYS]
 CERT_GRADES = ["四级", "三级", "二级", "一级"]
 
 
