@@ -100,31 +100,25 @@ def process(job: Job) -> Outcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
     start = time.perf_counter()
     try:
-        data = job.path.read_bytes()
-    except OSError as exc:
-        return Outcome(FileLog(job.rel, "", FILE_FAILED, 0, 0, 0, f"无法读取文件：{exc.strerror}", "", 0.0))
-    digest = hashlib.sha256(data).hexdigest()
-    del data
-    try:
         cat = catalogue()
         fw = cat.framework(job.framework)
-        grid = read_workbook(job.path)
+        grid = read_workbook(job.path)  # reads the file once, hash included
         a = assess(grid, fw, cat, job.as_of)
         spec = build_results(
             a,
             grid,
             source=job.path.name,
-            sha256=digest,
+            sha256=grid.sha256,
             tool_version=__version__,
             created=dt.datetime.now().isoformat(timespec="seconds"),
         )
         job.out.parent.mkdir(parents=True, exist_ok=True)
         render(spec, job.out)
     except CmxlError as exc:
-        return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, exc.message, "", time.perf_counter() - start))
+        return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
-        reason = f"意外错误：{type(exc).__name__}: {exc}"
-        return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
+        return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
+    digest = grid.sha256
     people = a.intake.people
     rows = []
     for p in range(a.size):
@@ -161,6 +155,15 @@ def process(job: Job) -> Outcome:
         report.counts(),
     )
     return Outcome(log, rows)
+
+
+def _failed(job: Job, reason: str, start: float) -> Outcome:
+    """A file that could not be processed: its hash, when it can be read, still goes in the log."""
+    try:
+        digest = hashlib.sha256(job.path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
 
 
 def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None = None) -> BulkResult:

@@ -7,7 +7,6 @@ Chinese text and colours that degrade to plain text when output is piped.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sys
 import traceback
@@ -160,9 +159,10 @@ def score(
                 raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
             grid = read_workbook(path)
             a = assess(grid, fw, catalogue(), day)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
             created = dt.datetime.now().isoformat(timespec="seconds")
-            spec = build_results(a, grid, source=path.name, sha256=digest, tool_version=__version__, created=created)
+            spec = build_results(
+                a, grid, source=path.name, sha256=grid.sha256, tool_version=__version__, created=created
+            )
             render(spec, target)
         except Exception as exc:
             _fail(exc, debug)

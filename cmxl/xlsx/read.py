@@ -7,6 +7,8 @@ hidden rows, so for .xlsx/.xlsm one streaming look at each sheet's XML recovers 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import posixpath
 import re
 import zipfile
@@ -32,15 +34,15 @@ _HIDDEN_ROW = re.compile(rb'<row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 
 
 def read_workbook(path: Path) -> WorkbookGrid:
-    kind = check_workbook_file(path)
+    kind, data = check_workbook_file(path)  # the file is read once; everything below uses these bytes
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise FileProblem(str(path), "encrypted", "工作簿设置了密码，请在 Excel 中取消密码后另存再处理") from None
     except Exception as exc:  # calamine raises several types for a damaged file
         raise FileProblem(str(path), "unreadable", f"无法读取工作簿（文件可能已损坏）：{exc}") from None
-    extras = _xml_extras(path) if kind == "xlsx" else {}
-    grid = WorkbookGrid(source=path.name)
+    extras = _xml_extras(data) if kind == "xlsx" else {}
+    grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue
@@ -63,10 +65,10 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _xml_extras(path: Path) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
+def _xml_extras(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
     """Sheet name -> (error cells, hidden rows), both 0-based."""
     out: dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]] = {}
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
             workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -15,8 +16,9 @@ MAX_RATIO = 200  # real sheet XML compresses ~10-30x; a zip bomb compresses thou
 SUPPORTED = {".xlsx", ".xlsm", ".xls"}
 
 
-def check_workbook_file(path: Path) -> str:
-    """Return the format ('xlsx' or 'xls') or raise FileProblem saying what is wrong."""
+def check_workbook_file(path: Path) -> tuple[str, bytes]:
+    """Return the format ('xlsx' or 'xls') and the file's bytes (read once), or raise FileProblem
+    saying what is wrong."""
     name = str(path)
     if not path.exists():
         raise FileProblem(name, "missing", "文件不存在，请检查路径")
@@ -32,18 +34,16 @@ def check_workbook_file(path: Path) -> str:
     if size == 0:
         raise FileProblem(name, "not-a-workbook", "文件是空的（0 字节），请重新保存或重新发送")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        data = path.read_bytes()
     except PermissionError:
         raise FileProblem(name, "unreadable", "没有读取权限，请检查文件权限或先在 Excel 中关闭它") from None
-    if head.startswith(OLE_MAGIC):
-        data = path.read_bytes()
+    if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise FileProblem(name, "encrypted", "工作簿设置了打开密码（已加密），请在 Excel 中取消密码后另存再处理")
-        return "xls"
-    if head.startswith(ZIP_MAGIC):
-        _check_zip(path)
-        return "xlsx"
+        return "xls", data
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(name, data)
+        return "xlsx", data
     raise FileProblem(
         name,
         "not-a-workbook",
@@ -51,10 +51,9 @@ def check_workbook_file(path: Path) -> str:
     )
 
 
-def _check_zip(path: Path) -> None:
-    name = str(path)
+def _check_zip(name: str, data: bytes) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except zipfile.BadZipFile:
