@@ -193,6 +193,7 @@ def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None =
         {(p.scheme, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
         key=lambda p: (p.scheme, p.applied, p.unit, p.employee_id, p.file),
     )
+    sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
         issued = ledger.issue(
             run_id,
@@ -209,7 +210,7 @@ def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None =
                     p.applied,
                     cat.schemes[p.scheme].scheme.validity_years,
                     p.file,
-                    next(o.log.sha256 for o in outcomes if o.log.file == p.file),
+                    sha_of[p.file],
                 )
                 for p in candidates
             ],

@@ -19,7 +19,8 @@ from rich.markup import escape
 
 import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
 from cmxl import __version__
-from cmxl.core.assessment import Assessment, assess, person_records
+from cmxl.batch import LEDGER_NAME
+from cmxl.core.assessment import assess, person_records
 from cmxl.core.errors import CmxlError
 from cmxl.core.framework import Framework
 from cmxl.core.issues import SEVERITY_ZH, Issue
@@ -57,8 +58,13 @@ def _as_of(text: str | None) -> dt.date:
         raise typer.BadParameter(f"“{text}”不是日期，请写成 2026-12-01", param_hint="--as-of") from None
 
 
-def _framework(spec: str | None) -> Framework:
-    return catalogue().framework(spec)
+def _framework(spec: str | None, debug: bool) -> Framework:
+    """The framework asked for, or a one-line Chinese error and exit 1."""
+    try:
+        return catalogue().framework(spec)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
 
 
 def _fail(exc: Exception, debug: bool) -> None:
@@ -78,10 +84,6 @@ def _line(i: Issue) -> str:
     )
 
 
-def _load(path: Path, fw: Framework, as_of: dt.date) -> Assessment:
-    return assess(read_workbook(path), fw, catalogue(), as_of)
-
-
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件")],
@@ -94,14 +96,10 @@ def validate(
     day = _as_of(as_of)
     failed = False
     found: list[dict] = []
-    try:
-        fw = _framework(framework)
-    except CmxlError as exc:
-        _fail(exc, debug)
-        raise typer.Exit(1) from None
+    fw = _framework(framework, debug)
     for path in files:
         try:
-            a = _load(path, fw, day)
+            a = assess(read_workbook(path), fw, catalogue(), day)
         except Exception as exc:  # one bad file does not stop the others
             _fail(exc, debug)
             failed = True
@@ -145,11 +143,7 @@ def score(
     if output is not None and len(files) > 1:
         raise typer.BadParameter("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", param_hint="-o")
     day = _as_of(as_of)
-    try:
-        fw = _framework(framework)
-    except CmxlError as exc:
-        _fail(exc, debug)
-        raise typer.Exit(1) from None
+    fw = _framework(framework, debug)
     failed = False
     people: list[dict] = []
     for path in files:
@@ -200,11 +194,10 @@ def compare(
     from cmxl.core.compare import framework_changes, result_changes
 
     day = _as_of(as_of)
+    before_fw, after_fw = _framework(old, debug), _framework(new, debug)
     try:
-        cat = catalogue()
-        before_fw, after_fw = cat.framework(old), cat.framework(new)
-        grid = read_workbook(file)
-        before, after = assess(grid, before_fw, cat, day), assess(grid, after_fw, cat, day)
+        grid = read_workbook(file)  # read once, scored under both
+        before, after = assess(grid, before_fw, catalogue(), day), assess(grid, after_fw, catalogue(), day)
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None
@@ -238,8 +231,8 @@ def template(
     debug: DebugOpt = False,
 ) -> None:
     """生成空白测评模板（带下拉列表、分数检查、填写说明和模型参数）。"""
+    fw = _framework(framework, debug)
     try:
-        fw = _framework(framework)
         target = output or Path(f"测评模板_{fw.id}.xlsx")
         if target.exists() and not force:
             raise CmxlError(f"{target} 已存在；如要覆盖请加 --force，或用 -o 指定其他文件名")
@@ -274,7 +267,7 @@ def bulk(
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cmxl.batch import LEDGER_NAME, BulkOptions, default_output, run_bulk
+    from cmxl.batch import BulkOptions, default_output, run_bulk
     from cmxl.core.roster import FILE_FAILED
 
     if not folder.is_dir():
@@ -378,7 +371,7 @@ def _print_certs(certs, as_json: bool, as_of: dt.date | None = None) -> None:
 
 
 @certs_app.command("list")
-def certs_list(ledger: LedgerOpt = Path(LEDGER_DEFAULT := "证书台账.sqlite"), as_json: JsonOpt = False) -> None:
+def certs_list(ledger: LedgerOpt = Path(LEDGER_NAME), as_json: JsonOpt = False) -> None:
     """列出台账中的全部证书。"""
     with _open_ledger(ledger) as db:
         _print_certs(db.all(), as_json)
@@ -386,7 +379,7 @@ def certs_list(ledger: LedgerOpt = Path(LEDGER_DEFAULT := "证书台账.sqlite")
 
 @certs_app.command("expiring")
 def certs_expiring(
-    ledger: LedgerOpt = Path(LEDGER_DEFAULT),
+    ledger: LedgerOpt = Path(LEDGER_NAME),
     within: Annotated[int, typer.Option("--within", help="天数")] = 90,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
@@ -400,7 +393,7 @@ def certs_expiring(
 @certs_app.command("show")
 def certs_show(
     key: Annotated[str, typer.Argument(help="证书编号或员工编号", show_default=False, metavar="编号")],
-    ledger: LedgerOpt = Path(LEDGER_DEFAULT),
+    ledger: LedgerOpt = Path(LEDGER_NAME),
     as_json: JsonOpt = False,
 ) -> None:
     """显示一张证书（按证书编号）或一个人的全部证书（按员工编号）。"""

@@ -33,19 +33,10 @@ ITEMS_A = [
     "客户保持能力",
     "客户关系能力",
 ]
-BASIC = ["成就导向", "抗挫能力", "沟通倾听能力", "书面表达能力", "人际交往能力"]
-PROFESSIONAL = [
-    "通用基础知识",
-    "专业基础知识",
-    "岗位基础知识",
-    "岗位基本技能",
-    "信息收集能力",
-    "需求分析能力",
-    "定制策略能力",
-    "主动营销能力",
-    "客户保持能力",
-]
-FUNCTIONAL = ["执行能力", "情绪控制能力", "协调能力", "客户关系能力"]
+# DOMAIN §2's structure table, by position in the seed's order: (一)–(五), (九)–(十七), (六)–(八) and (十八)
+BASIC = ITEMS_A[0:5]
+PROFESSIONAL = ITEMS_A[8:17]
+FUNCTIONAL = [*ITEMS_A[5:8], ITEMS_A[17]]
 
 
 def person(pid: str = "0001", name: str = "张三", score: object = 50, **values: object) -> dict:

@@ -125,11 +125,17 @@ def test_rerun_gives_the_same_numbers_and_the_same_roster(tmp_path):
     assert len(numbers) == len(set(numbers)) == len({row[0] for row in first[1:]})
 
 
-def test_a_killed_run_leaves_the_ledger_as_it_was_or_whole(tmp_path):
+def copies(tmp_path: Path, n: int) -> Path:
+    """A batch long enough to interrupt: n copies of a 120-person sample workbook."""
     folder = tmp_path / "批次"
     folder.mkdir()
-    for n in range(14):
-        shutil.copy(ROOT / "workbooks" / "四川_2026.xlsx", folder / f"四川_{n:02d}.xlsx")
+    for k in range(n):
+        shutil.copy(ROOT / "workbooks" / "四川_2026.xlsx", folder / f"四川_{k:02d}.xlsx")
+    return folder
+
+
+def test_a_killed_run_leaves_the_ledger_as_it_was_or_whole(tmp_path):
+    folder = copies(tmp_path, 14)
     ledger = tmp_path / "台账.sqlite"
     cmd = [
         sys.executable,
@@ -173,10 +179,7 @@ def test_a_killed_run_leaves_the_ledger_as_it_was_or_whole(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly(tmp_path):
-    folder = tmp_path / "批次"
-    folder.mkdir()
-    for n in range(10):
-        shutil.copy(ROOT / "workbooks" / "四川_2026.xlsx", folder / f"四川_{n:02d}.xlsx")
+    folder = copies(tmp_path, 10)
     ledger = tmp_path / "台账.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "cmxl.cli", "bulk", str(folder), "--ledger", str(ledger), "-j", "1"],

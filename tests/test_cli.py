@@ -149,15 +149,19 @@ def test_frameworks_lists_shipped_models_and_schemes():
     assert {"cm18", "cm11", "cm-cert", "vip-cert", "netopt-cert"} <= ids
 
 
+def hq_model(tmp_path, name: str, *extra: tuple[str, str]) -> Path:
+    """The shipped 18-item model as HQ might adjust it: 基本能力 30 -> 40, 专业/技术能力 45 -> 35."""
+    text = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    text = text.replace("weight = 30\n", "weight = 40\n", 1).replace("weight = 45\n", "weight = 35\n", 1)
+    for old, new in extra:
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_hq_framework_file_changes_the_result(tmp_path):
-    src = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
-    hq = tmp_path / "总部模型.toml"
-    hq.write_text(
-        src.replace("weight = 30\n", "weight = 40\n", 1)
-        .replace("weight = 45\n", "weight = 35\n", 1)
-        .replace('id = "cm18"', 'id = "cm18-hq"'),
-        encoding="utf-8",
-    )
+    hq = hq_model(tmp_path, "总部模型.toml", ('id = "cm18"', 'id = "cm18-hq"'))
     r = cli("score", "--json", "--framework", hq, "-o", tmp_path / "o.xlsx", clean_book(tmp_path / "a.xlsx"))
     assert r.exit_code == 0, r.output
     p = json.loads(r.stdout)[0]
@@ -238,14 +242,7 @@ def test_usage_errors_and_help_are_in_chinese():
 
 
 def test_compare_shows_rule_changes_and_whose_results_change(tmp_path):
-    src = (ROOT / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
-    hq = tmp_path / "总部模型_v2.toml"
-    hq.write_text(
-        src.replace("weight = 30\n", "weight = 40\n", 1)
-        .replace("weight = 45\n", "weight = 35\n", 1)
-        .replace('version = "1.0"', 'version = "2.0"', 1),
-        encoding="utf-8",
-    )
+    hq = hq_model(tmp_path, "总部模型_v2.toml", ('version = "1.0"', 'version = "2.0"'))
     book = clean_book(tmp_path / "a.xlsx")
     r = cli("compare", book, "--new", hq, "--json")
     assert r.exit_code == 0, r.output

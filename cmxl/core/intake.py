@@ -20,7 +20,7 @@ from .schemes import FieldSpec, Scheme, WorkbookFormat
 
 _SPACE = re.compile(r"\s+")
 _BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, as serial numbers count
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
@@ -43,7 +43,6 @@ class Columns:
     items: dict[int, int] = field(default_factory=dict)
     item_levels: dict[int, int] = field(default_factory=dict)
     subitems: dict[tuple[int, int], int] = field(default_factory=dict)
-    headers: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,7 +115,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         for fmt in _DATE_FORMATS:
@@ -414,7 +413,6 @@ def _map_columns(
             reader.add("column-duplicate", header_row, c, "", clean_text(value), "")
             continue
         seen[hit] = c
-        cols.headers[c] = clean_text(value)
         if hit[0] == "field":
             cols.fields[hit[1]] = c
         elif hit[0] == "item":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .cellref import a1, column_letter
-from .spec import Chart, ConditionalFormat, Ref, Series, SheetSpec, Validation, cell_range
+from .spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
 
 if TYPE_CHECKING:
     from .assessment import Assessment
@@ -23,7 +23,7 @@ def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, pro
     fw = a.framework
     k = len(fw.item_names)
     last = max(a.size, 1) + 1  # last Excel row of 评分明细's data
-    sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=_portrait())
+    sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=PrintSetup(header="个人能力画像"))
     sheet.put(0, 0, "个人能力画像", "title")
     sheet.put(
         1, 0, "在黄色单元格选择员工编号，本页数据和雷达图随之更新（在 Excel 中直接可用，无需运行 Python）。", "note"
@@ -134,9 +134,3 @@ def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, pro
     )
     sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 3.0}
     return sheet
-
-
-def _portrait():
-    from .spec import PrintSetup
-
-    return PrintSetup(landscape=True, fit_width=True, header="个人能力画像")

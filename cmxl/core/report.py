@@ -14,7 +14,7 @@ from .cellref import a1, parse_a1
 from .certification import FAILED, INCOMPLETE, NOT_APPLIED, NOT_ELIGIBLE
 from .grid import CellError, WorkbookGrid
 from .issues import SEVERITY_ZH
-from .numbers import round_half_up, round_half_up_array
+from .numbers import round_half_up_array
 from .profile import profile_sheet
 from .scoring import NEARLY, NOT_ATTAINED
 from .spec import Cell, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Style, Table, cell_range, link_to
@@ -149,10 +149,6 @@ class _View:
 def _rounded(matrix: np.ndarray) -> list[list[float | None]]:
     """Half-up to one decimal, NaN as None, as nested lists (vectorised: no per-value Decimal)."""
     return [[None if v != v else v for v in row] for row in round_half_up_array(matrix, 1).tolist()]
-
-
-def _num(value: float) -> float | None:
-    return None if value != value else round_half_up(float(value), 1)
 
 
 def _text(value: object) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from .cellref import column_letter
 from .framework import Framework
+from .intake import EXCEL_EPOCH
 from .report import base_styles
 from .schemes import FieldSpec, Scheme, WorkbookFormat
 from .spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
@@ -14,7 +15,6 @@ from .spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
 DATA, GUIDE, PARAMS = "测评数据", "填写说明", "模型参数"
 ROWS = 1000  # rows prepared with checks and formats
 CATEGORY_FILLS = ["2F5597", "548235", "BF8F00", "7030A0", "C55A11"]
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def template_columns(fw: Framework, fmt: WorkbookFormat) -> list[tuple[str, str, object]]:
