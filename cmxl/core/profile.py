@@ -73,7 +73,7 @@ def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, pro
     level_names = f"$A${levels_row + 2}:$A${levels_row + 1 + len(fw.levels)}"
     level_mins = f"$B${levels_row + 2}:$B${levels_row + 1 + len(fw.levels)}"
     # the grades' standard level of every item (model parameters), looked up by 对标岗位级别
-    std_row = levels_row + len(fw.levels) + 2
+    std_row = levels_row + len(fw.levels) + 3  # a blank row after the level bands
     last_grade = column_letter(len(fw.grades))
     grade_heads = f"$B${std_row + 1}:${last_grade}${std_row + 1}"
     grade_cell = f"$B${PICK_ROW + 2 + INFO_LABELS.index('对标岗位级别')}"
