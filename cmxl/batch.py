@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import signal
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -33,6 +34,15 @@ RESULT_SUFFIX = "_评分结果"
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 LEDGER_NAME = "证书台账.sqlite"
 DUPLICATE_CODE = "id-in-several-files"
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a bulk run; `recorded` says whether the ledger already holds this run
+    (it holds all of it or none of it: one transaction)."""
+
+    def __init__(self, recorded: bool):
+        super().__init__()
+        self.recorded = recorded
 
 
 @dataclass
@@ -166,8 +176,34 @@ def _failed(job: Job, reason: str, start: float) -> Outcome:
     return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
 
 
-def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None = None) -> BulkResult:
-    """Process every workbook of the folder; `on_file(outcome, total)` reports progress."""
+def run_bulk(
+    opts: BulkOptions,
+    on_file: Callable[[Outcome, int], None] | None = None,
+    on_stopping: Callable[[], None] | None = None,
+) -> BulkResult:
+    """Process every workbook of the folder; `on_file(outcome, total)` reports progress and
+    `on_stopping()` that Ctrl-C was pressed and the files in hand are being finished. Ctrl-C
+    raises `Interrupted`."""
+    run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    try:
+        return _run_bulk(opts, run_id, on_file, on_stopping)
+    except KeyboardInterrupt:
+        raise Interrupted(_recorded(opts.ledger, run_id)) from None
+
+
+def _recorded(ledger: Path, run_id: str) -> bool:
+    if not ledger.exists():
+        return False
+    with Ledger(ledger) as db:
+        return db.has_run(run_id)
+
+
+def _run_bulk(
+    opts: BulkOptions,
+    run_id: str,
+    on_file: Callable[[Outcome, int], None] | None,
+    on_stopping: Callable[[], None] | None,
+) -> BulkResult:
     started = dt.datetime.now()
     t0 = time.perf_counter()
     cat = catalogue()
@@ -183,12 +219,11 @@ def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None =
         rel = path.relative_to(opts.folder).as_posix()
         out = opts.output / path.relative_to(opts.folder).parent / f"{path.stem}{RESULT_SUFFIX}.xlsx"
         jobs.append(Job(path, rel, out, opts.framework, opts.issue_date))
-    outcomes = _run_jobs(jobs, opts.jobs, on_file)
+    outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
     outcomes.sort(key=lambda o: o.log.file)
     people = [p for o in outcomes for p in o.people]
     duplicates = _flag_duplicates(outcomes)
 
-    run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     candidates = sorted(
         {(p.scheme, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
         key=lambda p: (p.scheme, p.applied, p.unit, p.employee_id, p.file),
@@ -256,7 +291,18 @@ def run_bulk(opts: BulkOptions, on_file: Callable[[Outcome, int], None] | None =
     return result
 
 
-def _run_jobs(jobs: list[Job], workers: int, on_file: Callable[[Outcome, int], None] | None) -> list[Outcome]:
+def _worker_start() -> None:
+    """Ctrl-C reaches every process of the terminal's group; the workers leave it to the main
+    process, which lets them finish the file in hand (written whole) and starts no more."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_jobs(
+    jobs: list[Job],
+    workers: int,
+    on_file: Callable[[Outcome, int], None] | None,
+    on_stopping: Callable[[], None] | None,
+) -> list[Outcome]:
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     outcomes: list[Outcome] = []
     if workers <= 1:
@@ -266,17 +312,20 @@ def _run_jobs(jobs: list[Job], workers: int, on_file: Callable[[Outcome, int], N
             if on_file:
                 on_file(outcome, len(jobs))
         return outcomes
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+    try:
         futures = [pool.submit(process, job) for job in jobs]
-        try:
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes.append(outcome)
-                if on_file:
-                    on_file(outcome, len(jobs))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome, len(jobs))
+    except KeyboardInterrupt:
+        if on_stopping:
+            on_stopping()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # after Ctrl-C: the files in hand finish, no more start
     return outcomes
 
 

@@ -267,7 +267,7 @@ def bulk(
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cmxl.batch import BulkOptions, default_output, run_bulk
+    from cmxl.batch import BulkOptions, Interrupted, default_output, run_bulk
     from cmxl.core.roster import FILE_FAILED
 
     if not folder.is_dir():
@@ -304,11 +304,22 @@ def bulk(
             people += outcome.log.people
             progress.update(task, total=total, advance=1, people=people, description=f"刚完成：{outcome.log.file}")
 
+        def on_stopping():
+            progress.update(task, description="正在停止：等待正在处理的文件写完…")
+
         try:
-            result = run_bulk(opts, on_file)
-        except KeyboardInterrupt:
+            result = run_bulk(opts, on_file, on_stopping)
+        except Interrupted as exc:
             progress.stop()
-            err.print("[yellow]已中断：证书台账未作任何改动；已生成的单个结果文件可以保留或删除。[/yellow]")
+            ledger_state = (
+                "证书台账已完整登记本批次（再次运行会沿用同样的证书编号），但认证名单可能没有生成"
+                if exc.recorded
+                else "证书台账未作任何改动"
+            )
+            err.print(
+                f"[yellow]已中断：{ledger_state}；已生成的单个结果文件都是完整的，可以保留或删除。"
+                "重新运行本命令即可继续。[/yellow]"
+            )
             raise typer.Exit(130) from None
         except CmxlError as exc:
             progress.stop()

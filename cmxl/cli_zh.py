@@ -86,7 +86,7 @@ def run(app: typer.Typer) -> None:
             print(f"运行 '{error.ctx.command_path} -h' 查看帮助。", file=sys.stderr)
         print(f"用法错误：{usage_error_in_chinese(error)}", file=sys.stderr)
         sys.exit(2)
-    except click_errors.Abort:
-        print("已中止。", file=sys.stderr)
-        sys.exit(1)
+    except click_errors.Abort:  # click's form of Ctrl-C (KeyboardInterrupt)
+        print("已中断。", file=sys.stderr)
+        sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

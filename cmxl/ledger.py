@@ -149,7 +149,8 @@ class Ledger:
             )
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            if self.db.in_transaction:  # Ctrl-C can land after COMMIT, before the block is left
+                cur.execute("ROLLBACK")
             raise
         return out
 
@@ -161,6 +162,9 @@ class Ledger:
         return f"{prefix}{year}{seq:06d}"
 
     # ---- reading -----------------------------------------------------------------------------
+    def has_run(self, run_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM runs WHERE run_id=?", (run_id,)).fetchone() is not None
+
     def all(self) -> list[Certificate]:
         rows = self.db.execute("SELECT * FROM certificates ORDER BY number").fetchall()
         return [_certificate(r) for r in rows]

@@ -178,27 +178,6 @@ def test_a_killed_run_leaves_the_ledger_as_it_was_or_whole(tmp_path):
     assert count() == whole  # the earlier whole run, nothing half
 
 
-def test_ctrl_c_stops_cleanly(tmp_path):
-    folder = copies(tmp_path, 10)
-    ledger = tmp_path / "台账.sqlite"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cmxl.cli", "bulk", str(folder), "--ledger", str(ledger), "-j", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    out = tmp_path / "批次_输出"
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(out.glob("*_评分结果.xlsx")):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
-    assert (
-        not ledger.exists() or sqlite3.connect(ledger).execute("SELECT COUNT(*) FROM certificates").fetchone()[0] == 0
-    )
-
-
 def candidate(pid="E1", grade="四级"):
     return Candidate(pid, "张三", "南京分公司", "cm-cert", "客户经理岗位技能认证", "KH", grade, 2, "a.xlsx", "0" * 64)
 

@@ -32,7 +32,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from cmxl.core import spec as S
 from cmxl.core.cellref import column_letter
 
-from .write import check_target, save_atomically
+from .write import check_target, discard, save_atomically
 
 _TEXT_STARTS = ("=", "+", "-", "@")
 _THIN = Side(style="thin", color="BFBFBF")
@@ -104,17 +104,21 @@ def render(report: S.ReportSpec, path: Path) -> None:
     """Write the report to `path` atomically (temp file, then rename)."""
     check_target(path)
     wb = Workbook(write_only=True)
-    styles = _Styles(report.styles)
-    patches: dict[str, tuple[str, str]] = {}
-    for n, sheet in enumerate(report.sheets, start=1):
-        fast = _render_sheet(wb, sheet, styles)
-        if fast is not None:
-            patches[f"xl/worksheets/sheet{n}.xml"] = fast  # openpyxl numbers sheets in order from 1
-    wb.active = report.active
-    if report.title:
-        wb.properties.title = report.title
-    wb.properties.creator = "cmxl"
-    save_atomically(wb, path, patches)
+    try:
+        styles = _Styles(report.styles)
+        patches: dict[str, tuple[str, str]] = {}
+        for n, sheet in enumerate(report.sheets, start=1):
+            fast = _render_sheet(wb, sheet, styles)
+            if fast is not None:
+                patches[f"xl/worksheets/sheet{n}.xml"] = fast  # openpyxl numbers sheets in order from 1
+        wb.active = report.active
+        if report.title:
+            wb.properties.title = report.title
+        wb.properties.creator = "cmxl"
+        save_atomically(wb, path, patches)
+    except BaseException:  # a full disk, a bad value, Ctrl-C: close what openpyxl left half-written
+        discard(wb)
+        raise
 
 
 def _render_sheet(wb: Workbook, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str] | None:

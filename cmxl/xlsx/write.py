@@ -65,16 +65,15 @@ def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]]
         if patches:
             _patch(tmp, patches)
         os.replace(tmp, path)
-    except OSError:
-        _discard(wb)
-        raise
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def _discard(wb: Workbook) -> None:
-    """Finish write-only sheets a failed save left open, so nothing writes to closed files later."""
+def discard(wb: Workbook) -> None:
+    """Finish the write-only sheets an interrupted or failed render left open. Their XML
+    writers are suspended generators; left to the garbage collector they close out of order
+    and lxml prints tracebacks ("Exception ignored in ...") after Ctrl-C or a full disk."""
     for ws in wb.worksheets:
         with contextlib.suppress(Exception):
             if not ws.closed:
