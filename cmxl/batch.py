@@ -25,7 +25,7 @@ from cmxl.core.certification import NOT_APPLIED, PASSED
 from cmxl.core.errors import CmxlError
 from cmxl.core.loading import catalogue
 from cmxl.core.report import build_results
-from cmxl.core.roster import FILE_FAILED, OK, WITH_WARNINGS, FileLog, PersonRow, build_roster
+from cmxl.core.roster import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog, PersonRow, build_roster
 from cmxl.ledger import Candidate, Ledger
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
@@ -150,7 +150,7 @@ def process(job: Job) -> Outcome:
             )
         )
     report = a.report
-    status = OK if not report.issues else WITH_WARNINGS
+    status = WITH_ERRORS if report.errors else WITH_WARNINGS if report.issues else OK
     reason = "" if report.valid else f"{len(report.errors)} 个数据错误，有错误的项目未计分，详见结果文件的“校验问题”表"
     log = FileLog(
         job.rel,
@@ -160,7 +160,7 @@ def process(job: Job) -> Outcome:
         len(report.errors),
         len(report.warnings),
         reason,
-        str(job.out),
+        (Path(job.rel).parent / job.out.name).as_posix(),  # where it is beside the roster
         time.perf_counter() - start,
         report.counts(),
     )

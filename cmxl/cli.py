@@ -342,7 +342,7 @@ def bulk(
         err.print(f"  [red]失败[/red] {escape(g.file)}：{escape(g.reason)}")
     for g in with_errors:
         err.print(
-            f"  [yellow]有错误[/yellow] {escape(g.file)}：{g.errors} 个错误，详见 {escape(g.output)} 的“校验问题”表"
+            f"  [yellow]有错误[/yellow] {escape(g.file)}：{g.errors} 个错误，详见 {escape(str(opts.output / g.output))} 的“校验问题”表"
         )
     if failed or with_errors:
         err.print("  详情见认证名单的“处理日志”表。")

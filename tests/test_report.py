@@ -142,3 +142,30 @@ def test_empty_workbook_still_gives_a_readable_report(tmp_path):
     render(spec, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert wb["校验问题"]["I2"].value.startswith("找不到测评数据表")
+
+
+def test_data_copy_shows_a_date_typed_as_a_number_as_a_date():
+    from tests.conftest import grid, person
+
+    g = grid([person("0001", 证书取得日期=45799, 已持证书等级="四级"), person("0002", 证书取得日期="2025-05-20")])
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, AS_OF)
+    copy = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("测评数据")
+    date_col = list(g.sheets[0].rows[0]).index("证书取得日期")
+    score_col = list(g.sheets[0].rows[0]).index("成就导向")
+    assert (copy.cells[(1, date_col)].value, copy.cells[(1, date_col)].style) == (45799, "date")
+    assert copy.cells[(2, date_col)].style == "text"  # typed as text: shown as typed
+    assert copy.cells[(1, score_col)].style is None  # a score stays a number
+
+
+def test_wide_sheets_print_across_pages_with_who_on_each(tmp_path):
+    _, spec = results("陕西_2026.xlsx")
+    out = tmp_path / "r.xlsx"
+    render(spec, out)
+    wb = openpyxl.load_workbook(out)
+    detail, copy = wb["评分明细"], wb["测评数据"]
+    assert detail.print_title_cols == "$A:$B" and detail.print_title_rows == "$1:$1"
+    assert not detail.sheet_properties.pageSetUpPr.fitToPage  # 60+ columns on one page would be unreadable
+    assert copy.print_title_rows == "$3:$3"  # 陕西's header is under a title and a blank row
+    margins = wb["汇总"].page_margins
+    assert margins.header < margins.top and margins.footer < margins.bottom  # the page header clears the table

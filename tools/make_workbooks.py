@@ -163,7 +163,8 @@ def write_region(out: Path, name: str, code: str, size: int, seed: int, units: l
         for c, h in enumerate(cols, start=1):
             value = p.get(h)
             if value is not None:
-                ws.cell(r, c, value).number_format = "@" if h == "员工编号" else "General"
+                fmt = "@" if h == "员工编号" else "yyyy-mm-dd" if isinstance(value, dt.date) else "General"
+                ws.cell(r, c, value).number_format = fmt
         r += 1
     if messy:
         _add_mistakes(ws, cols, top)

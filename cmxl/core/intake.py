@@ -43,6 +43,7 @@ class Columns:
     items: dict[int, int] = field(default_factory=dict)
     item_levels: dict[int, int] = field(default_factory=dict)
     subitems: dict[tuple[int, int], int] = field(default_factory=dict)
+    date_columns: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -402,6 +403,7 @@ def _map_columns(
     reader: _Reader, header: list, lookup: dict, header_row: int, fw: Framework, fmt: WorkbookFormat
 ) -> Columns:
     cols = Columns()
+    date_fields = {spec.key for spec in fmt.fields if spec.type == "date"}
     seen: dict[tuple, int] = {}
     for c, value in enumerate(header):
         hit = _match(lookup, value)
@@ -415,6 +417,8 @@ def _map_columns(
         seen[hit] = c
         if hit[0] == "field":
             cols.fields[hit[1]] = c
+            if hit[1] in date_fields:
+                cols.date_columns.add(c)
         elif hit[0] == "item":
             cols.items[hit[1]] = c
         elif hit[0] == "item_level":

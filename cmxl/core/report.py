@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .assessment import NOT_RATED, Assessment
-from .cellref import a1, parse_a1
+from .cellref import a1, column_letter, parse_a1
 from .certification import FAILED, INCOMPLETE, NOT_APPLIED, NOT_ELIGIBLE
 from .grid import CellError, WorkbookGrid
 from .issues import SEVERITY_ZH
@@ -240,7 +240,9 @@ def _detail(a: Assessment, view: _View) -> SheetSpec:
     fw, s = a.framework, a.scores
     cols = DETAIL_COLUMNS
     k = len(fw.item_names)
-    sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=PrintSetup(repeat_rows="1:1"))
+    # too wide for one page (three columns an item): printed across pages, id and name on each
+    setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header="评分明细")
+    sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=setup)
     heads = list(cols.fixed)
     for name in fw.item_names:
         heads += [name + part for part in ITEM_PARTS]
@@ -322,13 +324,20 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
     if source is None:
         sheet.put(0, 0, "（未找到测评数据表）", "note")
         return sheet
+    header = a.intake.header_row
+    dates = a.intake.columns.date_columns
     for r, row in enumerate(source.rows):
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
             if isinstance(value, CellError):
                 value = value.text
-            style = "text" if isinstance(value, str) else ("date" if isinstance(value, dt.date) else None)
+            if isinstance(value, str):
+                style = "text"
+            elif isinstance(value, dt.date) or (r > header and c in dates and isinstance(value, int | float)):
+                style = "date"  # a date typed into a cell formatted as a number shows as one here
+            else:
+                style = None
             sheet.cells[(r, c)] = Cell(value, style)
     notes: dict[tuple[int, int], list[str]] = {}
     worst: dict[tuple[int, int], str] = {}
@@ -344,9 +353,16 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
         cell.style = "cell_error" if worst[key] == "error" else "cell_warning"
         cell.comment = "\n".join(lines)
         sheet.cells[key] = cell
-    header = a.intake.header_row
     if header >= 0:
         sheet.freeze = a1(header + 1, 2)
+        fields = a.intake.columns.fields
+        who = max((fields[k] for k in ("employee_id", "name") if k in fields), default=-1)
+        sheet.print_setup = PrintSetup(
+            repeat_rows=f"{header + 1}:{header + 1}",
+            repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
+            fit_width=False,
+            header="测评数据（副本）",
+        )
         for (r, _c), cell in sheet.cells.items():
             if r == header and cell.style is None:
                 cell.style = "label"

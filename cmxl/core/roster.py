@@ -20,7 +20,8 @@ PASSED_SHEET, FAILED_SHEET, REGIONS, EXPIRING, LOG, INFO = (
     "处理日志",
     "运行信息",
 )
-OK, WITH_WARNINGS, FILE_FAILED = "成功", "有警告", "失败"
+# a file with data errors was processed, but the people with errors were not fully scored
+OK, WITH_WARNINGS, WITH_ERRORS, FILE_FAILED = "成功", "有警告", "有错误", "失败"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class PersonRow:
 class FileLog:
     file: str
     sha256: str
-    status: str  # OK / WITH_WARNINGS / FILE_FAILED
+    status: str  # OK / WITH_WARNINGS / WITH_ERRORS / FILE_FAILED
     people: int
     errors: int
     warnings: int
@@ -231,6 +232,7 @@ def _log(logs: list[FileLog]) -> SheetSpec:
     rows = [[g.file, g.status, g.people, g.errors, g.warnings, g.reason, g.output, g.sha256] for g in logs]
     heads = ["文件", "状态", "人数", "错误", "警告", "说明", "结果文件", "SHA-256"]
     sheet = _table_sheet(LOG, heads, rows, "处理日志表", "处理日志", wrap_cols=(5,))
+    sheet.widths[7] = 68.0  # a whole SHA-256: it is compared character by character
     for r in range(1, len(rows) + 1):
         for c in (2, 3, 4):
             sheet.put(r, c, rows[r - 1][c], "int")
@@ -238,6 +240,7 @@ def _log(logs: list[FileLog]) -> SheetSpec:
         rng = cell_range(1, 1, len(rows), 1)
         sheet.conditional += [
             ConditionalFormat(rng, f'B2="{FILE_FAILED}"', "bad"),
+            ConditionalFormat(rng, f'B2="{WITH_ERRORS}"', "bad"),
             ConditionalFormat(rng, f'B2="{WITH_WARNINGS}"', "warn"),
             ConditionalFormat(rng, f'B2="{OK}"', "good"),
         ]

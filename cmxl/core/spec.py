@@ -108,8 +108,15 @@ class PrintSetup:
     landscape: bool = True
     fit_width: bool = True
     repeat_rows: str | None = None  # e.g. "1:1"
+    repeat_cols: str | None = None  # e.g. "A:B": who a row is about, on every page of a wide sheet
     header: str = ""  # centre page header
     footer: str = "第 &P 页，共 &N 页"
+    # margins in inches; the top and bottom leave room for the header and footer above and below
+    margin_side: float = 0.4
+    margin_top: float = 0.8
+    margin_bottom: float = 0.7
+    margin_header: float = 0.3
+    margin_footer: float = 0.3
 
 
 @dataclass

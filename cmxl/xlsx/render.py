@@ -26,6 +26,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -287,12 +288,20 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
         ws.page_setup.fitToHeight = 0
     if setup.repeat_rows:
         ws.print_title_rows = setup.repeat_rows
+    if setup.repeat_cols:
+        ws.print_title_cols = setup.repeat_cols
     if setup.header:
         ws.oddHeader.center.text = setup.header
     if setup.footer:
         ws.oddFooter.center.text = setup.footer
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins = PageMargins(
+        left=setup.margin_side,
+        right=setup.margin_side,
+        top=setup.margin_top,
+        bottom=setup.margin_bottom,
+        header=setup.margin_header,
+        footer=setup.margin_footer,
+    )
 
 
 def _validation(v: S.Validation) -> DataValidation:
