@@ -169,3 +169,28 @@ def test_wide_sheets_print_across_pages_with_who_on_each(tmp_path):
     assert copy.print_title_rows == "$3:$3"  # 陕西's header is under a title and a blank row
     margins = wb["汇总"].page_margins
     assert margins.header < margins.top and margins.footer < margins.bottom  # the page header clears the table
+
+
+def test_in_workbook_report_links_and_marks_the_clerks_own_sheet():
+    from cmxl.core.report import build_in_workbook
+    from tests.conftest import grid, person
+
+    people = [person("0001", 成就导向=120), person("0002", 抗挫能力="８５"), person("0003")]
+    g = grid(people, sheet="地市报表")
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, AS_OF)
+    head = list(g.sheets[0].rows[0])
+    bad = f"{chr(65 + head.index('成就导向'))}2"  # row 2: the first person under the header
+    normalised = f"{chr(65 + head.index('抗挫能力'))}3"
+
+    spec = build_in_workbook(a, source="地市.xlsx", tool_version="t", created="c")
+    assert [s.name for s in spec.sheets] == ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "运行信息"]
+    links = [c.link for c in spec.sheet("校验问题").cells.values() if c.link]
+    assert links == [f"'地市报表'!{bad}", f"'地市报表'!{normalised}"]
+    marks = {(m.sheet, m.cell): m for m in spec.marks}
+    assert sorted(marks) == [("地市报表", bad), ("地市报表", normalised)]
+    assert marks[("地市报表", bad)].style == "cell_error" and "超出 0–100" in marks[("地市报表", bad)].note
+    assert marks[("地市报表", normalised)].style == "cell_warning"
+
+    only = build_in_workbook(a, source="地市.xlsx", tool_version="t", created="c", issues_only=True)
+    assert [s.name for s in only.sheets] == ["校验问题"] and only.marks == spec.marks

@@ -1,5 +1,9 @@
 """The results workbook as a ReportSpec: 汇总, 个人画像, 统计图表, 评分明细, 校验问题, 测评数据, 运行信息.
 
+As a new file (`build_results`) the people sheet is copied in as 测评数据 with the cells that
+have issues highlighted; written into the clerk's open workbook in Excel (`build_in_workbook`)
+there is no copy: the issues link to, and marks highlight, the clerk's own sheet.
+
 Every sheet name, column, format, rule and chart is decided here; renderers only translate."""
 
 from __future__ import annotations
@@ -17,7 +21,18 @@ from .issues import SEVERITY_ZH
 from .numbers import round_half_up_array
 from .profile import profile_sheet
 from .scoring import NEARLY, NOT_ATTAINED
-from .spec import Cell, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Style, Table, cell_range, link_to
+from .spec import (
+    Cell,
+    ConditionalFormat,
+    Mark,
+    PrintSetup,
+    ReportSpec,
+    SheetSpec,
+    Style,
+    Table,
+    cell_range,
+    link_to,
+)
 from .stats import stats_sheet
 
 SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
@@ -101,11 +116,52 @@ def build_results(
         profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, profile_id),
         stats_sheet(a, view.attainment, view.status),
         _detail(a, view),
-        _issues(a),
+        _issues(a, DATA),
         _data_copy(a, grid),
         _info(a, source, sha256, tool_version, created),
     ]
     return ReportSpec(sheets=sheets, styles=styles, title=f"{source} 评分结果")
+
+
+IN_WORKBOOK_SHEETS = [SUMMARY, PROFILE, STATS, DETAIL, ISSUES, INFO]
+
+
+def build_in_workbook(
+    a: Assessment, *, source: str, tool_version: str, created: str, issues_only: bool = False
+) -> ReportSpec:
+    """The sheets written into the open workbook: all of the results but the data copy (or, to
+    validate, only 校验问题), and marks on the clerk's own cells that have issues."""
+    styles = base_styles(len(a.framework.levels))
+    marks = issue_marks(a)
+    if issues_only:
+        return ReportSpec(sheets=[_issues(a, a.intake.sheet)], styles=styles, marks=marks)
+    view = _View.of(a)
+    sheets = [
+        _summary(a, view, source),
+        profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, None),
+        stats_sheet(a, view.attainment, view.status),
+        _detail(a, view),
+        _issues(a, a.intake.sheet),
+        _info(a, source, None, tool_version, created),
+    ]
+    return ReportSpec(sheets=sheets, styles=styles, marks=marks)
+
+
+def issue_marks(a: Assessment) -> list[Mark]:
+    """One mark per cell of the people sheet that has issues: the worst severity's colour and
+    every issue's message and hint in its note."""
+    notes: dict[str, list[str]] = {}
+    worst: dict[str, str] = {}
+    for i in a.report.issues:
+        if not i.cell or i.sheet != a.intake.sheet:
+            continue
+        notes.setdefault(i.cell, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
+        if worst.get(i.cell) != "error":
+            worst[i.cell] = i.severity
+    return [
+        Mark(a.intake.sheet, cell, "cell_error" if worst[cell] == "error" else "cell_warning", "\n".join(lines))
+        for cell, lines in notes.items()
+    ]
 
 
 @dataclass
@@ -291,7 +347,9 @@ def _detail(a: Assessment, view: _View) -> SheetSpec:
 ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]
 
 
-def _issues(a: Assessment) -> SheetSpec:
+def _issues(a: Assessment, target: str) -> SheetSpec:
+    """One row per issue; a cell address links to that cell on `target`, the sheet holding the
+    people's data (the copy in a results file, the clerk's own sheet in the open workbook)."""
     sheet = SheetSpec(
         ISSUES, freeze="A2", tab_color="C00000", print_setup=PrintSetup(repeat_rows="1:1", header="校验问题")
     )
@@ -302,7 +360,7 @@ def _issues(a: Assessment) -> SheetSpec:
         sheet.put(n, 2, i.code, "text")
         sheet.put(n, 7, i.value, "text")
         if i.cell and i.sheet:
-            sheet.put(n, 4, i.cell, "link", link=link_to(DATA, i.cell))
+            sheet.put(n, 4, i.cell, "link", link=link_to(target, i.cell))
     last = max(len(a.report.issues), 1)
     sheet.conditional.append(ConditionalFormat(cell_range(1, 1, last, 1), 'B2="错误"', "error_text"))
     if a.report.issues:
@@ -339,19 +397,10 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
             else:
                 style = None
             sheet.cells[(r, c)] = Cell(value, style)
-    notes: dict[tuple[int, int], list[str]] = {}
-    worst: dict[tuple[int, int], str] = {}
-    for i in a.report.issues:
-        if not i.cell or i.sheet != a.intake.sheet:
-            continue
-        key = parse_a1(i.cell)
-        notes.setdefault(key, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
-        if worst.get(key) != "error":
-            worst[key] = i.severity
-    for key, lines in notes.items():
+    for mark in issue_marks(a):
+        key = parse_a1(mark.cell)
         cell = sheet.cells.get(key) or Cell(None)
-        cell.style = "cell_error" if worst[key] == "error" else "cell_warning"
-        cell.comment = "\n".join(lines)
+        cell.style, cell.comment = mark.style, mark.note
         sheet.cells[key] = cell
     if header >= 0:
         sheet.freeze = a1(header + 1, 2)
@@ -370,7 +419,8 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
     return sheet
 
 
-def _info(a: Assessment, source: str, sha256: str, tool_version: str, created: str) -> SheetSpec:
+def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, created: str) -> SheetSpec:
+    """`sha256` None: the data was read from the open workbook, not from a file."""
     fw = a.framework
     sheet = SheetSpec(INFO, tab_color="7F7F7F")
     sheet.put(0, 0, "运行信息", "title")
@@ -381,7 +431,7 @@ def _info(a: Assessment, source: str, sha256: str, tool_version: str, created: s
         ("模型生效日期", fw.framework.effective_date.isoformat()),
         ("模型内容哈希（SHA-256）", fw.content_hash),
         ("输入文件", source),
-        ("输入文件 SHA-256", sha256),
+        ("输入文件 SHA-256", sha256 if sha256 is not None else "（从 Excel 中打开的工作簿读取，未计算）"),
         ("测评数据表", a.intake.sheet or "（未找到）"),
         ("评估基准日", a.as_of.isoformat()),
         ("生成时间", created),

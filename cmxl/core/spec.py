@@ -177,11 +177,23 @@ class SheetSpec:
 
 
 @dataclass
+class Mark:
+    """A highlight and a note on one cell of a sheet the report does not create: the clerk's
+    own data sheet, when the report is written into the open workbook in Excel."""
+
+    sheet: str
+    cell: str  # A1
+    style: str  # a key of ReportSpec.styles (its fill is what shows)
+    note: str
+
+
+@dataclass
 class ReportSpec:
     sheets: list[SheetSpec]
     styles: dict[str, Style]
     title: str = ""
     active: int = 0
+    marks: list[Mark] = field(default_factory=list)  # only for a renderer into an existing workbook
 
     def sheet(self, name: str) -> SheetSpec:
         return next(s for s in self.sheets if s.name == name)
