@@ -23,6 +23,12 @@ def test_core_imports_no_adapter_library():
     assert len(offenders) >= 8  # the scan really looked at the core
 
 
+def test_xlwings_is_imported_only_in_the_excel_adapter():
+    package = CORE.parent
+    users = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if "xlwings" in imported_roots(p)}
+    assert {u for u in users if not u.startswith("excel/")} == set()
+
+
 def test_issue_code_docs_are_generated_from_the_code():
     import runpy
 

@@ -194,6 +194,9 @@ class ReportSpec:
     title: str = ""
     active: int = 0
     marks: list[Mark] = field(default_factory=list)  # only for a renderer into an existing workbook
+    font: str = "Microsoft YaHei"  # a Chinese UI font on Windows; LibreOffice substitutes a CJK font
+    font_size: float = 10
+    border_color: str = "BFBFBF"  # thin borders of Style(border=True)
 
     def sheet(self, name: str) -> SheetSpec:
         return next(s for s in self.sheets if s.name == name)

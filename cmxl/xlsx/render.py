@@ -36,15 +36,15 @@ from cmxl.core.cellref import column_letter
 from .write import check_target, discard, save_atomically
 
 _TEXT_STARTS = ("=", "+", "-", "@")
-_THIN = Side(style="thin", color="BFBFBF")
-_FONT_NAME = "Microsoft YaHei"  # a Chinese UI font on Windows; LibreOffice substitutes a CJK font
 
 
 class _Styles:
     """openpyxl style objects made once per spec style name."""
 
-    def __init__(self, styles: dict[str, S.Style]):
-        self.specs = styles
+    def __init__(self, report: S.ReportSpec):
+        self.specs = report.styles
+        self.font, self.font_size = report.font, report.font_size
+        self.thin = Side(style="thin", color=report.border_color)
         self.made: dict[str, tuple] = {}
         self.arrays: dict[str, StyleArray] = {}
         self.ids: dict[str, int] = {}
@@ -71,12 +71,12 @@ class _Styles:
         if name not in self.made:
             st = self.specs[name]
             self.made[name] = (
-                Font(name=_FONT_NAME, bold=st.bold, italic=st.italic, size=st.size or 10, color=st.color),
+                Font(name=self.font, bold=st.bold, italic=st.italic, size=st.size or self.font_size, color=st.color),
                 PatternFill("solid", fgColor=st.fill) if st.fill else None,
                 Alignment(wrap_text=st.wrap, horizontal=st.horizontal, vertical=st.vertical or "center")
                 if (st.wrap or st.horizontal or st.vertical)
                 else None,
-                Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN) if st.border else None,
+                Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin) if st.border else None,
                 st.number_format,
                 Protection(locked=st.locked) if st.locked is not None else None,
             )
@@ -106,7 +106,7 @@ def render(report: S.ReportSpec, path: Path) -> None:
     check_target(path)
     wb = Workbook(write_only=True)
     try:
-        styles = _Styles(report.styles)
+        styles = _Styles(report)
         patches: dict[str, tuple[str, str]] = {}
         for n, sheet in enumerate(report.sheets, start=1):
             fast = _render_sheet(wb, sheet, styles)
