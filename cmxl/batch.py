@@ -90,6 +90,45 @@ def default_output(folder: Path) -> Path:
     return folder.resolve().parent / f"{folder.resolve().name}_输出"
 
 
+class OptionProblem(CmxlError):
+    """Bulk options that cannot work, said before any file is read."""
+
+    def __init__(self, message: str, option: str):
+        super().__init__(message)
+        self.option = option
+
+
+def make_options(
+    folder: Path,
+    *,
+    issue_date: dt.date,
+    output: Path | None = None,
+    ledger: Path | None = None,
+    batch: str | None = None,
+    framework: str | None = None,
+    jobs: int = 0,
+    within_days: int = 90,
+) -> BulkOptions:
+    """The options of a run, with the defaults the CLI and the Excel launcher share: output
+    beside the folder, the ledger in the output's parent (shared by later batches)."""
+    if not folder.is_dir():
+        raise OptionProblem(f"{folder} 不是文件夹", "文件夹")
+    folder = folder.resolve()
+    out = (output or default_output(folder)).resolve()
+    if folder == out or folder in out.parents:
+        raise OptionProblem("输出文件夹不能在输入文件夹里面（否则下次会把结果当成输入）", "-o")
+    return BulkOptions(
+        folder=folder,
+        output=out,
+        ledger=(ledger or out.parent / LEDGER_NAME).resolve(),
+        batch=batch or folder.name,
+        issue_date=issue_date,
+        framework=framework,
+        jobs=jobs,
+        within_days=within_days,
+    )
+
+
 def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
     """Workbooks under `folder`, recursively, in a stable order; not our own results, not
     Excel's lock files (~$…), not anything inside the output folder."""

@@ -267,25 +267,22 @@ def bulk(
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cmxl.batch import BulkOptions, Interrupted, default_output, run_bulk
+    from cmxl.batch import Interrupted, OptionProblem, make_options, run_bulk
     from cmxl.core.roster import FILE_FAILED
 
-    if not folder.is_dir():
-        raise typer.BadParameter(f"{folder} 不是文件夹", param_hint="FOLDER")
-    day = _as_of(issue_date)
-    out = (output or default_output(folder)).resolve()
-    if folder.resolve() == out or folder.resolve() in out.parents:
-        raise typer.BadParameter("输出文件夹不能在输入文件夹里面（否则下次会把结果当成输入）", param_hint="-o")
-    opts = BulkOptions(
-        folder=folder.resolve(),
-        output=out,
-        ledger=(ledger or out.parent / LEDGER_NAME).resolve(),
-        batch=batch or folder.resolve().name,
-        issue_date=day,
-        framework=framework,
-        jobs=jobs,
-        within_days=within,
-    )
+    try:
+        opts = make_options(
+            folder,
+            issue_date=_as_of(issue_date),
+            output=output,
+            ledger=ledger,
+            batch=batch,
+            framework=framework,
+            jobs=jobs,
+            within_days=within,
+        )
+    except OptionProblem as exc:
+        raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

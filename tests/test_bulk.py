@@ -249,3 +249,10 @@ def test_unusable_ledger_fails_before_any_work(tmp_path):
     r = runner.invoke(app, ["bulk", str(folder), "--ledger", str(broken)])
     assert r.exit_code == 1 and "证书台账" in r.output and "无法打开" in r.output
     assert not (tmp_path / "批次_输出" / "苏州_评分结果.xlsx").exists()
+
+
+def test_output_inside_the_input_folder_is_a_usage_error(tmp_path):
+    folder = copies(tmp_path, 1)
+    r = runner.invoke(app, ["bulk", str(folder), "-o", str(folder / "输出")])
+    assert r.exit_code == 2 and "输出文件夹不能在输入文件夹里面" in r.output
+    assert not (folder / "输出").exists()

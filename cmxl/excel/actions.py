@@ -1,0 +1,179 @@
+"""What the Excel add-in does to the open workbook: validate it, score it, and keep track of
+what cmxl wrote there, so the next run replaces exactly that and nothing of the clerk's.
+
+Every action reads the workbook into the same cell grid the file reader makes, runs the same
+core, and renders the same ReportSpec (cmxl/excel/render.py). A hidden sheet, 'cmxl记录',
+lists the sheets cmxl made and, for each cell it highlighted, the fill and note the cell had
+before; a run first puts those back, then writes anew. A sheet of the clerk's is never
+replaced: if one is called like a sheet cmxl writes, the action stops and says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmxl import __version__
+from cmxl.core.assessment import assess
+from cmxl.core.errors import CmxlError
+from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.loading import catalogue
+from cmxl.core.report import build_in_workbook
+from cmxl.core.spec import Cell
+from cmxl.core.template import build_template
+
+from .render import Native, Previous, clear_marks, excel_value, render_into
+
+REGISTRY = "cmxl记录"
+REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
+ERROR_TEXTS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+
+class SheetNameTaken(CmxlError):
+    pass
+
+
+@dataclass
+class Outcome:
+    """What an action did, in the words the launcher shows."""
+
+    people: int
+    errors: int
+    warnings: int
+    sheets: list[str]
+    summary: str
+
+
+@dataclass
+class Registry:
+    sheets: set[str] = field(default_factory=set)
+    marks: list[Previous] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, book: Any) -> Registry:
+        if REGISTRY not in [s.name for s in book.sheets]:
+            return cls()
+        rows = book.sheets[REGISTRY].used_range.options(ndim=2).value
+        reg = cls()
+        for row in rows[1:]:
+            kind, *rest = [("" if v is None else str(v)) for v in row] + [""] * 5
+            if kind == "sheet" and rest[0]:
+                reg.sheets.add(rest[0])
+            elif kind == "mark" and rest[0] and rest[1]:
+                color = tuple(int(x) for x in rest[2].split(",")) if rest[2] else None
+                reg.marks.append(Previous(rest[0], rest[1], color, rest[3] if rest[4] == "1" else None))  # type: ignore[arg-type]
+        return reg
+
+    def save(self, book: Any) -> None:
+        rows: list[list[object]] = [[REGISTRY_TITLE, "", "", "", "", ""]]
+        rows += [["sheet", name, "", "", "", ""] for name in sorted(self.sheets)]
+        for p in self.marks:
+            color = ",".join(str(x) for x in p.color) if p.color else ""
+            rows.append(["mark", p.sheet, p.cell, color, p.note or "", "1" if p.note is not None else "0"])
+        if REGISTRY in [s.name for s in book.sheets]:
+            book.sheets[REGISTRY].delete()
+        ws = book.sheets.add(REGISTRY, after=book.sheets[-1])
+        ws.range((1, 1), (len(rows), 6)).value = [[excel_value(Cell(v)) for v in row] for row in rows]
+        ws.visible = False
+
+
+def read_book(book: Any, skip: set[str] = frozenset()) -> WorkbookGrid:  # type: ignore[assignment]
+    """The open workbook as a cell grid, as cmxl.xlsx.read makes it from a file: rows from A1,
+    error values as CellError, hidden rows noted. Sheets in `skip` (cmxl's own) are left out."""
+    sheets = []
+    for ws in book.sheets:
+        if ws.name in skip or ws.name == REGISTRY:
+            continue
+        used = ws.used_range
+        values = used.options(ndim=2, err_to_str=True).value
+        top, left = used.row - 1, used.column - 1
+        rows: list[list[object]] = [[] for _ in range(top)]
+        rows += [[None] * left + [_cell(v) for v in row] for row in values]
+        sheets.append(SheetGrid(ws.name, rows, _hidden_rows(ws, top, top + len(values) - 1), visible=ws.visible))
+    return WorkbookGrid(source=book.name, sheets=sheets)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value in ERROR_TEXTS:
+        return CellError(value)
+    return value
+
+
+def _hidden_rows(ws: Any, first: int, last: int) -> frozenset[int]:
+    """A hidden row has height 0. One call for the whole block when all rows are alike (the usual
+    case: Excel answers None when heights differ), else one a row."""
+    if last < first:
+        return frozenset()
+    height = ws.range(f"{first + 1}:{last + 1}").row_height
+    if height is not None:
+        return frozenset(range(first, last + 1)) if height == 0 else frozenset()
+    return frozenset(r for r in range(first, last + 1) if ws.range(f"{r + 1}:{r + 1}").row_height == 0)
+
+
+def validate(
+    book: Any, framework: str | None = None, as_of: dt.date | None = None, native: Native | None = None
+) -> Outcome:
+    return _write(book, framework, as_of, native, issues_only=True)
+
+
+def score(
+    book: Any, framework: str | None = None, as_of: dt.date | None = None, native: Native | None = None
+) -> Outcome:
+    return _write(book, framework, as_of, native, issues_only=False)
+
+
+def _write(
+    book: Any, framework: str | None, as_of: dt.date | None, native: Native | None, issues_only: bool
+) -> Outcome:
+    cat = catalogue()
+    fw = cat.framework(framework)
+    registry = Registry.load(book)
+    a = assess(read_book(book, skip=registry.sheets), fw, cat, as_of or dt.date.today())
+    spec = build_in_workbook(
+        a,
+        source=book.name,
+        tool_version=__version__,
+        created=dt.datetime.now().isoformat(timespec="seconds"),
+        issues_only=issues_only,
+    )
+    writing = [s.name for s in spec.sheets]
+    present = [s.name for s in book.sheets]
+    taken = [n for n in writing if n in present and n not in registry.sheets]
+    if taken:
+        action = "校验" if issues_only else "评分"
+        raise SheetNameTaken(
+            f"工作簿中已有名为“{'”“'.join(taken)}”的工作表，它不是 cmxl 生成的。"
+            f"cmxl 不会覆盖您自己的工作表：请把它改名后再{action}。"
+        )
+    clear_marks(book, registry.marks)
+    for name in writing:
+        if name in present:
+            book.sheets[name].delete()
+    registry.marks = render_into(book, spec, native)
+    registry.sheets = {n for n in registry.sheets if n in present} | set(writing)
+    registry.save(book)
+    book.sheets[writing[0]].activate()
+    return Outcome(a.size, len(a.report.errors), len(a.report.warnings), writing, _summary(a, issues_only))
+
+
+def _summary(a: Any, issues_only: bool) -> str:
+    errors, warnings = len(a.report.errors), len(a.report.warnings)
+    if not a.intake.sheet:
+        return "没有找到测评数据表：详见“校验问题”表。"
+    found = f"{a.intake.sheet}：{a.size} 人，{errors} 个错误，{warnings} 个警告"
+    where = "问题已列在“校验问题”表，出问题的单元格已标色并附批注。" if a.report.issues else "没有发现问题。"
+    if issues_only:
+        return f"{found}。{where}"
+    return f"{found}。已写入“汇总”“个人画像”“统计图表”等工作表。{where if a.report.issues else ''}"
+
+
+def new_template(app: Any, target: Path, framework: str | None = None) -> Path:
+    """Write a blank assessment template to `target` and open it in Excel."""
+    from cmxl.xlsx.render import render  # the file renderer: a template is a new file
+
+    cat = catalogue()
+    fw = cat.framework(framework)
+    render(build_template(fw, cat.schemes, cat.workbook_format), target)
+    app.books.open(str(target))
+    return target
