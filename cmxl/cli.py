@@ -346,6 +346,65 @@ def bulk(
     raise typer.Exit(1 if failed or with_errors else 0)
 
 
+addin_app = typer.Typer(help="Excel 加载项（功能区“能力测评”）", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+InterpreterOpt = Annotated[
+    str | None,
+    typer.Option("--interpreter", help="Excel 调用的 Python（默认：当前这个 Python；Windows 上用 pythonw.exe）"),
+]
+NativeOpt = Annotated[
+    bool, typer.Option("--native", help="每个功能一个按钮（需在装有 Excel 的 Windows 电脑上运行，可选）")
+]
+
+
+def _addin_settings(interpreter: str | None):
+    from cmxl.excel.addin import Settings, this_interpreter
+
+    if interpreter is None:
+        return this_interpreter()
+    return Settings(interpreter_win=interpreter, interpreter_mac=interpreter)
+
+
+@addin_app.command("build")
+def addin_build(
+    output: Annotated[Path, typer.Option("--output", "-o", help="加载项文件")] = Path("cmxl.xlam"),
+    interpreter: InterpreterOpt = None,
+    native: NativeOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """生成加载项 cmxl.xlam（不安装）。"""
+    from cmxl.excel.addin import build
+
+    if output.name != "cmxl.xlam":
+        raise typer.BadParameter("加载项的文件名必须是 cmxl.xlam（按钮按文件名调用 Python 模块）", param_hint="-o")
+    try:
+        target = build(output, _addin_settings(interpreter), native)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    err.print(f"已生成 Excel 加载项 {escape(str(target))}")
+
+
+@addin_app.command("install")
+def addin_install(
+    folder: Annotated[
+        Path | None, typer.Option("--dir", help="安装到哪个文件夹（默认：Excel 启动时自动打开加载项的 XLSTART 文件夹）")
+    ] = None,
+    interpreter: InterpreterOpt = None,
+    native: NativeOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """生成并安装加载项：重新打开 Excel 后，功能区出现“能力测评”选项卡。"""
+    from cmxl.excel.addin import install
+
+    try:
+        target = install(folder, _addin_settings(interpreter), native)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+    err.print(f"已安装 Excel 加载项 {escape(str(target))}。请重新打开 Excel，功能区会出现“能力测评”选项卡。")
+
+
 certs_app = typer.Typer(help="查询证书台账", no_args_is_help=True)
 app.add_typer(certs_app, name="certs")
 LedgerOpt = Annotated[Path, typer.Option("--ledger", help="证书台账文件")]

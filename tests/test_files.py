@@ -128,3 +128,20 @@ def test_legacy_xls_is_read(tmp_path):
     assert g.sheets[0].name == "测评数据"
     assert rows[1][:4] == ["0007", "王五", "西安分公司", "中级客户经理"] and rows[1][4] == 55.0
     assert rows[2][4] == "初级"
+
+
+def test_results_are_readable_like_any_new_file(tmp_path):
+    import os
+
+    from cmxl.xlsx.write import temp_beside
+
+    umask = os.umask(0o022)
+    try:
+        fresh = temp_beside(tmp_path / "新.xlsx")
+        assert os.stat(fresh).st_mode & 0o777 == 0o644  # not mkstemp's 0600: colleagues can open it
+        old = tmp_path / "旧.xlsx"
+        old.write_bytes(b"x")
+        old.chmod(0o640)
+        assert os.stat(temp_beside(old)).st_mode & 0o777 == 0o640  # a replaced file keeps its permissions
+    finally:
+        os.umask(umask)

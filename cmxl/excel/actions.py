@@ -10,6 +10,7 @@ replaced: if one is called like a sheet cmxl writes, the action stops and says s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,25 +112,48 @@ def _hidden_rows(ws: Any, first: int, last: int) -> frozenset[int]:
     return frozenset(r for r in range(first, last + 1) if ws.range(f"{r + 1}:{r + 1}").row_height == 0)
 
 
+Progress = Callable[[str, float], None]  # (what is being done, fraction done)
+
+
 def validate(
-    book: Any, framework: str | None = None, as_of: dt.date | None = None, native: Native | None = None
+    book: Any,
+    framework: str | None = None,
+    as_of: dt.date | None = None,
+    native: Native | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
-    return _write(book, framework, as_of, native, issues_only=True)
+    return _write(book, framework, as_of, native, progress or _quiet, issues_only=True)
 
 
 def score(
-    book: Any, framework: str | None = None, as_of: dt.date | None = None, native: Native | None = None
+    book: Any,
+    framework: str | None = None,
+    as_of: dt.date | None = None,
+    native: Native | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
-    return _write(book, framework, as_of, native, issues_only=False)
+    return _write(book, framework, as_of, native, progress or _quiet, issues_only=False)
+
+
+def _quiet(text: str, fraction: float) -> None:
+    pass
 
 
 def _write(
-    book: Any, framework: str | None, as_of: dt.date | None, native: Native | None, issues_only: bool
+    book: Any,
+    framework: str | None,
+    as_of: dt.date | None,
+    native: Native | None,
+    progress: Progress,
+    issues_only: bool,
 ) -> Outcome:
     cat = catalogue()
     fw = cat.framework(framework)
     registry = Registry.load(book)
-    a = assess(read_book(book, skip=registry.sheets), fw, cat, as_of or dt.date.today())
+    progress("正在读取工作簿…", 0.05)
+    grid = read_book(book, skip=registry.sheets)
+    progress("正在校验和评分…", 0.3)
+    a = assess(grid, fw, cat, as_of or dt.date.today())
     spec = build_in_workbook(
         a,
         source=book.name,
@@ -150,10 +174,13 @@ def _write(
     for name in writing:
         if name in present:
             book.sheets[name].delete()
-    registry.marks = render_into(book, spec, native)
+    registry.marks = render_into(
+        book, spec, native, lambda name, n, total: progress(f"正在写入“{name}”…", 0.5 + 0.45 * n / total)
+    )
     registry.sheets = {n for n in registry.sheets if n in present} | set(writing)
     registry.save(book)
     book.sheets[writing[0]].activate()
+    progress("完成", 1.0)
     return Outcome(a.size, len(a.report.errors), len(a.report.warnings), writing, _summary(a, issues_only))
 
 

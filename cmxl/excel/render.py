@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,11 +47,19 @@ class Previous:
     note: str | None
 
 
-def render_into(book: Any, report: S.ReportSpec, native: Native | None = None) -> list[Previous]:
+def render_into(
+    book: Any,
+    report: S.ReportSpec,
+    native: Native | None = None,
+    on_sheet: Callable[[str, int, int], None] | None = None,
+) -> list[Previous]:
     """Add the report's sheets after the last sheet of `book` and apply its marks to the
-    clerk's sheets. The sheets must not exist yet. Returns what the marks covered."""
+    clerk's sheets. The sheets must not exist yet. Returns what the marks covered;
+    `on_sheet(name, done, total)` follows the progress."""
     added = [book.sheets.add(sheet.name, after=book.sheets[-1]) for sheet in report.sheets]  # first all:
-    for ws, sheet in zip(added, report.sheets, strict=True):  # rules and charts refer across sheets
+    for n, (ws, sheet) in enumerate(zip(added, report.sheets, strict=True)):  # rules and charts refer across
+        if on_sheet:
+            on_sheet(sheet.name, n, len(report.sheets))
         _render_sheet(book, ws, sheet, report, native)
     previous = apply_marks(book, report)
     if report.sheets:

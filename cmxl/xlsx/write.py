@@ -50,16 +50,34 @@ def _patch(package: str, patches: dict[str, tuple[str, str]]) -> None:
                 text = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', text, count=1)
                 data = text.encode("utf-8")
             dst.writestr(info.filename, data)
+    os.chmod(patched, os.stat(package).st_mode & 0o777)
     os.replace(patched, package)
 
 
-def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]] | None = None) -> None:
+def temp_beside(path: Path) -> str:
+    """An empty temp file in the target's folder, to be renamed over it. mkstemp makes it
+    readable by its owner only; it gets the permissions of the file it replaces, or of any new
+    file (so colleagues can open results on a shared drive)."""
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=".xlsx", dir=folder)
-    except OSError as exc:
-        raise OutputProblem(f"{path}：无法在 {folder} 中写文件（{exc.strerror}）；请换一个输出位置（-o）") from None
+    fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=path.suffix, dir=folder)
     os.close(fd)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+    return tmp
+
+
+def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]] | None = None) -> None:
+    try:
+        tmp = temp_beside(path)
+    except OSError as exc:
+        raise OutputProblem(
+            f"{path}：无法在 {path.parent} 中写文件（{exc.strerror}）；请换一个输出位置（-o）"
+        ) from None
     try:
         wb.save(tmp)
         if patches:

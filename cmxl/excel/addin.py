@@ -1,0 +1,202 @@
+"""Build and install the Excel add-in cmxl.xlam.
+
+It is xlwings' own ribbon add-in template (quickstart_addin_ribbon.xlam, shipped in the
+xlwings package) with three things changed, at the level of the file's XML parts (no Excel
+needed, nothing of its VBA touched):
+
+- customUI.xml: a tab 能力测评 whose button calls the template's one VBA callback,
+  RibbonMyAddin.RunMain. That callback runs `import <add-in name>; <add-in name>.main()` in
+  Python on the active workbook, so the add-in is named cmxl.xlam and `cmxl.main()` opens
+  the cmxl window (cmxl/excel/launcher.py);
+- its configuration sheet, renamed from _myaddin.conf to myaddin.conf (the template's
+  compiled VBA reads the sheet called PROJECT_NAME & ".conf", PROJECT_NAME being "myaddin";
+  the leading underscore is how the template ships it switched off): the Python interpreter,
+  and ADD_WORKBOOK_TO_PYTHONPATH off, so a cmxl.py lying beside a regional workbook is
+  never imported instead of the installed package (ENGINEERING.md);
+- the worksheet functions' module, for xlwings' "Import Functions" (docs/excel.md).
+
+`--native` adds one ribbon button per action through a VBA dispatcher (templates/excel/),
+which has to be imported into the add-in's VBA project by Excel itself, on Windows."""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from cmxl.core.errors import CmxlError
+from cmxl.xlsx.write import temp_beside
+
+TEMPLATE = "quickstart_addin_ribbon.xlam"
+ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()
+CALLBACK = "RibbonMyAddin.RunMain"
+CONFIG_SHEET_SHIPPED, CONFIG_SHEET = "_myaddin.conf", "myaddin.conf"
+UDF_MODULE = "cmxl.excel.udfs"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "excel"
+NATIVE_UI, NATIVE_VBA = "customUI_native.xml", "CmxlRibbon.bas"
+
+RIBBON = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
+  <ribbon>
+    <tabs>
+      <tab id="cmxlTab" label="能力测评">
+        <group id="cmxlGroup" label="客户经理能力测评">
+          <button id="cmxlOpen" label="打开测评工具" size="large" imageMso="AcceptInvitation"
+                  onAction="{CALLBACK}"
+                  screentip="cmxl 能力测评"
+                  supertip="对当前工作簿校验、评分；批量处理一个文件夹的地市工作簿；新建测评模板；选择能力模型。"/>
+        </group>
+      </tab>
+    </tabs>
+  </ribbon>
+</customUI>
+"""
+
+
+class AddinProblem(CmxlError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    interpreter_win: str = ""
+    interpreter_mac: str = ""
+
+    def rows(self) -> list[tuple[str, str | bool]]:
+        """The configuration sheet, as xlwings' VBA reads it (key in A, value in B, no gaps)."""
+        return [
+            ("Interpreter_Win", self.interpreter_win),
+            ("Interpreter_Mac", self.interpreter_mac),
+            ("PYTHONPATH", ""),
+            ("ADD_WORKBOOK_TO_PYTHONPATH", "False"),
+            ("UDF Modules", UDF_MODULE),
+            ("Debug UDFs", False),
+            ("Use UDF Server", False),
+            ("Show Console", False),
+        ]
+
+
+def this_interpreter() -> Settings:
+    """The Python running now, which has cmxl installed: pythonw.exe on Windows (no console
+    window flashes up when the button is pressed)."""
+    exe = Path(sys.executable)
+    if sys.platform == "win32":
+        windowless = exe.with_name("pythonw.exe")
+        return Settings(interpreter_win=str(windowless if windowless.exists() else exe))
+    if sys.platform == "darwin":
+        return Settings(interpreter_mac=str(exe))
+    return Settings()
+
+
+def template_path() -> Path:
+    try:
+        path = Path(str(importlib.resources.files("xlwings") / TEMPLATE))
+    except ModuleNotFoundError:
+        path = None
+    if path is None or not path.exists():
+        raise AddinProblem(f"找不到 xlwings 的加载项模板 {TEMPLATE}。请先安装 Excel 支持：pip install 'cmxl[excel]'")
+    return path
+
+
+def build(target: Path, settings: Settings, native: bool = False) -> Path:
+    """Write the add-in to `target` (replacing it atomically)."""
+    ribbon = (TEMPLATES / NATIVE_UI).read_text(encoding="utf-8") if native else RIBBON
+    parts = {
+        "customUI/customUI.xml": ribbon.encode("utf-8"),
+        "xl/worksheets/sheet1.xml": _config_sheet(settings.rows()),
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_beside(target)
+    try:
+        with zipfile.ZipFile(template_path()) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = parts.pop(info.filename, None)
+                if data is None:
+                    data = src.read(info.filename)
+                    if info.filename == "xl/workbook.xml":
+                        data = data.replace(
+                            f'name="{CONFIG_SHEET_SHIPPED}"'.encode(), f'name="{CONFIG_SHEET}"'.encode()
+                        )
+                dst.writestr(info.filename, data)
+            if parts:
+                raise AddinProblem(f"xlwings 的加载项模板中没有 {', '.join(parts)}（xlwings 版本不受支持）")
+        os.replace(tmp, target)
+    except PermissionError:
+        raise AddinProblem(f"{target} 正被占用（Excel 是否打开着它？）：请先关闭 Excel 再试") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if native:
+        _import_dispatcher(target)
+    return target
+
+
+def _config_sheet(rows: list[tuple[str, str | bool]]) -> bytes:
+    cells = []
+    for r, (key, value) in enumerate(rows, start=1):
+        b = (
+            f'<c r="B{r}" s="1" t="b"><v>{int(value)}</v></c>'
+            if isinstance(value, bool)
+            else (f'<c r="B{r}" s="1" t="inlineStr"><is><t>{escape(value)}</t></is></c>' if value else "")
+        )
+        cells.append(f'<row r="{r}"><c r="A{r}" s="1" t="inlineStr"><is><t>{escape(key)}</t></is></c>{b}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetPr codeName="Sheet2"/>'
+        f'<dimension ref="A1:B{len(rows)}"/>'
+        '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15.75"/>'
+        '<cols><col min="1" max="1" width="30" customWidth="1"/><col min="2" max="2" width="70" customWidth="1"/></cols>'
+        f"<sheetData>{''.join(cells)}</sheetData>"
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        "</worksheet>"
+    ).encode()
+
+
+def _import_dispatcher(target: Path) -> None:
+    """Put the VBA dispatcher of the native ribbon into the add-in: only Excel can write a VBA
+    project, so this runs Excel (Windows, with "Trust access to the VBA project object model")."""
+    if sys.platform != "win32":
+        raise AddinProblem("--native 需要在装有 Excel 的 Windows 电脑上运行（由 Excel 把 VBA 模块写进加载项）")
+    import xlwings as xw  # only here: building the plain add-in needs no Excel
+
+    app = xw.App(visible=False, add_book=False)
+    try:
+        book = app.books.open(str(target))
+        book.api.VBProject.VBComponents.Import(str(TEMPLATES / NATIVE_VBA))
+        book.save()
+    finally:
+        app.quit()
+
+
+def startup_folder() -> Path:
+    """Where Excel opens add-ins by itself at start (the user's XLSTART)."""
+    if sys.platform == "win32":
+        return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
+    if sys.platform == "darwin":
+        return Path.home() / "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
+    raise AddinProblem(
+        "这台电脑上没有 Excel。请在装有 Excel 的 Windows 电脑上运行 cmxl addin install；"
+        "或用 cmxl addin build 生成 cmxl.xlam，按 docs/excel.md 手工安装"
+    )
+
+
+def install(folder: Path | None, settings: Settings, native: bool = False) -> Path:
+    folder = folder or startup_folder()
+    built = build(Path(tempfile.mkdtemp()) / ADDIN_NAME, settings, native)
+    target = folder / ADDIN_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built, target)
+    except PermissionError:
+        raise AddinProblem(f"{target} 正被占用：请先关闭 Excel 再安装") from None
+    finally:
+        shutil.rmtree(built.parent, ignore_errors=True)
+    return target

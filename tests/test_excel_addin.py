@@ -1,0 +1,148 @@
+"""The add-in cmxl.xlam as Excel will load it: a sound package, a ribbon whose every callback is
+in the VBA project, the configuration xlwings' VBA will read, and Python entry points that
+import. Also the optional native ribbon's sources in templates/excel/."""
+
+import importlib
+import inspect
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from oletools.olevba import VBA_Parser
+from typer.testing import CliRunner
+
+from cmxl.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+RIBBON_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")  # xsd:ID, as the ribbon schema types ids
+WINDOWS_PYTHON = r"C:\Users\hr\cmxl\.venv\Scripts\pythonw.exe"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("addin") / "cmxl.xlam"
+    r = CliRunner().invoke(app, ["addin", "build", "-o", str(out), "--interpreter", WINDOWS_PYTHON])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def vba_modules(path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {Path(name).stem: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def test_the_package_is_sound(built):
+    with zipfile.ZipFile(built) as z:
+        assert z.testzip() is None
+        names = set(z.namelist())
+        types = ET.fromstring(z.read("[Content_Types].xml"))
+        defaults = {d.get("Extension") for d in types.iter(f"{CT_NS}Default")}
+        overrides = {o.get("PartName").lstrip("/"): o.get("ContentType") for o in types.iter(f"{CT_NS}Override")}
+        assert overrides["xl/workbook.xml"] == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+        for name in names - {"[Content_Types].xml"}:
+            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, f"{name} has no content type"
+        for rels in [n for n in names if n.endswith(".rels")]:
+            base = rels.replace("_rels/", "").removesuffix(".rels").rsplit("/", 1)[0] if "/" in rels[:-5] else ""
+            for rel in ET.fromstring(z.read(rels)).iter(f"{REL_NS}Relationship"):
+                target = rel.get("Target").lstrip("/")
+                full = target if rels == "_rels/.rels" else f"{base}/{target}" if base else target
+                assert full in names, f"{rels} points at a missing {full}"
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(z.read(name))  # every XML part well-formed
+
+
+def test_the_ribbon_is_valid_and_every_callback_is_in_the_vba_project(built):
+    with zipfile.ZipFile(built) as z:
+        ui = ET.fromstring(z.read("customUI/customUI.xml"))
+    assert ui.tag == f"{RIBBON_NS}customUI"
+    tab = next(ui.iter(f"{RIBBON_NS}tab"))
+    assert tab.get("label") == "能力测评"
+    ids = [e.get("id") for e in ui.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and all(ID.match(i) for i in ids)
+    assert all(len(e.get("label", "")) <= 1024 for e in ui.iter())
+    callbacks = {e.get("onAction") for e in ui.iter() if e.get("onAction")}
+    assert callbacks == {"RibbonMyAddin.RunMain"}
+    modules = vba_modules(built)
+    for callback in callbacks:
+        module, proc = callback.split(".")
+        assert re.search(rf"^Sub {proc}\(control As IRibbonControl\)", modules[module], re.M), callback
+
+
+def config_rows(path) -> tuple[str, dict[str, str]]:
+    with zipfile.ZipFile(path) as z:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    [name] = [s.get("name") for s in book.iter(f"{MAIN_NS}sheet")]
+    rows = {}
+    for row in sheet.iter(f"{MAIN_NS}row"):
+        cells = {c.get("r")[0]: c for c in row.iter(f"{MAIN_NS}c")}
+        text = {
+            k: "".join(t.text or "" for t in c.iter(f"{MAIN_NS}t")) or (c.findtext(f"{MAIN_NS}v") or "")
+            for k, c in cells.items()
+        }
+        rows[text["A"].upper()] = text.get("B", "")
+    return name, rows
+
+
+def test_the_configuration_is_what_xlwings_vba_reads(built):
+    name, rows = config_rows(built)
+    project = re.search(r'PROJECT_NAME As String = "(\w+)"', vba_modules(built)["xlwings"]).group(1)
+    assert name == f"{project}.conf"  # the VBA reads that sheet; '_myaddin.conf' would be ignored
+    assert rows["INTERPRETER_WIN"] == WINDOWS_PYTHON
+    assert rows["ADD_WORKBOOK_TO_PYTHONPATH"].lower() == "false"  # a cmxl.py beside a workbook is not imported
+    assert rows["UDF MODULES"] == "cmxl.excel.udfs"
+    assert rows["SHOW CONSOLE"] == "0"
+
+
+def test_every_python_entry_point_it_can_reach_imports(built):
+    run_main = vba_modules(built)["RibbonMyAddin"]
+    assert "ThisWorkbook.Name" in run_main and '".main()"' in run_main  # import <add-in name>; <name>.main()
+    module = importlib.import_module(built.stem)  # cmxl.xlam -> cmxl
+    assert callable(module.main)
+    launcher = importlib.import_module("cmxl.excel.launcher")
+    assert callable(launcher.run_from_excel) and callable(launcher.run_action)
+    udfs = importlib.import_module("cmxl.excel.udfs")  # the UDF Modules setting
+    for name in ("CMXL_LEVEL", "CMXL_TOTAL", "CMXL_GAP", "CMXL_CERT"):
+        params = inspect.signature(getattr(udfs, name)).parameters.values()
+        # xlwings' Import Functions (Windows only: it needs pywin32) refuses keyword-only and **kw
+        # parameters; a name like CMXL1 would read as a cell address in Excel
+        assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params), name
+        assert re.fullmatch(r"CMXL_[A-Z]+", name)
+
+
+def test_the_native_ribbon_sources_agree():
+    from cmxl.excel.launcher import ACTIONS
+
+    ui = ET.parse(ROOT / "templates" / "excel" / "customUI_native.xml").getroot()
+    buttons = list(ui.iter(f"{RIBBON_NS}button"))
+    ids = [e.get("id") for e in ui.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and all(ID.match(i) for i in ids)
+    assert sorted(b.get("tag") for b in buttons) == sorted(ACTIONS)  # one button per action the window knows
+    vba = (ROOT / "templates" / "excel" / "CmxlRibbon.bas").read_bytes()
+    assert b"\r\n" in vba and b"\n" not in vba.replace(b"\r\n", b"")  # Windows line endings for VBA's import
+    text = vba.decode("ascii")
+    module = re.search(r'Attribute VB_Name = "(\w+)"', text).group(1)
+    for callback in {b.get("onAction") for b in buttons}:
+        mod, proc = callback.split(".")
+        assert mod == module and re.search(rf"^Sub {proc}\(control As IRibbonControl\)", text, re.M)
+    assert "launcher.run_action('\" & control.Tag & \"')" in text
+
+
+def test_install_puts_it_where_excel_opens_it_and_says_so_when_there_is_no_excel(tmp_path):
+    r = CliRunner().invoke(app, ["addin", "install", "--dir", str(tmp_path / "XLSTART")])
+    assert r.exit_code == 0 and (tmp_path / "XLSTART" / "cmxl.xlam").exists()
+    assert "重新打开 Excel" in r.output
+    r = CliRunner().invoke(app, ["addin", "install"])
+    assert r.exit_code == 1 and "没有 Excel" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(app, ["addin", "build", "-o", str(tmp_path / "别的名字.xlam")])
+    assert r.exit_code == 2 and "cmxl.xlam" in r.output

@@ -1,0 +1,229 @@
+"""The cmxl window, driven on a virtual screen (Xvfb): buttons call their actions, progress
+shows, errors are messages and never tracebacks, the model choice is remembered."""
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from cmxl.core.errors import CmxlError
+from cmxl.excel.actions import Outcome
+from tests.test_excel_actions import open_book
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A virtual screen of our own for this module's windows."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is missing: tools/install_test_deps.sh installs it")
+    number = next(n for n in range(91, 140) if not Path(f"/tmp/.X{n}-lock").exists())
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+    deadline = time.time() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = f":{number}"
+    yield f":{number}"
+    if old is None:
+        os.environ.pop("DISPLAY", None)
+    else:
+        os.environ["DISPLAY"] = old
+    server.terminate()
+    server.wait(timeout=10)
+
+
+class FakeDialogs:
+    def __init__(self, folder="", save_as="", model_file=""):
+        self.errors, self._folder, self._save_as, self._model = [], folder, save_as, model_file
+
+    def error(self, message):
+        self.errors.append(message)
+
+    def folder(self):
+        return self._folder
+
+    def save_as(self, default):
+        self.default = default
+        return self._save_as
+
+    def model_file(self):
+        return self._model
+
+
+class FakeBench:
+    """Records what the window asks for; reports progress as the real actions do."""
+
+    name = "陕西_2026.xlsx"
+
+    def __init__(self, fail=None):
+        self.calls, self.fail, self.seen = [], fail, []
+        self.launcher = None
+
+    def _step(self, kind, framework, progress):
+        self.calls.append((kind, framework))
+        if self.fail:
+            raise self.fail
+        progress("正在校验和评分…", 0.3)
+        self.seen.append(float(self.launcher.bar["value"]))
+        progress("完成", 1.0)
+        return Outcome(48, 9, 6, ["校验问题"], f"{kind}：48 人，9 个错误，6 个警告。")
+
+    def validate(self, framework, progress):
+        return self._step("validate", framework, progress)
+
+    def score(self, framework, progress):
+        return self._step("score", framework, progress)
+
+    def bulk(self, folder, framework, on_file):
+        self.calls.append(("bulk", folder, framework))
+        for n in range(3):
+            time.sleep(0.05)
+            on_file(SimpleNamespace(log=SimpleNamespace(file=f"地市{n}.xlsx")), 3)
+        log = SimpleNamespace(status="成功", file="a.xlsx", reason="")
+        return SimpleNamespace(logs=[log] * 3, people=300, applied=200, passed=120, roster=Path("/名单/认证名单.xlsx"))
+
+    def template(self, target, framework):
+        self.calls.append(("template", target, framework))
+        return target
+
+    def open(self, path):
+        self.calls.append(("open", path))
+
+
+@pytest.fixture
+def prefs_file(tmp_path, monkeypatch):
+    path = tmp_path / "settings.json"
+    monkeypatch.setenv("CMXL_SETTINGS", str(path))
+    return path
+
+
+def window(bench, dialogs):
+    from cmxl.excel.launcher import open_launcher
+
+    launcher = open_launcher(None, bench=bench, dialogs=dialogs)
+    bench.launcher = launcher
+    launcher.root.update()
+    return launcher
+
+
+def pump_until(launcher, done, seconds=10):
+    seen = []
+    deadline = time.time() + seconds
+    while not done() and time.time() < deadline:
+        launcher.root.update()
+        seen.append(float(launcher.bar["value"]))
+        time.sleep(0.01)
+    return seen
+
+
+def text_of(launcher):
+    return launcher.result.get("1.0", "end").strip()
+
+
+def test_each_button_does_its_action_with_the_chosen_model(display, prefs_file, tmp_path):
+    bench = FakeBench()
+    launcher = window(bench, FakeDialogs(folder=str(tmp_path), save_as=str(tmp_path / "模板.xlsx")))
+    try:
+        assert launcher.root.title() == "cmxl 能力测评 — 陕西_2026.xlsx"
+        launcher.buttons["validate"].invoke()
+        assert bench.calls[-1] == ("validate", "cm18") and bench.seen == [30.0]  # the bar moved while it ran
+        assert float(launcher.bar["value"]) == 100 and "9 个错误" in text_of(launcher)
+        launcher.buttons["score"].invoke()
+        assert bench.calls[-1] == ("score", "cm18")
+        launcher.buttons["template"].invoke()
+        assert bench.calls[-1] == ("template", tmp_path / "模板.xlsx", "cm18")
+        assert launcher.dialogs.default == "测评模板_cm18.xlsx"
+
+        launcher.buttons["bulk"].invoke()
+        seen = pump_until(launcher, lambda: ("open", Path("/名单/认证名单.xlsx")) in bench.calls)
+        assert bench.calls[-2] == ("bulk", tmp_path, "cm18")
+        assert 0 < min(v for v in seen if v) < 100 and seen[-1] == 100  # progress per file, then whole
+        assert "通过 120 人" in text_of(launcher)
+        assert str(launcher.buttons["validate"]["state"]) == "normal"  # usable again afterwards
+    finally:
+        launcher.root.destroy()
+
+
+def test_an_error_is_a_message_never_a_traceback(display, prefs_file):
+    bench = FakeBench(fail=CmxlError("工作簿中已有名为“汇总”的工作表，它不是 cmxl 生成的"))
+    dialogs = FakeDialogs()
+    launcher = window(bench, dialogs)
+    try:
+        launcher.buttons["score"].invoke()
+        assert dialogs.errors == ["工作簿中已有名为“汇总”的工作表，它不是 cmxl 生成的"]
+
+        bench.fail = KeyError("员工编号")
+        launcher.buttons["validate"].invoke()
+        message = dialogs.errors[-1]
+        assert (
+            "出现意外错误（KeyError）" in message
+            and "Traceback" not in message
+            and "Traceback" not in text_of(launcher)
+        )
+        log = prefs_file.with_name("cmxl-错误日志.txt")
+        assert "Traceback" in log.read_text(encoding="utf-8") and str(log) in message  # details for support
+        assert str(launcher.buttons["score"]["state"]) == "normal"
+    finally:
+        launcher.root.destroy()
+
+
+def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_file, tmp_path):
+    bad = tmp_path / "坏模型.toml"
+    bad.write_text('id = "x"\n', encoding="utf-8")
+    dialogs = FakeDialogs(model_file=str(bad))
+    launcher = window(FakeBench(), dialogs)
+    try:
+        labels = list(launcher.model["values"])
+        launcher.model.set(next(v for v in labels if v.startswith("cm11")))
+        launcher.model.event_generate("<<ComboboxSelected>>")
+        launcher.root.update()
+        assert launcher.framework == "cm11"
+        launcher.model.set("总部下发的模型文件…")
+        launcher.model.event_generate("<<ComboboxSelected>>")
+        launcher.root.update()
+        assert dialogs.errors and "坏模型.toml" in dialogs.errors[-1]
+        assert launcher.framework == "cm11"  # unchanged
+    finally:
+        launcher.root.destroy()
+    again = window(FakeBench(), FakeDialogs())
+    try:
+        assert again.framework == "cm11"  # remembered for this user
+    finally:
+        again.root.destroy()
+
+
+def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_file):
+    from cmxl.excel.launcher import ExcelBench
+
+    book = open_book()
+    launcher = window(ExcelBench(book), FakeDialogs())
+    try:
+        launcher.buttons["validate"].invoke()
+        assert "校验问题" in [s.name for s in book.sheets]
+        assert "9 个错误" in text_of(launcher) and launcher.status.get().startswith("完成")
+    finally:
+        launcher.root.destroy()
+
+
+def test_the_window_as_a_clerk_sees_it(display, prefs_file, tmp_path):
+    from PIL import ImageGrab
+
+    launcher = window(FakeBench(), FakeDialogs())
+    try:
+        launcher.buttons["validate"].invoke()
+        launcher.root.update()
+        time.sleep(0.2)
+        launcher.root.update()
+        r = launcher.root
+        box = (r.winfo_rootx(), r.winfo_rooty(), r.winfo_rootx() + r.winfo_width(), r.winfo_rooty() + r.winfo_height())
+        shot = ImageGrab.grab(bbox=box, xdisplay=display)
+        shot.save(os.environ.get("CMXL_SCREENSHOT", tmp_path / "launcher.png"))
+        assert shot.width > 300 and len(shot.getcolors(maxcolors=1 << 20)) > 20  # drawn: text and buttons
+    finally:
+        launcher.root.destroy()
