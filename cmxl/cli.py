@@ -392,13 +392,17 @@ def addin_install(
     ] = None,
     interpreter: InterpreterOpt = None,
     native: NativeOpt = False,
+    functions: Annotated[
+        bool,
+        typer.Option("--functions", help="同时导入工作表函数 CMXL_LEVEL 等（需 Windows 上的 Excel，见 docs/excel.md）"),
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """生成并安装加载项：重新打开 Excel 后，功能区出现“能力测评”选项卡。"""
     from cmxl.excel.addin import install
 
     try:
-        target = install(folder, _addin_settings(interpreter), native)
+        target = install(folder, _addin_settings(interpreter), native, functions)
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None

@@ -2,8 +2,6 @@
 shows, errors are messages and never tracebacks, the model choice is remembered."""
 
 import os
-import shutil
-import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +11,7 @@ import pytest
 from cmxl.core.errors import CmxlError
 from cmxl.excel.actions import Outcome
 from tests.test_excel_actions import open_book
+from tests.virtual_screen import virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,22 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def display():
     """A virtual screen of our own for this module's windows."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is missing: tools/install_test_deps.sh installs it")
-    number = next(n for n in range(91, 140) if not Path(f"/tmp/.X{n}-lock").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-    deadline = time.time() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.time() < deadline:
-        time.sleep(0.05)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{number}"
-    yield f":{number}"
-    if old is None:
-        os.environ.pop("DISPLAY", None)
-    else:
-        os.environ["DISPLAY"] = old
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        with virtual_screen() as name:
+            yield name
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 class FakeDialogs:

@@ -160,20 +160,35 @@ def _config_sheet(rows: list[tuple[str, str | bool]]) -> bytes:
     ).encode()
 
 
-def _import_dispatcher(target: Path) -> None:
-    """Put the VBA dispatcher of the native ribbon into the add-in: only Excel can write a VBA
-    project, so this runs Excel (Windows, with "Trust access to the VBA project object model")."""
+def _in_excel(target: Path, option: str, change) -> None:
+    """Let Excel change the add-in's VBA project (only Excel can write one): Windows, with
+    "Trust access to the VBA project object model" on (docs/excel.md)."""
     if sys.platform != "win32":
-        raise AddinProblem("--native 需要在装有 Excel 的 Windows 电脑上运行（由 Excel 把 VBA 模块写进加载项）")
+        raise AddinProblem(f"{option} 需要在装有 Excel 的 Windows 电脑上运行（由 Excel 把 VBA 代码写进加载项）")
     import xlwings as xw  # only here: building the plain add-in needs no Excel
 
     app = xw.App(visible=False, add_book=False)
     try:
         book = app.books.open(str(target))
-        book.api.VBProject.VBComponents.Import(str(TEMPLATES / NATIVE_VBA))
+        change(book)
         book.save()
+    except Exception as exc:
+        raise AddinProblem(
+            f"Excel 无法修改加载项（{exc}）。请在 Excel 的 信任中心 → 宏设置 中勾选“信任对 VBA 工程对象模型的访问”后重试"
+        ) from None
     finally:
         app.quit()
+
+
+def _import_dispatcher(target: Path) -> None:
+    """The native ribbon's VBA dispatcher into the add-in."""
+    _in_excel(target, "--native", lambda book: book.api.VBProject.VBComponents.Import(str(TEMPLATES / NATIVE_VBA)))
+
+
+def import_functions(target: Path) -> None:
+    """The worksheet functions (UDF Modules: cmxl.excel.udfs) into the add-in: xlwings' own
+    macro of the template writes their VBA wrappers, as its "Import Functions" button does."""
+    _in_excel(target, "--functions", lambda book: book.macro("ImportPythonUDFsToAddin")())
 
 
 def startup_folder() -> Path:
@@ -188,15 +203,18 @@ def startup_folder() -> Path:
     )
 
 
-def install(folder: Path | None, settings: Settings, native: bool = False) -> Path:
+def install(folder: Path | None, settings: Settings, native: bool = False, functions: bool = False) -> Path:
     folder = folder or startup_folder()
-    built = build(Path(tempfile.mkdtemp()) / ADDIN_NAME, settings, native)
+    work = Path(tempfile.mkdtemp())
     target = folder / ADDIN_NAME
     try:
+        built = build(work / ADDIN_NAME, settings, native)
+        if functions:
+            import_functions(built)
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built, target)
     except PermissionError:
         raise AddinProblem(f"{target} 正被占用：请先关闭 Excel 再安装") from None
     finally:
-        shutil.rmtree(built.parent, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     return target
