@@ -128,3 +128,14 @@ def test_a_new_template_is_written_and_opened(tmp_path):
     target = actions.new_template(app, tmp_path / "测评模板.xlsx", "cm11")
     assert target.exists() and [b.fullname for b in app.books._items] == [str(target)]
     assert "填写说明" in openpyxl.load_workbook(target).sheetnames
+
+
+def test_scoring_a_workbook_without_people_says_why_and_adds_nothing():
+    from cmxl.core.errors import CmxlError
+    from cmxl.core.grid import SheetGrid, WorkbookGrid
+
+    book = Book._from_grid(WorkbookGrid("新建.xlsx", [SheetGrid("Sheet1", [["说明"]])]), "C:/新建.xlsx")
+    with pytest.raises(CmxlError) as caught:
+        actions.score(book, as_of=AS_OF)
+    assert "找不到测评数据表" in caught.value.message and [s.name for s in book.sheets] == ["Sheet1"]
+    assert "没有找到测评数据表" in actions.validate(book, as_of=AS_OF).summary  # validating explains it in 校验问题

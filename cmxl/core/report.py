@@ -108,22 +108,12 @@ def build_results(
     created: str,
     profile_id: str | None = None,
 ) -> ReportSpec:
-    fw = a.framework
-    styles = base_styles(len(fw.levels))
-    view = _View.of(a)
     sheets = [
-        _summary(a, view, source),
-        profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, profile_id),
-        stats_sheet(a, view.attainment, view.status),
-        _detail(a, view),
-        _issues(a, DATA),
+        *_result_sheets(a, source, DATA, profile_id),
         _data_copy(a, grid),
         _info(a, source, sha256, tool_version, created),
     ]
-    return ReportSpec(sheets=sheets, styles=styles, title=f"{source} 评分结果")
-
-
-IN_WORKBOOK_SHEETS = [SUMMARY, PROFILE, STATS, DETAIL, ISSUES, INFO]
+    return ReportSpec(sheets=sheets, styles=base_styles(len(a.framework.levels)), title=f"{source} 评分结果")
 
 
 def build_in_workbook(
@@ -135,16 +125,21 @@ def build_in_workbook(
     marks = issue_marks(a)
     if issues_only:
         return ReportSpec(sheets=[_issues(a, a.intake.sheet)], styles=styles, marks=marks)
+    sheets = [*_result_sheets(a, source, a.intake.sheet), _info(a, source, None, tool_version, created)]
+    return ReportSpec(sheets=sheets, styles=styles, marks=marks)
+
+
+def _result_sheets(a: Assessment, source: str, data_sheet: str, profile_id: str | None = None) -> list[SheetSpec]:
+    """What both kinds of results have: 汇总, 个人画像, 统计图表, 评分明细, and 校验问题 linking to
+    `data_sheet` (the copy in a file, the clerk's own sheet in the open workbook)."""
     view = _View.of(a)
-    sheets = [
+    return [
         _summary(a, view, source),
-        profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, None),
+        profile_sheet(a, view.ids, DETAIL, DETAIL_COLUMNS, profile_id),
         stats_sheet(a, view.attainment, view.status),
         _detail(a, view),
-        _issues(a, a.intake.sheet),
-        _info(a, source, None, tool_version, created),
+        _issues(a, data_sheet),
     ]
-    return ReportSpec(sheets=sheets, styles=styles, marks=marks)
 
 
 def issue_marks(a: Assessment) -> list[Mark]:

@@ -154,6 +154,9 @@ def _write(
     grid = read_book(book, skip=registry.sheets)
     progress("正在校验和评分…", 0.3)
     a = assess(grid, fw, cat, as_of or dt.date.today())
+    if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
+        first = a.report.errors[0]
+        raise CmxlError(f"{first.message}。{first.hint}")
     spec = build_in_workbook(
         a,
         source=book.name,
