@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from cmxl.core.errors import CmxlError
 from cmxl.core.loading import catalogue
+from cmxl.core.roster import FILE_FAILED
 
 from . import actions
 from .settings import Prefs, log_path
@@ -217,7 +218,7 @@ class Launcher:
                 return
 
     def _bulk_done(self, result: Any) -> None:
-        failed = [g for g in result.logs if g.status == "失败"]
+        failed = [g for g in result.logs if g.status == FILE_FAILED]
         lines = [
             f"{len(result.logs)} 个文件，{result.people} 人；申报认证 {result.applied} 人，通过 {result.passed} 人。",
             f"认证名单：{result.roster}",
