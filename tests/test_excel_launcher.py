@@ -60,7 +60,7 @@ class FakeBench:
         progress("正在校验和评分…", 0.3)
         self.seen.append(float(self.launcher.bar["value"]))
         progress("完成", 1.0)
-        return Outcome(48, 9, 6, ["校验问题"], f"{kind}：48 人，9 个错误，6 个警告。")
+        return Outcome(48, 9, 6, f"{kind}：48 人，9 个错误，6 个警告。")
 
     def validate(self, framework, progress):
         return self._step("validate", framework, progress)

@@ -10,7 +10,7 @@ replaced: if one is called like a sheet cmxl writes, the action stops and says s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,6 @@ class Outcome:
     people: int
     errors: int
     warnings: int
-    sheets: list[str]
     summary: str
 
 
@@ -62,8 +61,11 @@ class Registry:
             if kind == "sheet" and rest[0]:
                 reg.sheets.add(rest[0])
             elif kind == "mark" and rest[0] and rest[1]:
-                color = tuple(int(x) for x in rest[2].split(",")) if rest[2] else None
-                reg.marks.append(Previous(rest[0], rest[1], color, rest[3] if rest[4] == "1" else None))  # type: ignore[arg-type]
+                color = None
+                if rest[2]:
+                    r, g, b = (int(x) for x in rest[2].split(","))
+                    color = (r, g, b)
+                reg.marks.append(Previous(rest[0], rest[1], color, rest[3] if rest[4] == "1" else None))
         return reg
 
     def save(self, book: Any) -> None:
@@ -79,7 +81,7 @@ class Registry:
         ws.visible = False
 
 
-def read_book(book: Any, skip: set[str] = frozenset()) -> WorkbookGrid:  # type: ignore[assignment]
+def read_book(book: Any, skip: Collection[str] = ()) -> WorkbookGrid:
     """The open workbook as a cell grid, as cmxl.xlsx.read makes it from a file: rows from A1,
     error values as CellError, hidden rows noted. Sheets in `skip` (cmxl's own) are left out."""
     sheets = []
@@ -184,7 +186,7 @@ def _write(
     registry.save(book)
     book.sheets[writing[0]].activate()
     progress("完成", 1.0)
-    return Outcome(a.size, len(a.report.errors), len(a.report.warnings), writing, _summary(a, issues_only))
+    return Outcome(a.size, len(a.report.errors), len(a.report.warnings), _summary(a, issues_only))
 
 
 def _summary(a: Any, issues_only: bool) -> str:

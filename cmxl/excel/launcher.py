@@ -100,8 +100,8 @@ class Dialogs:
 
 
 class Launcher:
-    def __init__(self, root: tk.Tk, bench: Bench, dialogs: Any, prefs: Prefs, prefs_path: Path | None = None):
-        self.root, self.bench, self.dialogs, self.prefs, self.prefs_path = root, bench, dialogs, prefs, prefs_path
+    def __init__(self, root: tk.Tk, bench: Bench, dialogs: Any, prefs: Prefs):
+        self.root, self.bench, self.dialogs, self.prefs = root, bench, dialogs, prefs
         self.models = {f"{f.id}  {f.framework.name}（版本 {f.version}）": f.id for f in catalogue().frameworks.values()}
         self._build()
         self._show_model()
@@ -266,7 +266,7 @@ class Launcher:
             self.prefs.framework = path
         else:
             self.prefs.framework = self.framework
-        self.prefs.save(self.prefs_path)
+        self.prefs.save()
         self._show_model()
         self.status.set(f"已选择能力模型：{self.model.get()}")
 
