@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import build_grid
 
 from cmxl.batch import BulkOptions, run_bulk
-from cmxl.core.assessment import assess, person_records
+from cmxl.core.engine.assessment import assess
 from cmxl.core.grid import SheetGrid, WorkbookGrid
-from cmxl.core.loading import catalogue
-from cmxl.core.spec import ReportSpec, SheetSpec
+from cmxl.core.layout.spec import ReportSpec, SheetSpec
+from cmxl.core.model.loading import catalogue
 from cmxl.xlsx.render import render
 
 AS_OF = dt.date(2026, 12, 1)
@@ -56,7 +56,7 @@ def baseline(folder: Path, out: Path) -> int:
         rows = [[None if v != v else v for v in row] for row in frame.itertuples(index=False)]
         a = assess(WorkbookGrid(path.name, [SheetGrid("测评数据", rows)]), fw, cat, AS_OF)
         table = []
-        for p in person_records(a):  # the scored results, flattened: one row per person, one column per value
+        for p in a.to_json():  # the scored results, flattened: one row per person, one column per value
             row = {k: v for k, v in p.items() if k not in ("items", "categories", "certification")}
             for item, v in p["items"].items():
                 row[f"{item}得分"], row[f"{item}级别"] = v["score"], v["level"]

@@ -21,9 +21,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import build_grid
 
-from cmxl.core.assessment import assess
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_results
+from cmxl.core.engine.assessment import assess
+from cmxl.core.layout.results import build_results
+from cmxl.core.model.loading import catalogue
 from cmxl.xlsx.render import render
 
 

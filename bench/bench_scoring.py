@@ -14,11 +14,11 @@ import statistics
 import sys
 import time
 
-from cmxl.core.assessment import _certify_all
+from cmxl.core.engine.assessment import _certify_all
+from cmxl.core.engine.intake import read_assessment
+from cmxl.core.engine.scoring import score
 from cmxl.core.grid import SheetGrid, WorkbookGrid
-from cmxl.core.intake import read_assessment
-from cmxl.core.loading import catalogue
-from cmxl.core.scoring import score
+from cmxl.core.model.loading import catalogue
 
 
 def build_grid(n: int) -> WorkbookGrid:

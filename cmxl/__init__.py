@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 def main() -> None:
     """The Excel add-in's ribbon button. The add-in, cmxl.xlam, runs `import cmxl; cmxl.main()`
     (xlwings' callback imports the add-in's own name), which opens the cmxl window."""
-    from cmxl.excel.launcher import run_from_excel
+    from cmxl.addin.launcher import run_from_excel
 
     run_from_excel()

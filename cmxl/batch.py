@@ -19,18 +19,20 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cmxl import __version__
-from cmxl.core.assessment import NOT_RATED, assess
-from cmxl.core.certification import NOT_APPLIED, PASSED
+from cmxl.core.engine.assessment import assess
+from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_results
-from cmxl.core.roster import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog, PersonRow, build_roster
+from cmxl.core.layout.names import RESULT_SUFFIX
+from cmxl.core.layout.results import build_results
+from cmxl.core.layout.roster import build_roster
+from cmxl.core.model.loading import catalogue
+from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
+from cmxl.version import __version__
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 
-RESULT_SUFFIX = "_评分结果"
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 LEDGER_NAME = "证书台账.sqlite"
 DUPLICATE_CODE = "id-in-several-files"
@@ -69,7 +71,7 @@ class Job:
 @dataclass
 class Outcome:
     log: FileLog
-    people: list[PersonRow] = field(default_factory=list)
+    people: list[PersonResult] = field(default_factory=list)
 
 
 @dataclass
@@ -168,26 +170,9 @@ def process(job: Job) -> Outcome:
     except Exception as exc:  # a damaged file must not stop the batch
         return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
     digest = grid.sha256
-    people = a.intake.people
-    rows = []
-    for p in range(a.size):
-        cert = a.certifications[p]
-        total = a.scores.total[p]
-        rows.append(
-            PersonRow(
-                file=job.rel,
-                employee_id=str(people["employee_id"].iat[p] or ""),
-                name=str(people["name"].iat[p] or ""),
-                unit=str(people["unit"].iat[p] or ""),
-                scheme=cert.scheme_id,
-                scheme_name=a.scheme_names.get(cert.scheme_id, "") if cert.status else "",
-                applied=cert.grade if cert.status else "",
-                status=cert.status or NOT_APPLIED,
-                reasons="；".join(r.message for r in cert.reasons),
-                total=None if total != total else float(total),
-                attainment=a.scores.attainment[p] or NOT_RATED,
-            )
-        )
+    rows = a.people
+    for person in rows:
+        person.file = job.rel  # the file as the batch names it (its path under the folder)
     report = a.report
     status = WITH_ERRORS if report.errors else WITH_WARNINGS if report.issues else OK
     reason = "" if report.valid else f"{len(report.errors)} 个数据错误，有错误的项目未计分，详见结果文件的“校验问题”表"
@@ -264,8 +249,8 @@ def _run_bulk(
     duplicates = _flag_duplicates(outcomes)
 
     candidates = sorted(
-        {(p.scheme, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
-        key=lambda p: (p.scheme, p.applied, p.unit, p.employee_id, p.file),
+        {(p.scheme_id, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
+        key=lambda p: (p.scheme_id, p.applied, p.unit, p.employee_id, p.file),
     )
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
@@ -278,11 +263,11 @@ def _run_bulk(
                     p.employee_id,
                     p.name,
                     p.unit,
-                    p.scheme,
+                    p.scheme_id,
                     p.scheme_name,
-                    cat.schemes[p.scheme].scheme.certificate_prefix,
+                    cat.schemes[p.scheme_id].scheme.certificate_prefix,
                     p.applied,
-                    cat.schemes[p.scheme].scheme.validity_years,
+                    cat.schemes[p.scheme_id].scheme.validity_years,
                     p.file,
                     sha_of[p.file],
                 )
@@ -310,7 +295,9 @@ def _run_bulk(
     ]
     roster_path = opts.output / f"认证名单_{opts.batch}.xlsx"
     render(
-        build_roster(opts.batch, opts.issue_date, people, certificates, expiring, logs, info, opts.within_days),
+        build_roster(
+            opts.batch, opts.issue_date, people, certificates, expiring, logs, info, opts.within_days, len(fw.levels)
+        ),
         roster_path,
     )
     seconds = time.perf_counter() - t0
@@ -319,7 +306,7 @@ def _run_bulk(
         run_json=opts.output / "run.json",
         logs=logs,
         people=len(people),
-        applied=sum(p.status != NOT_APPLIED for p in people),
+        applied=sum(p.applying for p in people),
         passed=sum(p.status == PASSED for p in people),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),

@@ -18,15 +18,16 @@ from rich.console import Console
 from rich.markup import escape
 
 import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
-from cmxl import __version__
 from cmxl.batch import LEDGER_NAME
-from cmxl.core.assessment import assess, person_records
+from cmxl.core.engine.assessment import assess
 from cmxl.core.errors import CmxlError
-from cmxl.core.framework import Framework
 from cmxl.core.issues import SEVERITY_ZH, Issue
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_results
-from cmxl.core.template import build_template
+from cmxl.core.layout.names import RESULT_SUFFIX
+from cmxl.core.layout.results import build_results
+from cmxl.core.layout.template import build_template
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import catalogue
+from cmxl.version import __version__
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 
@@ -46,7 +47,6 @@ AsOfOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本和其他系统使用）")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示技术细节")]
-SUFFIX = "_评分结果"
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -147,7 +147,7 @@ def score(
     failed = False
     people: list[dict] = []
     for path in files:
-        target = output or path.with_name(path.stem + SUFFIX + ".xlsx")
+        target = output or path.with_name(path.stem + RESULT_SUFFIX + ".xlsx")
         try:
             if target.resolve() == path.resolve():
                 raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
@@ -172,7 +172,7 @@ def score(
             f"{warnings} 个警告{note}\n  → 已生成 {escape(str(target))}"
         )
         if as_json:
-            for record in person_records(a):
+            for record in a.to_json():
                 record["file"] = path.name
                 record["framework"] = {"id": fw.id, "version": fw.version, "hash": fw.content_hash}
                 people.append(record)
@@ -191,7 +191,7 @@ def compare(
     debug: DebugOpt = False,
 ) -> None:
     """模型调整后重新评分：列出两个模型版本的差异，以及结果发生变化的人员（不写任何文件）。"""
-    from cmxl.core.compare import framework_changes, result_changes
+    from cmxl.core.engine.compare import framework_changes, result_changes
 
     day = _as_of(as_of)
     before_fw, after_fw = _framework(old, debug), _framework(new, debug)
@@ -268,7 +268,7 @@ def bulk(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from cmxl.batch import Interrupted, OptionProblem, make_options, run_bulk
-    from cmxl.core.roster import FILE_FAILED
+    from cmxl.core.records import FILE_FAILED
 
     try:
         opts = make_options(
@@ -358,7 +358,7 @@ NativeOpt = Annotated[
 
 
 def _addin_settings(interpreter: str | None):
-    from cmxl.excel.addin import Settings, this_interpreter
+    from cmxl.addin.package import Settings, this_interpreter
 
     if interpreter is None:
         return this_interpreter()
@@ -373,7 +373,7 @@ def addin_build(
     debug: DebugOpt = False,
 ) -> None:
     """生成加载项 cmxl.xlam（不安装）。"""
-    from cmxl.excel.addin import build
+    from cmxl.addin.package import build
 
     if output.name != "cmxl.xlam":
         raise typer.BadParameter("加载项的文件名必须是 cmxl.xlam（按钮按文件名调用 Python 模块）", param_hint="-o")
@@ -399,7 +399,7 @@ def addin_install(
     debug: DebugOpt = False,
 ) -> None:
     """生成并安装加载项：重新打开 Excel 后，功能区出现“能力测评”选项卡。"""
-    from cmxl.excel.addin import install
+    from cmxl.addin.package import install
 
     try:
         target = install(folder, _addin_settings(interpreter), native, functions)
@@ -486,7 +486,7 @@ def frameworks(
     try:
         cat = catalogue()
         if check is not None:
-            from cmxl.core.loading import load_file
+            from cmxl.core.model.loading import load_file
 
             model = load_file(check)
             err.print(

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmxl.core.certification import expiry
+from cmxl.core.engine.certification import expiry
 from cmxl.core.errors import CmxlError
-from cmxl.core.roster import Certificate
+from cmxl.core.records import Certificate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS certificates (

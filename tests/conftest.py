@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from cmxl.core.assessment import Assessment, assess
+from cmxl.core.engine.assessment import Assessment, assess
 from cmxl.core.grid import SheetGrid, WorkbookGrid
-from cmxl.core.loading import catalogue
+from cmxl.core.model.loading import catalogue
 
 AS_OF = dt.date(2026, 12, 1)
 

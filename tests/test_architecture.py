@@ -1,38 +1,167 @@
-"""The core stays pure: no adapter library is imported under cmxl/core (ENGINEERING.md)."""
+"""The layers stay layers (docs/architecture in the README's 目录 section).
+
+The core is pure: nothing under cmxl/core imports a file or Excel adapter, the pipeline, the
+CLI, the ledger, or an adapter library — checked on every import statement the parser finds,
+including imports inside functions and under TYPE_CHECKING. Inside the core the layers point one
+way: the basics (cell addresses, numbers, grids, issues, errors, records) import no other core
+module, the rules model imports only the basics, the engine the model, the layout the engine.
+And the import graph of the whole package has no loops.
+
+How we know these tests can fail: `test_the_checks_find_planted_imports` feeds the checkers a
+module with an import planted inside a function and a two-module loop, and requires both to be
+reported. By hand, adding `from cmxl.xlsx.render import render` inside a function of
+cmxl/core/engine/scoring.py makes `test_core_imports_nothing_above_it` fail naming that module,
+and adding `import cmxl.core.layout.spec` to cmxl/core/model/base.py fails the layer test and the
+loop test (layout -> model -> layout)."""
+
+from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "cmxl" / "core"
-FORBIDDEN = {"openpyxl", "python_calamine", "xlwings", "typer", "rich", "click"}
+PACKAGE = Path(__file__).resolve().parents[1] / "cmxl"
+ABOVE_CORE = ("cmxl.xlsx", "cmxl.excel", "cmxl.addin", "cmxl.batch", "cmxl.cli", "cmxl.api", "cmxl.pipeline")
+ABOVE_CORE += ("cmxl.ledger", "cmxl.version")
+LIBRARIES = {"openpyxl", "python_calamine", "xlwings", "typer", "rich", "click", "tkinter", "sqlite3"}
+BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records"}
+LAYERS = ["basics", "model", "engine", "layout"]  # each may import only the ones before it (and itself)
 
 
-def imported_roots(path: Path) -> set[str]:
-    roots = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module a source imports, anywhere in it, as absolute dotted names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            roots |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found |= {f"{target}.{a.name}" for a in node.names}  # `from pkg import module`
+    return found
 
 
-def test_core_imports_no_adapter_library():
-    offenders = {p.name: imported_roots(p) & FORBIDDEN for p in CORE.glob("*.py")}
-    assert {k: v for k, v in offenders.items() if v} == {}
-    assert len(offenders) >= 8  # the scan really looked at the core
+def package_graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
 
 
-def test_xlwings_is_imported_only_in_the_excel_adapter():
-    package = CORE.parent
-    users = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if "xlwings" in imported_roots(p)}
-    assert {u for u in users if not u.startswith("excel/")} == set()
+def find_loop(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import loop as a path that ends where it starts, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (loop := visit(nxt)):
+                return loop
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (loop := visit(node)):
+            return loop
+    return None
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[:2] != ["cmxl", "core"] or len(parts) < 3:
+        return None
+    return "basics" if parts[2] in BASICS else parts[2]
+
+
+def forbidden_in_core(graph_sources: dict[str, str]) -> dict[str, set[str]]:
+    bad: dict[str, set[str]] = {}
+    for name, source in graph_sources.items():
+        targets = imports_of(source, name)
+        hits = {t for t in targets if t.split(".")[0] in LIBRARIES or t.startswith(ABOVE_CORE)}
+        if hits:
+            bad[name] = hits
+    return bad
+
+
+def layer_breaches(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    bad: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        own = layer(name)
+        if own is None or own not in LAYERS:
+            continue
+        allowed = set(LAYERS[: LAYERS.index(own) + 1])
+        hits = {t for t in targets if layer(t) is not None and layer(t) not in allowed}
+        if hits:
+            bad[name] = hits
+    return bad
+
+
+def core_sources() -> dict[str, str]:
+    return {module_name(p): p.read_text(encoding="utf-8") for p in (PACKAGE / "core").rglob("*.py")}
+
+
+def test_core_imports_nothing_above_it():
+    sources = core_sources()
+    assert len(sources) >= 25  # the scan really looked at every layer of the core
+    assert forbidden_in_core(sources) == {}
+
+
+def test_core_layers_point_one_way():
+    graph = package_graph()
+    assert {layer(m) for m in graph} >= {"basics", "model", "engine", "layout"}
+    assert layer_breaches(graph) == {}
+
+
+def test_the_package_has_no_import_loops():
+    graph = package_graph()
+    assert len(graph) >= 40
+    assert find_loop(graph) is None
+
+
+def test_the_checks_find_planted_imports():
+    planted = "import numpy\n\ndef f():\n    from cmxl.xlsx.render import render\n    return render\n"
+    assert forbidden_in_core({"cmxl.core.engine.scoring": planted}) == {
+        "cmxl.core.engine.scoring": {"cmxl.xlsx.render", "cmxl.xlsx.render.render"}
+    }
+    relative = "from ...xlsx import read\n"
+    assert "cmxl.xlsx" in imports_of(relative, "cmxl.core.engine.intake")
+    graph = {"cmxl.core.model.base": {"cmxl.core.layout.spec"}, "cmxl.core.layout.spec": {"cmxl.core.model.base"}}
+    assert find_loop(graph) in (
+        ["cmxl.core.layout.spec", "cmxl.core.model.base", "cmxl.core.layout.spec"],
+        ["cmxl.core.model.base", "cmxl.core.layout.spec", "cmxl.core.model.base"],
+    )
+    assert layer_breaches(graph) == {"cmxl.core.model.base": {"cmxl.core.layout.spec"}}
+
+
+def test_xlwings_is_imported_only_in_the_excel_adapter_and_the_addin():
+    users = {
+        module_name(p)
+        for p in PACKAGE.rglob("*.py")
+        if any(t.split(".")[0] == "xlwings" for t in imports_of(p.read_text(encoding="utf-8"), module_name(p)))
+    }
+    assert users and {u for u in users if not u.startswith(("cmxl.excel", "cmxl.addin"))} == set()
 
 
 def test_issue_code_docs_are_generated_from_the_code():
     import runpy
 
-    root = Path(__file__).resolve().parents[1]
+    root = PACKAGE.parent
     render = runpy.run_path(str(root / "tools" / "gen_docs.py"))["render"]
     assert (root / "docs" / "issue-codes.md").read_text(encoding="utf-8") == render(), "run tools/gen_docs.py"
 

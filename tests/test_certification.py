@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from cmxl.core.certification import add_years, certify, expiry
-from cmxl.core.loading import catalogue
+from cmxl.core.engine.certification import add_years, certify, expiry
+from cmxl.core.model.loading import catalogue
 
 AS_OF = dt.date(2026, 12, 1)
 

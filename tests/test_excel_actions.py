@@ -6,11 +6,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cmxl.core.assessment import assess
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_in_workbook
-from cmxl.excel import actions
-from cmxl.excel.actions import REGISTRY, Registry, SheetNameTaken, read_book
+from cmxl.addin import actions
+from cmxl.addin.actions import REGISTRY, Registry, SheetNameTaken
+from cmxl.core.engine.assessment import assess
+from cmxl.core.layout.results import build_in_workbook
+from cmxl.core.model.loading import catalogue
+from cmxl.excel.read import read_book
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 from tests.conftest import AS_OF

@@ -100,7 +100,7 @@ def test_the_configuration_is_what_xlwings_vba_reads(built):
     assert name == f"{project}.conf"  # the VBA reads that sheet; '_myaddin.conf' would be ignored
     assert rows["INTERPRETER_WIN"] == WINDOWS_PYTHON
     assert rows["ADD_WORKBOOK_TO_PYTHONPATH"].lower() == "false"  # a cmxl.py beside a workbook is not imported
-    assert rows["UDF MODULES"] == "cmxl.excel.udfs"
+    assert rows["UDF MODULES"] == "cmxl.addin.udfs"
     assert rows["SHOW CONSOLE"] == "0"
 
 
@@ -109,9 +109,9 @@ def test_every_python_entry_point_it_can_reach_imports(built):
     assert "ThisWorkbook.Name" in run_main and '".main()"' in run_main  # import <add-in name>; <name>.main()
     module = importlib.import_module(built.stem)  # cmxl.xlam -> cmxl
     assert callable(module.main)
-    launcher = importlib.import_module("cmxl.excel.launcher")
+    launcher = importlib.import_module("cmxl.addin.launcher")
     assert callable(launcher.run_from_excel) and callable(launcher.run_action)
-    udfs = importlib.import_module("cmxl.excel.udfs")  # the UDF Modules setting
+    udfs = importlib.import_module("cmxl.addin.udfs")  # the UDF Modules setting
     for name in ("CMXL_LEVEL", "CMXL_TOTAL", "CMXL_GAP", "CMXL_CERT"):
         params = inspect.signature(getattr(udfs, name)).parameters.values()
         # xlwings' Import Functions (Windows only: it needs pywin32) refuses keyword-only and **kw
@@ -121,7 +121,7 @@ def test_every_python_entry_point_it_can_reach_imports(built):
 
 
 def test_the_native_ribbon_sources_agree():
-    from cmxl.excel.launcher import ACTIONS
+    from cmxl.addin.launcher import ACTIONS
 
     ui = ET.parse(ROOT / "templates" / "excel" / "customUI_native.xml").getroot()
     buttons = list(ui.iter(f"{RIBBON_NS}button"))

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from cmxl.addin.actions import Outcome
 from cmxl.core.errors import CmxlError
-from cmxl.excel.actions import Outcome
 from tests.test_excel_actions import open_book
 from tests.virtual_screen import virtual_screen
 
@@ -92,7 +92,7 @@ def prefs_file(tmp_path, monkeypatch):
 
 
 def window(bench, dialogs):
-    from cmxl.excel.launcher import open_launcher
+    from cmxl.addin.launcher import open_launcher
 
     launcher = open_launcher(None, bench=bench, dialogs=dialogs)
     bench.launcher = launcher
@@ -187,7 +187,7 @@ def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_fi
 
 
 def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_file):
-    from cmxl.excel.launcher import ExcelBench
+    from cmxl.addin.launcher import ExcelBench
 
     book = open_book()
     launcher = window(ExcelBench(book), FakeDialogs())

@@ -7,10 +7,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cmxl.core.assessment import assess
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_in_workbook
-from cmxl.core.spec import Cell
+from cmxl.core.engine.assessment import assess
+from cmxl.core.layout.results import build_in_workbook
+from cmxl.core.layout.spec import Cell
+from cmxl.core.model.loading import catalogue
 from cmxl.excel.render import clear_marks, excel_value, render_into
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render

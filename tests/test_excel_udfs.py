@@ -2,7 +2,7 @@
 
 import pytest
 
-from cmxl.excel.udfs import CMXL_CERT, CMXL_GAP, CMXL_LEVEL, CMXL_TOTAL
+from cmxl.addin.udfs import CMXL_CERT, CMXL_GAP, CMXL_LEVEL, CMXL_TOTAL
 from tests.conftest import BASIC, FUNCTIONAL, ITEMS_A, PROFESSIONAL
 
 

@@ -8,8 +8,8 @@ import pytest
 import tomli_w
 
 from cmxl.core.errors import FrameworkInvalid
-from cmxl.core.framework import Framework
-from cmxl.core.loading import catalogue, load_file
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import catalogue, load_file
 from tests.conftest import BASIC, FUNCTIONAL, ITEMS_A, PROFESSIONAL
 
 FW_DIR = Path(__file__).resolve().parents[1] / "cmxl" / "frameworks"

@@ -16,8 +16,8 @@ def test_headers_with_spaces_line_breaks_full_width_and_aliases():
     rows = [[p["员工编号"], p["姓名"], p["单位"], p["现岗位级别"], *[p[i] for i in ITEMS_A]]]
     rows[0][4] = 77
     g = WorkbookGrid("x.xlsx", [SheetGrid("测评数据", [headers, *rows])])
-    from cmxl.core.assessment import assess
-    from cmxl.core.loading import catalogue
+    from cmxl.core.engine.assessment import assess
+    from cmxl.core.model.loading import catalogue
     from tests.conftest import AS_OF
 
     a = assess(g, catalogue().framework(), catalogue(), AS_OF)
@@ -47,8 +47,8 @@ def test_missing_competency_column():
 
 def test_no_people_sheet():
     g = WorkbookGrid("x.xlsx", [SheetGrid("说明", [["这是说明"], ["没有表头"]])])
-    from cmxl.core.assessment import assess
-    from cmxl.core.loading import catalogue
+    from cmxl.core.engine.assessment import assess
+    from cmxl.core.model.loading import catalogue
     from tests.conftest import AS_OF
 
     a = assess(g, catalogue().framework(), catalogue(), AS_OF)
@@ -142,7 +142,7 @@ def test_missing_fact_for_certification_is_a_warning_at_its_cell():
 
 
 def test_dates_in_several_written_forms():
-    from cmxl.core.intake import parse_date
+    from cmxl.core.engine.intake import parse_date
 
     assert {str(parse_date(v)) for v in ("2024-02-29", "2024/2/29", "2024年2月29日", "2024.02.29", 45351)} == {
         "2024-02-29"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from cmxl.core.assessment import assess, person_records
-from cmxl.core.loading import catalogue
-from cmxl.core.profile import INFO_LABELS, PICK_ROW, TABLE_ROW
-from cmxl.core.report import build_results
+from cmxl.core.engine.assessment import assess
+from cmxl.core.layout.profile import INFO_LABELS, PICK_ROW, TABLE_ROW
+from cmxl.core.layout.results import build_results
+from cmxl.core.model.loading import catalogue
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 from tests.conftest import AS_OF
@@ -47,13 +47,13 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
         build("江苏_2026.xlsx", tmp_path / f"js{n}.xlsx", pid)
         cases.append((tmp_path / f"js{n}.xlsx", a, pid))
     sx = build("陕西_2026.xlsx", tmp_path / "probe2.xlsx")
-    unrated = next(p["employee_id"] for p in person_records(sx) if p["total"] is None)  # an item not scored
+    unrated = next(p["employee_id"] for p in sx.to_json() if p["total"] is None)  # an item not scored
     build("陕西_2026.xlsx", tmp_path / "sx.xlsx", unrated)
     cases.append((tmp_path / "sx.xlsx", sx, unrated))
 
     recalculated = convert([c[0] for c in cases], "xlsx", tmp_path / "recalc", lo_profile)
     for (_, a, pid), path in zip(cases, recalculated, strict=True):
-        person = next(p for p in person_records(a) if p["employee_id"] == pid)
+        person = next(p for p in a.to_json() if p["employee_id"] == pid)
         rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("个人画像").to_python(skip_empty_area=False)
         info = {rows[PICK_ROW + 1 + n][0]: rows[PICK_ROW + 1 + n][1] for n in range(len(INFO_LABELS))}
         assert info["姓名"] == person["name"]

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmxl.core.framework import Framework
-from cmxl.core.loading import catalogue
+from cmxl.core.engine.scoring import band
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import catalogue
 from cmxl.core.numbers import round_half_up, round_half_up_array
-from cmxl.core.scoring import band
 from tests.conftest import ITEMS_A, person, run
 
 score = st.floats(min_value=0, max_value=100, allow_nan=False)

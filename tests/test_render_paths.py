@@ -6,10 +6,10 @@ from pathlib import Path
 import openpyxl
 import python_calamine as pc
 
-from cmxl.core.assessment import assess
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_results
-from cmxl.core.spec import ReportSpec, SheetSpec, Style
+from cmxl.core.engine.assessment import assess
+from cmxl.core.layout.results import build_results
+from cmxl.core.layout.spec import ReportSpec, SheetSpec, Style
+from cmxl.core.model.loading import catalogue
 from cmxl.xlsx import render as R
 from cmxl.xlsx.read import read_workbook
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cmxl.core.assessment import assess
-from cmxl.core.loading import catalogue
+from cmxl.core.engine.assessment import assess
+from cmxl.core.model.loading import catalogue
 from cmxl.xlsx.read import read_workbook
 from tests.conftest import AS_OF
 

@@ -151,7 +151,7 @@ def test_missing_rating_is_an_error_and_total_is_not_computed():
 
 @pytest.mark.parametrize("framework", ["cm11"])
 def test_framework_b_core_items_weigh_12(framework):
-    from cmxl.core.loading import catalogue
+    from cmxl.core.model.loading import catalogue
 
     fw = catalogue().framework(framework)
     items = {c.name: (c.code, c.weight) for c in fw.competencies}
@@ -171,7 +171,7 @@ def test_framework_b_core_items_weigh_12(framework):
 
 
 def test_summary_leaves_what_is_unknown_blank():
-    from cmxl.core.report import build_results
+    from cmxl.core.layout.results import build_results
     from tests.conftest import grid
 
     a = run([person(成就导向="")])

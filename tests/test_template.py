@@ -4,7 +4,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from cmxl.cli import app
-from cmxl.core.loading import catalogue
+from cmxl.core.model.loading import catalogue
 
 runner = CliRunner()
 

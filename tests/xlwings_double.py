@@ -1,4 +1,4 @@
-"""A test double of exactly the part of xlwings that cmxl/excel uses, with Excel's behaviour
+"""A test double of exactly the part of xlwings that cmxl/excel and cmxl/addin use, with Excel's behaviour
 where it matters to us:
 
 - a string written as a value is read the way Excel reads typed input: '=…' becomes a formula,

@@ -26,10 +26,10 @@ from xml.etree.ElementTree import canonicalize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmxl.core.assessment import assess  # noqa: E402
-from cmxl.core.loading import catalogue  # noqa: E402
-from cmxl.core.report import build_results  # noqa: E402
-from cmxl.core.template import build_template  # noqa: E402
+from cmxl.core.engine.assessment import assess  # noqa: E402
+from cmxl.core.layout.results import build_results  # noqa: E402
+from cmxl.core.layout.template import build_template  # noqa: E402
+from cmxl.core.model.loading import catalogue  # noqa: E402
 from cmxl.xlsx.read import read_workbook  # noqa: E402
 from cmxl.xlsx.render import render  # noqa: E402
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from cmxl.core.loading import catalogue
+from cmxl.core.model.loading import catalogue
 
 REGIONS = [
     # name, code, people, seed, units

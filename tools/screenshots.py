@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import ImageGrab  # noqa: E402
 
-from cmxl.core.assessment import assess  # noqa: E402
-from cmxl.core.loading import catalogue  # noqa: E402
-from cmxl.core.report import build_in_workbook  # noqa: E402
-from cmxl.excel.launcher import ExcelBench, open_launcher  # noqa: E402
+from cmxl.addin.launcher import ExcelBench, open_launcher  # noqa: E402
+from cmxl.core.engine.assessment import assess  # noqa: E402
+from cmxl.core.layout.results import build_in_workbook  # noqa: E402
+from cmxl.core.model.loading import catalogue  # noqa: E402
 from cmxl.xlsx.read import read_workbook  # noqa: E402
 from cmxl.xlsx.render import render  # noqa: E402
 from tests.libreoffice import convert, make_profile  # noqa: E402

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .issues import Issue
+from cmxl.core.issues import Issue
 
 
 class CmxlError(Exception):

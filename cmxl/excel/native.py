@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cmxl.core.cellref import parse_a1
-from cmxl.core.spec import PrintSetup
+from cmxl.core.layout.spec import PrintSetup
 
 XL_LANDSCAPE, XL_PORTRAIT, XL_PAPER_A4 = 2, 1, 9
 POINTS_PER_INCH = 72

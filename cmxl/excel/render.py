@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cmxl.core import spec as S
 from cmxl.core.cellref import a1, column_letter
+from cmxl.core.layout import spec as S
 
 MAX_ADDRESS = 250  # Excel refuses a range address longer than 255 characters
 POINTS_PER_CM = 28.3465

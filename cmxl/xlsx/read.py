@@ -19,8 +19,7 @@ import python_calamine as pc
 
 from cmxl.core.errors import FileProblem
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
-
-from .safety import check_workbook_file
+from cmxl.xlsx.safety import check_workbook_file
 
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

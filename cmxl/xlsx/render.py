@@ -30,10 +30,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from cmxl.core import spec as S
 from cmxl.core.cellref import column_letter
-
-from .write import check_target, discard, save_atomically
+from cmxl.core.layout import spec as S
+from cmxl.xlsx.write import check_target, discard, save_atomically
 
 _TEXT_STARTS = ("=", "+", "-", "@")
 

@@ -5,5 +5,5 @@ Attribute VB_Name = "CmxlRibbon"
 Option Explicit
 
 Sub OnAction(control As IRibbonControl)
-    RunPython "import cmxl.excel.launcher as launcher; launcher.run_action('" & control.Tag & "')"
+    RunPython "import cmxl.addin.launcher as launcher; launcher.run_action('" & control.Tag & "')"
 End Sub

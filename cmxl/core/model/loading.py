@@ -2,84 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from .errors import FrameworkInvalid, FrameworkNotFound
-from .issues import Issue, issue
-
-if TYPE_CHECKING:
-    from .framework import Framework
-    from .schemes import Scheme
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class StrictModel(BaseModel):
-    """Base of every rules model: an unknown key is an error (a typo must not pass silently)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-def canonical_hash(model: BaseModel) -> str:
-    """sha256 of a model's canonical content: comments and layout of its file do not change it."""
-    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-_PYDANTIC_ZH = {
-    "missing": "缺少此项",
-    "extra_forbidden": "无法识别的键（拼写是否有误？）",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "dict_type": "应为表",
-    "date_type": "应为日期（如 2026-01-01）",
-    "date_from_datetime_parsing": "应为日期（如 2026-01-01）",
-    "literal_error": "取值不在允许范围内",
-    "bool_type": "应为 true 或 false",
-    "greater_than_equal": "数值太小",
-}
-
-
-def _loc(parts: tuple[object, ...]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def build_checked(cls: type[M], data: dict, source: str, checker: Callable[[M], list[Issue]]) -> M:
-    """Validate structure with pydantic, then the semantic rules; raise with every problem."""
-    try:
-        model = cls.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            issue(
-                "framework-invalid",
-                file=source,
-                field=_loc(err["loc"]),
-                value=_PYDANTIC_ZH.get(err["type"], f"取值无效（{err['msg']}）"),
-            )
-            for err in exc.errors()
-        ]
-        raise FrameworkInvalid(source, problems) from None
-    problems = checker(model)
-    if problems:
-        for p in problems:
-            p.file = source
-        raise FrameworkInvalid(source, problems)
-    return model
+from cmxl.core.errors import FrameworkInvalid, FrameworkNotFound
+from cmxl.core.issues import issue
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
+from cmxl.core.model.workbook_format import WorkbookFormat
 
 
 def read_toml(path: Path) -> dict:
@@ -107,9 +38,6 @@ def _kind(data: dict) -> str:
 
 
 def load_file(path: Path) -> Framework | Scheme:
-    from .framework import Framework
-    from .schemes import Scheme
-
     data = read_toml(path)
     kind = _kind(data)
     if kind == "framework":
@@ -124,9 +52,6 @@ class Catalogue:
     """The shipped frameworks and schemes, plus any file given on the command line."""
 
     def __init__(self) -> None:
-        from .framework import Framework
-        from .schemes import WorkbookFormat
-
         self.frameworks: dict[str, Framework] = {}
         self.schemes: dict[str, Scheme] = {}
         for path in shipped_files():
@@ -142,8 +67,6 @@ class Catalogue:
 
     def framework(self, spec: str | None = None) -> Framework:
         """A shipped framework by id, or HQ's own file by path; default: the 18-item model."""
-        from .framework import Framework
-
         if spec is None:
             return self.frameworks["cm18"]
         if spec in self.frameworks:

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from .issues import Issue, issue
-from .loading import StrictModel, canonical_hash
+from cmxl.core.issues import Issue, issue
+from cmxl.core.model.base import StrictModel, build_checked, canonical_hash
 
 
 class SchemeGrade(StrictModel):
@@ -133,8 +133,6 @@ class Scheme(StrictModel):
 
     @classmethod
     def from_data(cls, data: dict, source: str) -> Scheme:
-        from .loading import build_checked
-
         data = dict(data)
         if "pass" in data:
             data["pass_rules"] = data.pop("pass")
@@ -184,29 +182,3 @@ def check_scheme(s: Scheme) -> list[Issue]:
         if s.transition is not None and s.transition.counts_as not in names:
             problems.append(("transition.counts_as", "认证等级不存在"))
     return [issue("framework-invalid", field=k, value=t) for k, t in problems]
-
-
-class FieldSpec(StrictModel):
-    key: str
-    header: str
-    aliases: list[str] = []
-    type: Literal["id", "text", "grade", "scheme", "cert_grade", "number", "date", "choice", "score", "appraisal"]
-    required: bool = False
-    low: float | None = None
-    high: float | None = None
-    choices: list[str] = []
-
-
-class FormatMeta(StrictModel):
-    id: str
-    sheet: str
-    header_search_rows: int = 30
-
-
-class WorkbookFormat(StrictModel):
-    format: FormatMeta
-    fields: list[FieldSpec]
-
-    @cached_property
-    def by_key(self) -> dict[str, FieldSpec]:
-        return {f.key: f for f in self.fields}

@@ -3,9 +3,10 @@ whose results change when a workbook is re-scored under the new one."""
 
 from __future__ import annotations
 
-from .assessment import NOT_RATED, Assessment
-from .framework import Framework
-from .numbers import round_half_up
+from cmxl.core.engine.assessment import Assessment
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.model.framework import Framework
+from cmxl.core.numbers import round_half_up
 
 
 def _fmt(value: object) -> str:
@@ -62,32 +63,19 @@ def framework_changes(old: Framework, new: Framework) -> list[str]:
 
 def result_changes(old: Assessment, new: Assessment) -> list[dict]:
     """People (matched by row) whose total, level or attainment differs between the two runs."""
-    by_row = {int(r): p for p, r in enumerate(new.intake.people["row"])}
+    by_row = {p.row: p for p in new.people}
     changes = []
-    for p, row in enumerate(old.intake.people["row"]):
-        q = by_row.get(int(row))
+    for p in old.people:
+        q = by_row.get(p.row)
         if q is None:
             continue
-        before = _summary(old, p)
-        after = _summary(new, q)
+        before, after = _summary(p), _summary(q)
         if before != after:
             changes.append(
-                {
-                    "row": int(row),
-                    "employee_id": str(old.intake.people["employee_id"].iat[p] or ""),
-                    "name": str(old.intake.people["name"].iat[p] or ""),
-                    "before": before,
-                    "after": after,
-                }
+                {"row": p.row, "employee_id": p.employee_id, "name": p.name, "before": before, "after": after}
             )
     return changes
 
 
-def _summary(a: Assessment, p: int) -> dict:
-    s = a.scores
-    total = s.total[p]
-    return {
-        "加权总分": None if total != total else round_half_up(float(total), 1),
-        "综合级别": a.framework.level_names[s.level[p]] if s.level[p] >= 0 else NOT_RATED,
-        "达标情况": s.attainment[p] or NOT_RATED,
-    }
+def _summary(p: PersonResult) -> dict:
+    return {"加权总分": p.total, "综合级别": p.level_shown, "达标情况": p.attainment_shown}

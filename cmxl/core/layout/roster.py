@@ -5,87 +5,28 @@ processing log per file — as a ReportSpec."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from .certification import NOT_APPLIED, PASSED
-from .report import base_styles
-from .spec import ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
-from .stats import Blocks, group_block
-
-PASSED_SHEET, FAILED_SHEET, REGIONS, EXPIRING, LOG, INFO = (
-    "通过名单",
-    "未通过名单",
-    "地区统计",
-    "即将到期",
-    "处理日志",
-    "运行信息",
-)
-# a file with data errors was processed, but the people with errors were not fully scored
-OK, WITH_WARNINGS, WITH_ERRORS, FILE_FAILED = "成功", "有警告", "有错误", "失败"
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """One certificate as recorded in the ledger."""
-
-    number: str
-    employee_id: str
-    name: str
-    unit: str
-    scheme: str
-    scheme_name: str
-    grade: str
-    issue_date: str
-    expiry: str
-    source_file: str
-    source_sha256: str
-    run_id: str
-    renews: str | None
-
-
-@dataclass
-class PersonRow:
-    """What the roster needs of one person of one workbook."""
-
-    file: str
-    employee_id: str
-    name: str
-    unit: str
-    scheme: str
-    scheme_name: str
-    applied: str
-    status: str  # a certification status or NOT_APPLIED
-    reasons: str
-    total: float | None
-    attainment: str
-    also_in: list[str] = field(default_factory=list)  # other files with the same id
-
-
-@dataclass
-class FileLog:
-    file: str
-    sha256: str
-    status: str  # OK / WITH_WARNINGS / WITH_ERRORS / FILE_FAILED
-    people: int
-    errors: int
-    warnings: int
-    reason: str
-    output: str
-    seconds: float
-    issue_counts: dict[str, int] = field(default_factory=dict)
+from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, INFO, LOG, PASSED_SHEET, REGIONS
+from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
+from cmxl.core.layout.stats import UNFILLED, Blocks, group_block, set_widths
+from cmxl.core.layout.styles import base_styles
+from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, Certificate, FileLog
 
 
 def build_roster(
     batch: str,
     issue_date: dt.date,
-    people: list[PersonRow],
+    people: list[PersonResult],
     certificates: dict[tuple[str, str, str], Certificate],
     expiring: list[Certificate],
     logs: list[FileLog],
     info: list[tuple[str, object]],
     within_days: int,
+    level_count: int,
 ) -> ReportSpec:
-    styles = base_styles(4)
+    styles = base_styles(level_count)
     sheets = [
         _passed(people, certificates),
         _failed(people),
@@ -101,7 +42,7 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _note(p: PersonRow) -> str:
+def _note(p: PersonResult) -> str:
     return f"员工编号同时出现在：{'、'.join(p.also_in)}" if p.also_in else ""
 
 
@@ -133,12 +74,12 @@ def _table_sheet(
     return sheet
 
 
-def _passed(people: list[PersonRow], certificates: dict[tuple[str, str, str], Certificate]) -> SheetSpec:
+def _passed(people: list[PersonResult], certificates: dict[tuple[str, str, str], Certificate]) -> SheetSpec:
     rows = []
     for p in people:
         if p.status != PASSED:
             continue
-        cert = certificates[(p.employee_id, p.scheme, p.applied)]
+        cert = certificates[(p.employee_id, p.scheme_id, p.applied)]
         rows.append(
             [
                 cert.number,
@@ -171,32 +112,23 @@ def _passed(people: list[PersonRow], certificates: dict[tuple[str, str, str], Ce
     return _table_sheet(PASSED_SHEET, heads, rows, "通过名单表", "认证通过名单", date_cols=(6, 7))
 
 
-def _failed(people: list[PersonRow]) -> SheetSpec:
+def _failed(people: list[PersonResult]) -> SheetSpec:
     rows = [
-        [p.employee_id, p.name, p.unit, p.scheme_name, p.applied, p.status, p.reasons, p.file, _note(p)]
+        [p.employee_id, p.name, p.unit, p.scheme_name, p.applied, p.status, p.reasons_text, p.file, _note(p)]
         for p in people
-        if p.status not in (PASSED, NOT_APPLIED)
+        if p.applying and p.status != PASSED
     ]
     rows.sort(key=lambda r: (r[2], r[0], r[7]))
     heads = ["员工编号", "姓名", "单位", "认证类别", "申报认证等级", "认证结果", "原因", "来源文件", "备注"]
     return _table_sheet(FAILED_SHEET, heads, rows, "未通过名单表", "认证未通过名单", wrap_cols=(6,))
 
 
-def _regions(people: list[PersonRow]) -> SheetSpec:
+def _regions(people: list[PersonResult]) -> SheetSpec:
     sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header="地区统计"))
     sheet.put(0, 0, f"地区统计（{len(people)} 人）", "title")
-    units = [p.unit or "（未填）" for p in people]
-    group_block(
-        sheet,
-        Blocks(sheet),
-        "按单位",
-        sorted(set(units)),
-        units,
-        [p.attainment for p in people],
-        [p.status for p in people],
-        [p.total for p in people],
-    )
-    sheet.widths = {0: 20.0, **{c: 10.0 for c in range(1, 10)}, 10: 2.0}
+    units = [p.unit or UNFILLED for p in people]
+    group_block(sheet, Blocks(sheet), "按单位", sorted(set(units)), units, people)
+    set_widths(sheet)
     return sheet
 
 
@@ -249,7 +181,7 @@ def _log(logs: list[FileLog]) -> SheetSpec:
 
 def _info(info: list[tuple[str, object]]) -> SheetSpec:
     sheet = SheetSpec(INFO, tab_color="7F7F7F")
-    sheet.put(0, 0, "运行信息", "title")
+    sheet.put(0, 0, INFO, "title")
     for r, (label, value) in enumerate(info, start=2):
         sheet.put(r, 0, label, "label")
         sheet.put(r, 1, value, "value")

@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from .issues import Issue, issue
-from .loading import StrictModel, canonical_hash
+from cmxl.core.issues import Issue, issue
+from cmxl.core.model.base import StrictModel, build_checked, canonical_hash
 
 _EPS = 1e-9
 
@@ -169,8 +169,6 @@ class Framework(StrictModel):
     # ----- construction ----------------------------------------------------------------------
     @classmethod
     def from_data(cls, data: dict, source: str) -> Framework:
-        from .loading import build_checked
-
         return build_checked(cls, data, source, check_framework)
 
 

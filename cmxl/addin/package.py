@@ -7,7 +7,7 @@ needed, nothing of its VBA touched):
 - customUI.xml: a tab 能力测评 whose button calls the template's one VBA callback,
   RibbonMyAddin.RunMain. That callback runs `import <add-in name>; <add-in name>.main()` in
   Python on the active workbook, so the add-in is named cmxl.xlam and `cmxl.main()` opens
-  the cmxl window (cmxl/excel/launcher.py);
+  the cmxl window (cmxl/addin/launcher.py);
 - its configuration sheet, renamed from _myaddin.conf to myaddin.conf (the template's
   compiled VBA reads the sheet called PROJECT_NAME & ".conf", PROJECT_NAME being "myaddin";
   the leading underscore is how the template ships it switched off): the Python interpreter,
@@ -37,7 +37,7 @@ TEMPLATE = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()
 CALLBACK = "RibbonMyAddin.RunMain"
 CONFIG_SHEET_SHIPPED, CONFIG_SHEET = "_myaddin.conf", "myaddin.conf"
-UDF_MODULE = "cmxl.excel.udfs"
+UDF_MODULE = "cmxl.addin.udfs"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "excel"
 NATIVE_UI, NATIVE_VBA = "customUI_native.xml", "CmxlRibbon.bas"
 
@@ -186,7 +186,7 @@ def _import_dispatcher(target: Path) -> None:
 
 
 def import_functions(target: Path) -> None:
-    """The worksheet functions (UDF Modules: cmxl.excel.udfs) into the add-in: xlwings' own
+    """The worksheet functions (UDF Modules: cmxl.addin.udfs) into the add-in: xlwings' own
     macro of the template writes their VBA wrappers, as its "Import Functions" button does."""
     _in_excel(target, "--functions", lambda book: book.macro("ImportPythonUDFsToAddin")())
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .cellref import a1, column_letter
+from cmxl.core.cellref import a1, column_letter
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,20 @@ class ReportSpec:
 
     def sheet(self, name: str) -> SheetSpec:
         return next(s for s in self.sheets if s.name == name)
+
+
+class ColumnMap:
+    """The columns of a table sheet by header: `cols["加权总分"]` is that column's 0-based index,
+    so no builder places a column by arithmetic."""
+
+    def __init__(self, heads: list[str]):
+        self.heads = list(heads)
+        self._index = {h: i for i, h in enumerate(self.heads)}
+        if len(self._index) != len(self.heads):
+            raise ValueError(f"duplicate column heads: {self.heads}")
+
+    def __getitem__(self, head: str) -> int:
+        return self._index[head]
 
 
 def display_width(value: object) -> int:

@@ -1,5 +1,5 @@
 """One person, from values given by column name: what a worksheet function asks
-(CMXL_LEVEL, CMXL_TOTAL, CMXL_GAP, CMXL_CERT in cmxl/excel/udfs.py).
+(CMXL_LEVEL, CMXL_TOTAL, CMXL_GAP, CMXL_CERT in cmxl/addin/udfs.py).
 
 The values go through the very intake, scoring and certification a workbook row goes through,
 as a one-row grid: a formula in a cell and a row of a workbook cannot disagree, and no rule is
@@ -9,12 +9,10 @@ gives the message a clerk would see in 校验问题."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from .assessment import Assessment, assess
-from .grid import SheetGrid, WorkbookGrid
-from .loading import catalogue
-from .numbers import round_half_up
+from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.grid import SheetGrid, WorkbookGrid
+from cmxl.core.model.loading import catalogue
 
 SOURCE, SHEET = "工作表函数", "测评数据"
 FIELD_HEADERS = {
@@ -60,10 +58,10 @@ def level(score: object, framework: str | None = None) -> str:
     item = fw.item_names[0]
     a = assess_one({item: score}, framework)
     _raise_errors(a, {item})
-    lv = int(a.scores.item_levels[0, 0])
-    if lv < 0:
+    found = a.people[0].item_levels[0]
+    if found is None:
         raise Rejected("没有分数")
-    return fw.level_names[lv]
+    return found
 
 
 def total(scores: list[object], framework: str | None = None) -> float:
@@ -75,10 +73,10 @@ def total(scores: list[object], framework: str | None = None) -> float:
         )
     a = assess_one(dict(zip(fw.item_names, scores, strict=True)), framework)
     _raise_errors(a, set(fw.item_names))
-    value = float(a.scores.total[0])
-    if math.isnan(value):
+    value = a.people[0].total
+    if value is None:
         raise Rejected("有能力项没有得分")
-    return round_half_up(value, 1)
+    return value
 
 
 def gap(assessed: object, grade: str, item: str, framework: str | None = None) -> int:
@@ -88,19 +86,19 @@ def gap(assessed: object, grade: str, item: str, framework: str | None = None) -
         raise Rejected(f"没有能力项“{item}”（{fw.id} 模型的能力项：{'、'.join(fw.item_names)}）")
     a = assess_one({item: assessed, FIELD_HEADERS["grade"]: grade}, framework)
     _raise_errors(a, {item, FIELD_HEADERS["grade"]})
-    value = a.scores.gaps[0, fw.item_names.index(item)]
-    if math.isnan(value):
+    value = a.people[0].gaps[fw.item_names.index(item)]
+    if value is None:
         raise Rejected("缺少得分或岗位级别")
-    return int(value)
+    return value
 
 
 def certification(facts: dict[str, object], framework: str | None = None, as_of: dt.date | None = None) -> str:
     """'通过', or the status and every reason: '未通过：…；…'. `facts` by FIELD_HEADERS key."""
     a = assess_one({FIELD_HEADERS[k]: v for k, v in facts.items()}, framework, as_of)
     _raise_errors(a, {FIELD_HEADERS[k] for k in facts} - {FIELD_HEADERS["grade"]})
-    result = a.certifications[0]
-    if result.status is None:
+    person = a.people[0]
+    if not person.applying:
         raise Rejected("没有申报认证等级")
-    if not result.reasons:
-        return result.status
-    return f"{result.status}：{'；'.join(r.message for r in result.reasons)}"
+    if not person.reasons:
+        return person.status
+    return f"{person.status}：{person.reasons_text}"

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from .schemes import EligibilityPath, Scheme
+from cmxl.core.model.schemes import EligibilityPath, Scheme
 
 PASSED, FAILED, NOT_ELIGIBLE, INCOMPLETE = "通过", "未通过", "不符合申报条件", "资料不全"
 NOT_APPLIED = "未申报"  # shown for a person who does not apply this cycle

@@ -1,5 +1,5 @@
 """Worksheet functions for clerks who build their own sheets (Windows Excel; xlwings' "Import
-Functions", see docs/excel.md). Each is a thin wrapper over cmxl.core.single, which runs the
+Functions", see docs/excel.md). Each is a thin wrapper over cmxl.core.engine.single, which runs the
 same rules as scoring a workbook. A value the rules reject gives its Chinese message
 ("错误：…") in the cell instead of a number, so the clerk sees what to fix."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from cmxl.core import single
+from cmxl.core.engine import single
 from cmxl.core.errors import CmxlError
 
 

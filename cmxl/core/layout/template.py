@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .cellref import column_letter
-from .framework import Framework
-from .intake import EXCEL_EPOCH
-from .report import base_styles
-from .schemes import FieldSpec, Scheme, WorkbookFormat
-from .spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
+from cmxl.core.cellref import column_letter
+from cmxl.core.engine.intake import EXCEL_EPOCH
+from cmxl.core.layout.names import DATA, GUIDE, PARAMS
+from cmxl.core.layout.spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
+from cmxl.core.layout.styles import base_styles
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
+from cmxl.core.model.workbook_format import FieldSpec, WorkbookFormat
 
-DATA, GUIDE, PARAMS = "测评数据", "填写说明", "模型参数"
 ROWS = 1000  # rows prepared with checks and formats
 CATEGORY_FILLS = ["2F5597", "548235", "BF8F00", "7030A0", "C55A11"]
 
@@ -173,7 +174,7 @@ GUIDE_STEPS = [
 
 
 def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
-    sheet = SheetSpec(GUIDE, tab_color="548235", print_setup=PrintSetup(landscape=False, header="填写说明"))
+    sheet = SheetSpec(GUIDE, tab_color="548235", print_setup=PrintSetup(landscape=False, header=GUIDE))
     sheet.widths = {0: 14.0, 1: 96.0}
     sheet.put(0, 0, f"{fw.framework.name} 测评填写说明", "title")
     sheet.put(1, 0, "模型", "guide_level")
@@ -225,7 +226,7 @@ def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
 
 
 def _params(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
-    sheet = SheetSpec(PARAMS, protected=True, tab_color="7F7F7F", print_setup=PrintSetup(header="模型参数"))
+    sheet = SheetSpec(PARAMS, protected=True, tab_color="7F7F7F", print_setup=PrintSetup(header=PARAMS))
     sheet.widths = {0: 22.0, 1: 16.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 16.0}
     sheet.put(0, 0, "模型参数（只读；如需调整请由总部修改模型文件）", "title")
     info = [

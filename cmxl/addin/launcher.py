@@ -1,6 +1,6 @@
 """The cmxl window: what the ribbon button opens on the active workbook.
 
-The add-in's one VBA callback runs `import cmxl; cmxl.main()` (cmxl/excel/addin.py), which
+The add-in's one VBA callback runs `import cmxl; cmxl.main()` (cmxl/addin/package.py), which
 calls `run_from_excel()`; the optional native ribbon calls `run_action(tag)` for one button.
 Excel waits while this window is open, and every call into Excel is made from this window's
 thread (COM objects belong to the thread that made them): validate and score run on it, with
@@ -23,12 +23,11 @@ from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from typing import Any, Protocol
 
+from cmxl.addin import actions
+from cmxl.addin.settings import Prefs, log_path
 from cmxl.core.errors import CmxlError
-from cmxl.core.loading import catalogue
-from cmxl.core.roster import FILE_FAILED
-
-from . import actions
-from .settings import Prefs, log_path
+from cmxl.core.model.loading import catalogue
+from cmxl.core.records import FILE_FAILED
 
 TITLE = "cmxl 能力测评"
 ACTIONS = ("validate", "score", "bulk", "template", "framework")  # the native ribbon's button tags
@@ -52,7 +51,7 @@ class ExcelBench:
     def __init__(self, book: Any, native: Any = None):
         self.book, self.name = book, book.name
         if native is None and sys.platform == "win32":
-            from .native import WindowsExcel
+            from cmxl.excel.native import WindowsExcel
 
             native = WindowsExcel()
         self.native = native

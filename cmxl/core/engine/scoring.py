@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cellref import a1
-from .framework import Framework
-from .intake import Intake
-from .issues import Issue, issue
-from .numbers import round_half_up_array
-from .schemes import Scheme
+from cmxl.core.cellref import a1
+from cmxl.core.engine.intake import Intake
+from cmxl.core.issues import Issue, issue
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
+from cmxl.core.numbers import round_half_up_array
 
 ATTAINED, NEARLY, NOT_ATTAINED = "达标", "基本达标", "未达标"
 

@@ -3,24 +3,21 @@ assessed scores against the grade's standard. Works in Excel with no Python runn
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from cmxl.core.cellref import a1, column_letter
+from cmxl.core.engine.assessment import Assessment
+from cmxl.core.layout.detail import DetailColumns
+from cmxl.core.layout.names import DETAIL, PROFILE
+from cmxl.core.layout.spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
 
-from .cellref import a1, column_letter
-from .spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
-
-if TYPE_CHECKING:
-    from .assessment import Assessment
-    from .report import Columns
-
-PROFILE = "个人画像"
 PICK_ROW, PICK_COL = 2, 1  # B3: the id to show
 INFO_LABELS = ["姓名", "单位", "现岗位级别", "对标岗位级别", "加权总分", "综合级别", "达标情况", "认证结果"]
 ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距"]
 TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
 
 
-def profile_sheet(a: Assessment, ids: list[str], detail: str, cols: Columns, profile_id: str | None) -> SheetSpec:
-    fw = a.framework
+def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) -> SheetSpec:
+    fw, detail = a.framework, DETAIL
+    ids = [p.employee_id for p in a.people]
     k = len(fw.item_names)
     last = max(a.size, 1) + 1  # last Excel row of 评分明细's data
     sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=PrintSetup(header="个人能力画像"))

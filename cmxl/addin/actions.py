@@ -10,25 +10,23 @@ replaced: if one is called like a sheet cmxl writes, the action stops and says s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmxl import __version__
-from cmxl.core.assessment import assess
+from cmxl.core.engine.assessment import assess
 from cmxl.core.errors import CmxlError
-from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
-from cmxl.core.loading import catalogue
-from cmxl.core.report import build_in_workbook
-from cmxl.core.spec import Cell
-from cmxl.core.template import build_template
-
-from .render import Native, Previous, clear_marks, excel_value, render_into
+from cmxl.core.layout.results import build_in_workbook
+from cmxl.core.layout.spec import Cell
+from cmxl.core.layout.template import build_template
+from cmxl.core.model.loading import catalogue
+from cmxl.excel.read import read_book
+from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
+from cmxl.version import __version__
 
 REGISTRY = "cmxl记录"
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
-ERROR_TEXTS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
 
 class SheetNameTaken(CmxlError):
@@ -81,39 +79,6 @@ class Registry:
         ws.visible = False
 
 
-def read_book(book: Any, skip: Collection[str] = ()) -> WorkbookGrid:
-    """The open workbook as a cell grid, as cmxl.xlsx.read makes it from a file: rows from A1,
-    error values as CellError, hidden rows noted. Sheets in `skip` (cmxl's own) are left out."""
-    sheets = []
-    for ws in book.sheets:
-        if ws.name in skip or ws.name == REGISTRY:
-            continue
-        used = ws.used_range
-        values = used.options(ndim=2, err_to_str=True).value
-        top, left = used.row - 1, used.column - 1
-        rows: list[list[object]] = [[] for _ in range(top)]
-        rows += [[None] * left + [_cell(v) for v in row] for row in values]
-        sheets.append(SheetGrid(ws.name, rows, _hidden_rows(ws, top, top + len(values) - 1), visible=ws.visible))
-    return WorkbookGrid(source=book.name, sheets=sheets)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value in ERROR_TEXTS:
-        return CellError(value)
-    return value
-
-
-def _hidden_rows(ws: Any, first: int, last: int) -> frozenset[int]:
-    """A hidden row has height 0. One call for the whole block when all rows are alike (the usual
-    case: Excel answers None when heights differ), else one a row."""
-    if last < first:
-        return frozenset()
-    height = ws.range(f"{first + 1}:{last + 1}").row_height
-    if height is not None:
-        return frozenset(range(first, last + 1)) if height == 0 else frozenset()
-    return frozenset(r for r in range(first, last + 1) if ws.range(f"{r + 1}:{r + 1}").row_height == 0)
-
-
 Progress = Callable[[str, float], None]  # (what is being done, fraction done)
 
 
@@ -153,7 +118,7 @@ def _write(
     fw = cat.framework(framework)
     registry = Registry.load(book)
     progress("正在读取工作簿…", 0.05)
-    grid = read_book(book, skip=registry.sheets)
+    grid = read_book(book, skip=registry.sheets | {REGISTRY})
     progress("正在校验和评分…", 0.3)
     a = assess(grid, fw, cat, as_of or dt.date.today())
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cellref import a1
-from .framework import Framework
-from .grid import CellError, SheetGrid, WorkbookGrid
-from .issues import Issue, issue
-from .numbers import parse_number
-from .schemes import FieldSpec, Scheme, WorkbookFormat
+from cmxl.core.cellref import a1
+from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.issues import Issue, issue
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
+from cmxl.core.model.workbook_format import FieldSpec, WorkbookFormat
+from cmxl.core.numbers import parse_number
 
 _SPACE = re.compile(r"\s+")
 _BRACKETED_TAIL = re.compile(r"\([^()]*\)$")

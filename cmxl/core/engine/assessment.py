@@ -1,0 +1,86 @@
+"""One workbook assessed: intake, scoring and certification joined into results and a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cmxl.core.cellref import a1
+from cmxl.core.engine.certification import FIELD_ZH, CertResult, certify
+from cmxl.core.engine.intake import Intake, read_assessment
+from cmxl.core.engine.results import NOT_RATED, PersonResult, person_results
+from cmxl.core.engine.scoring import Scores, score
+from cmxl.core.grid import WorkbookGrid
+from cmxl.core.issues import Issue, Report, issue
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import Catalogue
+
+__all__ = ["NOT_RATED", "Assessment", "assess"]
+
+
+@dataclass
+class Assessment:
+    framework: Framework
+    intake: Intake
+    scores: Scores
+    certifications: list[CertResult]
+    report: Report
+    as_of: dt.date
+    scheme_names: dict[str, str]
+    people: list[PersonResult]  # one record per person, in row order: what every output reads
+
+    @property
+    def size(self) -> int:
+        return len(self.intake.people)
+
+    def to_json(self) -> list[dict]:
+        """One plain dict per person (the `score --json` shape)."""
+        fw = self.framework
+        return [p.to_json(fw.item_names, fw.category_names) for p in self.people]
+
+
+def assess(grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date) -> Assessment:
+    intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format)
+    scores = score(fw, cat.schemes, intake)
+    certs, cert_issues = _certify_all(intake, cat, as_of)
+    issues = intake.issues + scores.issues + cert_issues
+    issues.sort(key=_issue_order)
+    names = {sid: sc.scheme.name for sid, sc in cat.schemes.items()}
+    people = person_results(fw, intake, scores, certs, names, issues)
+    return Assessment(fw, intake, scores, certs, Report(issues=issues), as_of, names, people)
+
+
+def _issue_order(i: Issue) -> tuple:
+    digits = "".join(ch for ch in i.cell if ch.isdigit())
+    letters = "".join(ch for ch in i.cell if ch.isalpha())
+    return (int(digits) if digits else 0, len(letters), letters, i.code)
+
+
+def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[CertResult], list[Issue]]:
+    people = intake.people
+    keys = [k for k in FIELD_ZH if k in people.columns]
+    columns = {k: people[k].tolist() for k in keys}
+    invalid = people["invalid"].tolist()
+    scheme_ids = people["scheme_id"].tolist()
+    results: list[CertResult] = []
+    issues: list[Issue] = []
+    for p in range(len(people)):
+        values = {k: columns[k][p] for k in keys}
+        result = certify(cat.schemes.get(scheme_ids[p]), values, invalid[p], as_of)
+        results.append(result)
+        for key in result.missing:
+            if key in invalid[p]:
+                continue  # already reported as an error in that cell
+            col = intake.columns.fields.get(key)
+            row = int(people["row"].iat[p]) - 1
+            issues.append(
+                issue(
+                    "fact-missing",
+                    file=intake.source,
+                    sheet=intake.sheet,
+                    cell="" if col is None else a1(row, col),
+                    employee_id=people["employee_id"].iat[p] or "",
+                    field=FIELD_ZH[key],
+                )
+            )
+    return results, issues

@@ -1,0 +1,206 @@
+"""One result record per person, built once from an assessment.
+
+Every output reads these records and nothing else about a person: the summary, detail, profile
+and statistics sheets, the roster, the ledger, `score --json`, compare and the worksheet
+functions. Display values are rounded here, once, half up to one decimal (docs/rules.md,
+"Rounding"); `total_exact` keeps the full-precision total for averages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cmxl.core.engine.certification import NOT_APPLIED, CertResult, Reason
+from cmxl.core.engine.intake import Intake
+from cmxl.core.engine.scoring import Scores
+from cmxl.core.issues import Issue
+from cmxl.core.model.framework import Framework
+from cmxl.core.numbers import round_half_up_array
+
+NOT_RATED = "未评定"  # no level, total or attainment could be determined (the row has errors or gaps)
+
+
+@dataclass(slots=True)
+class PersonResult:
+    file: str
+    sheet: str
+    row: int  # 1-based row of the person on `sheet`
+    employee_id: str
+    name: str
+    province: str
+    unit: str
+    department: str
+    grade: str  # 现岗位级别 as recognised ('' when empty or unknown)
+    standard_grade: str  # the grade whose standard profile applies ('' none)
+    target_level: str  # the level whose knowledge sub-item weights applied
+    item_scores: list[float | None]  # per competency in model order, rounded
+    item_levels: list[str | None]
+    item_from_level: list[bool]  # the score is the level's band midpoint (only a level was given)
+    gaps: list[int | None]  # assessed level minus standard level, in level steps
+    category_scores: list[float | None]
+    total: float | None
+    total_exact: float | None
+    level: str | None
+    attainment: str | None
+    items_below: int | None  # competencies below standard (None when some gap is unknown)
+    certification: CertResult
+    scheme_name: str
+    issues: list[Issue] = field(default_factory=list)  # this row's issues
+    also_in: list[str] = field(default_factory=list)  # other files of a batch with the same id
+
+    # ---- the words a sheet shows ------------------------------------------------------------
+    @property
+    def level_shown(self) -> str:
+        return self.level or NOT_RATED
+
+    @property
+    def attainment_shown(self) -> str:
+        return self.attainment or NOT_RATED
+
+    @property
+    def applying(self) -> bool:
+        return self.certification.status is not None
+
+    @property
+    def status(self) -> str:
+        """The certification status, or 未申报 for someone not applying this cycle."""
+        return self.certification.status or NOT_APPLIED
+
+    @property
+    def scheme_id(self) -> str:
+        return self.certification.scheme_id
+
+    @property
+    def applied(self) -> str:
+        """The certification grade applied for ('' when not applying)."""
+        return self.certification.grade if self.applying else ""
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self.certification.reasons
+
+    @property
+    def reasons_text(self) -> str:
+        return "；".join(r.message for r in self.certification.reasons)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    def to_json(self, item_names: list[str], category_names: list[str]) -> dict:
+        """The `score --json` shape of one person."""
+        cert = self.certification
+        return {
+            "employee_id": self.employee_id,
+            "name": self.name,
+            "unit": self.unit,
+            "row": self.row,
+            "grade": self.grade,
+            "standard_grade": self.standard_grade or None,
+            "target_level": self.target_level,
+            "items": {
+                name: {
+                    "score": self.item_scores[i],
+                    "level": self.item_levels[i],
+                    "from_level": self.item_from_level[i],
+                    "gap": self.gaps[i],
+                }
+                for i, name in enumerate(item_names)
+            },
+            "categories": dict(zip(category_names, self.category_scores, strict=True)),
+            "total": self.total,
+            "level": self.level,
+            "attainment": self.attainment,
+            "items_below_standard": self.items_below,
+            "certification": {
+                "scheme": cert.scheme_id or None,
+                "grade": cert.grade or None,
+                "status": cert.status,
+                "interview": None if cert.interview is None else _round(cert.interview),
+                "reasons": [vars(r) for r in cert.reasons],
+            },
+        }
+
+
+def _round(value: float) -> float:
+    return float(round_half_up_array(np.array([value]), 1)[0])
+
+
+def rounded(matrix: np.ndarray) -> list[list[float | None]]:
+    """Half up to one decimal, NaN as None, as nested lists (vectorised)."""
+    return [[None if v != v else v for v in row] for row in round_half_up_array(matrix, 1).tolist()]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def person_results(
+    fw: Framework,
+    intake: Intake,
+    scores: Scores,
+    certifications: list[CertResult],
+    scheme_names: dict[str, str],
+    issues: list[Issue],
+) -> list[PersonResult]:
+    """The records of every person of an assessment, in row order."""
+    people, s = intake.people, scores
+    n = len(people)
+    if n == 0:
+        return []
+    levels, grades = fw.level_names, fw.grades
+
+    def texts(column: str) -> list[str]:
+        return [_text(x) for x in people[column].tolist()] if column in people else [""] * n
+
+    ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
+    units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
+    rows = [int(r) for r in people["row"].tolist()]
+    item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
+    totals = [row[0] for row in rounded(s.total.reshape(-1, 1))]
+    exact = [None if t != t else float(t) for t in s.total.tolist()]
+    item_levels = [[levels[v] if v >= 0 else None for v in row] for row in s.item_levels.tolist()]
+    gaps = [[None if g != g else int(g) for g in row] for row in s.gaps.tolist()]
+    from_level = s.item_from_level.tolist()
+    unknown_gap = np.isnan(s.gaps).any(axis=1)
+    below = (np.nan_to_num(s.gaps, nan=0) < 0).sum(axis=1)
+    by_row: dict[int, list[Issue]] = {}
+    for i in issues:
+        if i.sheet == intake.sheet and i.cell:
+            digits = "".join(ch for ch in i.cell if ch.isdigit())
+            if digits:
+                by_row.setdefault(int(digits), []).append(i)
+    out = []
+    for p in range(n):
+        cert = certifications[p]
+        grade = int(s.grade[p])
+        out.append(
+            PersonResult(
+                file=intake.source,
+                sheet=intake.sheet,
+                row=rows[p],
+                employee_id=ids[p],
+                name=names[p],
+                province=provinces[p],
+                unit=units[p],
+                department=departments[p],
+                grade=grade_texts[p],
+                standard_grade=grades[grade].name if grade >= 0 else "",
+                target_level=levels[int(s.target_level[p])],
+                item_scores=item_scores[p],
+                item_levels=item_levels[p],
+                item_from_level=from_level[p],
+                gaps=gaps[p],
+                category_scores=category_scores[p],
+                total=totals[p],
+                total_exact=exact[p],
+                level=levels[int(s.level[p])] if s.level[p] >= 0 else None,
+                attainment=s.attainment[p],
+                items_below=None if unknown_gap[p] else int(below[p]),
+                certification=cert,
+                scheme_name=scheme_names.get(cert.scheme_id, "") if cert.status else "",
+                issues=by_row.get(rows[p], []),
+            )
+        )
+    return out

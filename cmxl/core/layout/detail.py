@@ -1,0 +1,75 @@
+"""评分明细: per person and competency the score, level and gap to the standard, in columns that
+the 个人画像 formulas read (their positions are shared through `DETAIL_COLUMNS`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmxl.core.cellref import a1
+from cmxl.core.engine.assessment import NOT_RATED, Assessment
+from cmxl.core.layout.names import DETAIL
+from cmxl.core.layout.spec import Cell, ConditionalFormat, PrintSetup, SheetSpec, cell_range
+from cmxl.core.layout.styles import level_rules
+
+
+@dataclass
+class DetailColumns:
+    """Column positions of the 评分明细 sheet, shared by every formula that reads it."""
+
+    fixed: list[str]
+    item_first: int  # column of the first item's 得分; each item has ITEM_PARTS columns
+    tail: list[str]
+
+    def item_col(self, item: int, part: str) -> int:
+        return self.item_first + len(ITEM_PARTS) * item + ITEM_PARTS.index(part)
+
+    def tail_col(self, name: str, items: int) -> int:
+        return self.item_first + len(ITEM_PARTS) * items + self.tail.index(name)
+
+
+ITEM_PARTS = ["得分", "级别", "差距"]  # per competency in 评分明细 (标准级别 follows from 对标岗位级别)
+DETAIL_FIXED = ["员工编号", "姓名", "单位", "部门", "现岗位级别", "对标岗位级别"]
+DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果"]
+DETAIL_COLUMNS = DetailColumns(DETAIL_FIXED, len(DETAIL_FIXED), DETAIL_TAIL)
+
+
+def detail_sheet(a: Assessment) -> SheetSpec:
+    fw = a.framework
+    cols = DETAIL_COLUMNS
+    k = len(fw.item_names)
+    # too wide for one page (three columns an item): printed across pages, id and name on each
+    setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header=DETAIL)
+    sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=setup)
+    heads = list(cols.fixed)
+    for name in fw.item_names:
+        heads += [name + part for part in ITEM_PARTS]
+    heads += cols.tail
+    sheet.put_row(0, 0, heads, "head")
+    sheet.heights[0] = 45
+    names = fw.level_names
+    cells = sheet.cells
+    tail = cols.item_first + len(ITEM_PARTS) * k
+    score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
+    for row, p in enumerate(a.people, start=1):
+        sheet.put_row(row, 0, [p.employee_id, p.name, p.unit, p.department, p.grade, p.standard_grade])
+        # plain cells: values are already rounded, and a style on 60+ cells a row costs more than it shows
+        scores, levels, gaps = p.item_scores, p.item_levels, p.gaps
+        for i in range(k):
+            cells[(row, score_cols[i])] = Cell(scores[i])
+            cells[(row, level_cols[i])] = Cell(levels[i] or NOT_RATED)
+            cells[(row, gap_cols[i])] = Cell(gaps[i])
+        sheet.put(row, tail, p.total, "num")
+        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status])
+    last = max(a.size, 1)
+    level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
+    sheet.conditional += level_rules(level_ranges, names, a1(1, level_cols[0]))
+    gap_ranges = " ".join(cell_range(1, c, last, c) for c in gap_cols)
+    first_gap = a1(1, gap_cols[0])
+    sheet.conditional.append(ConditionalFormat(gap_ranges, f"AND(ISNUMBER({first_gap}),{first_gap}<0)", "bad"))
+    for c in range(len(heads)):
+        sheet.widths[c] = 11.0
+    sheet.widths[1] = 10.0
+    sheet.widths[2] = 14.0
+    sheet.widths[3] = 14.0
+    sheet.widths[4] = sheet.widths[5] = 14.0
+    return sheet

@@ -1,0 +1,21 @@
+"""Every sheet name and file-name suffix cmxl writes, in one place (a clerk sees these names; the
+Excel add-in, the bulk run and the tests find sheets by them)."""
+
+from __future__ import annotations
+
+# the results workbook, in the order of its sheets
+SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
+    "汇总",
+    "个人画像",
+    "统计图表",
+    "评分明细",
+    "校验问题",
+    "测评数据",
+    "运行信息",
+)
+# the roster of a batch
+PASSED_SHEET, FAILED_SHEET, REGIONS, EXPIRING, LOG = "通过名单", "未通过名单", "地区统计", "即将到期", "处理日志"
+# the blank assessment template (its data sheet is the one intake looks for first: DATA)
+GUIDE, PARAMS = "填写说明", "模型参数"
+
+RESULT_SUFFIX = "_评分结果"  # <input stem>_评分结果.xlsx beside the input, or in the bulk output folder

@@ -1,0 +1,256 @@
+"""The results workbook as a ReportSpec: 汇总, 个人画像, 统计图表, 评分明细, 校验问题, 测评数据, 运行信息.
+
+As a new file (`build_results`) the people sheet is copied in as 测评数据 with the cells that
+have issues highlighted; written into the clerk's open workbook in Excel (`build_in_workbook`)
+there is no copy: the issues link to, and marks highlight, the clerk's own sheet.
+
+Every sheet name, column, format, rule and chart is decided here; renderers only translate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cmxl.core.cellref import a1, column_letter, parse_a1
+from cmxl.core.engine.assessment import Assessment
+from cmxl.core.engine.certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
+from cmxl.core.grid import CellError, WorkbookGrid
+from cmxl.core.issues import SEVERITY_ZH
+from cmxl.core.layout.detail import DETAIL_COLUMNS, detail_sheet
+from cmxl.core.layout.names import DATA, INFO, ISSUES, SUMMARY
+from cmxl.core.layout.profile import profile_sheet
+from cmxl.core.layout.spec import (
+    Cell,
+    ColumnMap,
+    ConditionalFormat,
+    Mark,
+    PrintSetup,
+    ReportSpec,
+    SheetSpec,
+    Table,
+    cell_range,
+    link_to,
+)
+from cmxl.core.layout.stats import stats_sheet
+from cmxl.core.layout.styles import base_styles, level_rules
+
+
+def build_results(
+    a: Assessment,
+    grid: WorkbookGrid,
+    *,
+    source: str,
+    sha256: str,
+    tool_version: str,
+    created: str,
+    profile_id: str | None = None,
+) -> ReportSpec:
+    sheets = [
+        *_result_sheets(a, source, DATA, profile_id),
+        _data_copy(a, grid),
+        _info(a, source, sha256, tool_version, created),
+    ]
+    return ReportSpec(sheets=sheets, styles=base_styles(len(a.framework.levels)), title=f"{source} 评分结果")
+
+
+def build_in_workbook(
+    a: Assessment, *, source: str, tool_version: str, created: str, issues_only: bool = False
+) -> ReportSpec:
+    """The sheets written into the open workbook: all of the results but the data copy (or, to
+    validate, only 校验问题), and marks on the clerk's own cells that have issues."""
+    styles = base_styles(len(a.framework.levels))
+    marks = issue_marks(a)
+    if issues_only:
+        return ReportSpec(sheets=[_issues(a, a.intake.sheet)], styles=styles, marks=marks)
+    sheets = [*_result_sheets(a, source, a.intake.sheet), _info(a, source, None, tool_version, created)]
+    return ReportSpec(sheets=sheets, styles=styles, marks=marks)
+
+
+def _result_sheets(a: Assessment, source: str, data_sheet: str, profile_id: str | None = None) -> list[SheetSpec]:
+    """What both kinds of results have: 汇总, 个人画像, 统计图表, 评分明细, and 校验问题 linking to
+    `data_sheet` (the copy in a file, the clerk's own sheet in the open workbook)."""
+    return [
+        _summary(a, source),
+        profile_sheet(a, DETAIL_COLUMNS, profile_id),
+        stats_sheet(a.framework, a.people),
+        detail_sheet(a),
+        _issues(a, data_sheet),
+    ]
+
+
+def issue_marks(a: Assessment) -> list[Mark]:
+    """One mark per cell of the people sheet that has issues: the worst severity's colour and
+    every issue's message and hint in its note."""
+    notes: dict[str, list[str]] = {}
+    worst: dict[str, str] = {}
+    for i in a.report.issues:
+        if not i.cell or i.sheet != a.intake.sheet:
+            continue
+        notes.setdefault(i.cell, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
+        if worst.get(i.cell) != "error":
+            worst[i.cell] = i.severity
+    return [
+        Mark(a.intake.sheet, cell, "cell_error" if worst[cell] == "error" else "cell_warning", "\n".join(lines))
+        for cell, lines in notes.items()
+    ]
+
+
+def _summary(a: Assessment, source: str) -> SheetSpec:
+    fw = a.framework
+    sheet = SheetSpec(
+        SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
+    )
+    cols = ColumnMap(
+        [
+            "员工编号",
+            "姓名",
+            "单位",
+            "部门",
+            "现岗位级别",
+            *(f"{c}得分" for c in fw.category_names),
+            "加权总分",
+            "综合级别",
+            "达标情况",
+            "低于标准项数",
+            "差距明细",
+            "认证方案",
+            "申报认证等级",
+            "认证结果",
+            "原因",
+        ]
+    )
+    sheet.put_row(0, 0, cols.heads, "head")
+    first_cat, total_col = cols["员工编号"] + 5, cols["加权总分"]
+    for r, p in enumerate(a.people, start=1):
+        gaps = "；".join(f"{fw.item_names[i]}{g:+d}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
+        sheet.put_row(r, 0, [p.employee_id, p.name, p.unit, p.department, p.grade], "text")
+        sheet.put_row(r, first_cat, p.category_scores, "num")
+        sheet.put(r, total_col, p.total, "num")
+        sheet.put_row(r, cols["综合级别"], [p.level_shown, p.attainment_shown], "top")
+        sheet.put(r, cols["低于标准项数"], p.items_below, "int")
+        sheet.put_row(r, cols["差距明细"], [gaps, p.scheme_name, p.applied, p.status, p.reasons_text], "top")
+    last = max(a.size, 1)
+    level_col, attain_col, status_col = cols["综合级别"], cols["达标情况"], cols["认证结果"]
+    sheet.tables.append(Table("汇总表", cell_range(0, 0, last, len(cols.heads) - 1)))
+    sheet.conditional += level_rules(cell_range(1, level_col, last, level_col), fw.level_names, a1(1, level_col))
+    at = a1(1, attain_col)
+    sheet.conditional += [
+        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NOT_ATTAINED}"', "bad"),
+        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NEARLY}"', "warn"),
+    ]
+    st = a1(1, status_col)
+    sheet.conditional.append(
+        ConditionalFormat(
+            cell_range(1, status_col, last, status_col),
+            f'OR({st}="{FAILED}",{st}="{NOT_ELIGIBLE}",{st}="{INCOMPLETE}")',
+            "bad",
+        )
+    )
+    sheet.fit_widths(maximum=24)
+    wrapped = [cols["差距明细"], cols["原因"]]
+    sheet.widths[wrapped[0]], sheet.widths[wrapped[1]] = 26.0, 44.0
+    for (r, c), cell in sheet.cells.items():
+        if r and c in wrapped:
+            cell.style = "wrap"
+    sheet.fit_heights(wrapped)
+    return sheet
+
+
+ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]
+
+
+def _issues(a: Assessment, target: str) -> SheetSpec:
+    """One row per issue; a cell address links to that cell on `target`, the sheet holding the
+    people's data (the copy in a results file, the clerk's own sheet in the open workbook)."""
+    sheet = SheetSpec(ISSUES, freeze="A2", tab_color="C00000", print_setup=PrintSetup(repeat_rows="1:1", header=ISSUES))
+    sheet.put_row(0, 0, ISSUE_HEADS, "head")
+    for n, i in enumerate(a.report.issues, start=1):
+        row = [n, SEVERITY_ZH[i.severity], i.code, i.sheet, i.cell, i.employee_id, i.field, i.value, i.message, i.hint]
+        sheet.put_row(n, 0, row)
+        sheet.put(n, 2, i.code, "text")
+        sheet.put(n, 7, i.value, "text")
+        if i.cell and i.sheet:
+            sheet.put(n, 4, i.cell, "link", link=link_to(target, i.cell))
+    last = max(len(a.report.issues), 1)
+    sheet.conditional.append(ConditionalFormat(cell_range(1, 1, last, 1), 'B2="错误"', "error_text"))
+    if a.report.issues:
+        sheet.tables.append(Table("问题表", cell_range(0, 0, last, len(ISSUE_HEADS) - 1), "TableStyleLight9"))
+    else:
+        sheet.put(1, 0, "没有发现问题。", "note")
+    sheet.fit_widths(maximum=50)
+    for (r, c), cell in sheet.cells.items():
+        if r and c in (8, 9):
+            cell.style = "wrap"
+    sheet.fit_heights([8, 9])
+    return sheet
+
+
+def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
+    """The people sheet as read (values only), with every cell an issue points at highlighted."""
+    sheet = SheetSpec(DATA, tab_color="7F7F7F")
+    source = next((s for s in grid.sheets if s.name == a.intake.sheet), None)
+    if source is None:
+        sheet.put(0, 0, "（未找到测评数据表）", "note")
+        return sheet
+    header = a.intake.header_row
+    dates = a.intake.columns.date_columns
+    for r, row in enumerate(source.rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, CellError):
+                value = value.text
+            if isinstance(value, str):
+                style = "text"
+            elif isinstance(value, dt.date) or (r > header and c in dates and isinstance(value, int | float)):
+                style = "date"  # a date typed into a cell formatted as a number shows as one here
+            else:
+                style = None
+            sheet.cells[(r, c)] = Cell(value, style)
+    for mark in issue_marks(a):
+        key = parse_a1(mark.cell)
+        cell = sheet.cells.get(key) or Cell(None)
+        cell.style, cell.comment = mark.style, mark.note
+        sheet.cells[key] = cell
+    if header >= 0:
+        sheet.freeze = a1(header + 1, 2)
+        fields = a.intake.columns.fields
+        who = max((fields[k] for k in ("employee_id", "name") if k in fields), default=-1)
+        sheet.print_setup = PrintSetup(
+            repeat_rows=f"{header + 1}:{header + 1}",
+            repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
+            fit_width=False,
+            header="测评数据（副本）",
+        )
+        for (r, _c), cell in sheet.cells.items():
+            if r == header and cell.style is None:
+                cell.style = "label"
+    sheet.fit_widths(maximum=30, sample_rows=header + 50)
+    return sheet
+
+
+def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, created: str) -> SheetSpec:
+    """`sha256` None: the data was read from the open workbook, not from a file."""
+    fw = a.framework
+    sheet = SheetSpec(INFO, tab_color="7F7F7F")
+    sheet.put(0, 0, INFO, "title")
+    rows = [
+        ("工具版本", f"cmxl {tool_version}"),
+        ("能力模型", f"{fw.framework.name}（{fw.id}）"),
+        ("模型版本", fw.version),
+        ("模型生效日期", fw.framework.effective_date.isoformat()),
+        ("模型内容哈希（SHA-256）", fw.content_hash),
+        ("输入文件", source),
+        ("输入文件 SHA-256", sha256 if sha256 is not None else "（从 Excel 中打开的工作簿读取，未计算）"),
+        ("测评数据表", a.intake.sheet or "（未找到）"),
+        ("评估基准日", a.as_of.isoformat()),
+        ("生成时间", created),
+        ("人数", a.size),
+        ("错误数", len(a.report.errors)),
+        ("警告数", len(a.report.warnings)),
+    ]
+    for r, (label, value) in enumerate(rows, start=2):
+        sheet.put(r, 0, label, "label")
+        sheet.put(r, 1, value, "value")
+    sheet.widths = {0: 26.0, 1: 70.0}
+    return sheet

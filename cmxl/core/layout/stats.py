@@ -1,0 +1,198 @@
+"""统计图表: distribution tables (computed here) and the charts drawn from them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from cmxl.core.engine.certification import NOT_APPLIED, PASSED
+from cmxl.core.engine.results import NOT_RATED, PersonResult
+from cmxl.core.engine.scoring import ATTAINED, NEARLY, NOT_ATTAINED
+from cmxl.core.layout.names import STATS
+from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec
+from cmxl.core.model.framework import Framework
+from cmxl.core.numbers import round_half_up
+
+CHART_COL = "N"  # after the tables (A–L) and a narrow gap column (M)
+SECOND_CHART_COL = "X"  # beside the first chart of a group block
+ROW_CM = 0.53  # default row height in cm
+LEVEL_COLORS = ["A5A5A5", "5B9BD5", "70AD47", "FFC000", "ED7D31", "7030A0"]
+ATTAIN_COLORS = ["70AD47", "FFC000", "C00000"]
+
+
+class Blocks:
+    """Tables stacked down the left, each with its chart(s) beside it; no overlaps."""
+
+    def __init__(self, sheet: SheetSpec):
+        self.sheet = sheet
+        self.row = 2
+
+    def reserve(self, table_rows: int, chart_cm: float) -> int:
+        top = self.row
+        self.row += max(table_rows + 1, int(chart_cm / ROW_CM) + 2) + 1
+        return top
+
+
+def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
+    """Every table counts every person: a column or row 未评定 holds those whose level, total or
+    attainment could not be determined, so each split adds up to 人数."""
+    sheet = SheetSpec(STATS, tab_color="BF8F00", print_setup=PrintSetup(header=STATS))
+    sheet.put(0, 0, f"统计图表（{len(people)} 人）", "title")
+    blocks = Blocks(sheet)
+    levels = fw.level_names
+
+    # 1. level distribution per competency
+    k = len(fw.item_names)
+    height = max(9.0, 0.75 * k + 3)
+    top = blocks.reserve(k + 1, height)
+    sheet.put(top, 0, "各能力项级别分布（人数）", "label")
+    sheet.put_row(top + 1, 0, ["能力项", *levels, NOT_RATED], "head")
+    any_unrated = False
+    for i, name in enumerate(fw.item_names):
+        found = Counter(p.item_levels[i] for p in people)
+        unrated = found.get(None, 0)
+        any_unrated = any_unrated or unrated > 0
+        sheet.put(top + 2 + i, 0, name, "value")
+        sheet.put_row(top + 2 + i, 1, [found.get(lv, 0) for lv in levels] + [unrated], "value")
+    shown = [*levels, NOT_RATED] if any_unrated else levels  # the chart shows 未评定 only when someone is
+    sheet.charts.append(
+        Chart(
+            kind="bar",
+            stacked=True,
+            title="各能力项级别分布",
+            anchor=f"{CHART_COL}{top + 1}",
+            categories=Ref(STATS, top + 2, 0, top + 1 + k, 0),
+            series=[Series(Ref(STATS, top + 2, 1 + j, top + 1 + k, 1 + j), lv) for j, lv in enumerate(shown)],
+            y_title="人数",
+            width_cm=18,
+            height_cm=height,
+            colors=[*LEVEL_COLORS[: len(levels)], UNRATED_COLOR],
+            categories_reversed=True,
+        )
+    )
+
+    # 2. total score distribution in 10-point bins (judged on the displayed, rounded total)
+    bins = list(range(0, 100, 10))
+    top = blocks.reserve(len(bins) + 2, 8)
+    sheet.put(top, 0, "加权总分分布（人数）", "label")
+    sheet.put_row(top + 1, 0, ["分数段", "人数"], "head")
+    totals = [p.total for p in people]
+    for n, low in enumerate(bins):
+        high = low + 10
+        count = sum(1 for t in totals if t is not None and low <= t and (t < high if high < 100 else t <= 100))
+        label = f"{low}–{high - 0.1:.1f}" if high < 100 else f"{low}–100"
+        sheet.put_row(top + 2 + n, 0, [label, count], "value")
+    sheet.put_row(top + 2 + len(bins), 0, [f"{NOT_RATED}（无总分）", totals.count(None)], "value")
+    sheet.charts.append(
+        Chart(
+            kind="column",
+            title="加权总分分布",
+            anchor=f"{CHART_COL}{top + 1}",
+            categories=Ref(STATS, top + 2, 0, top + 1 + len(bins), 0),
+            series=[Series(Ref(STATS, top + 2, 1, top + 1 + len(bins), 1), "人数")],
+            x_title="加权总分",
+            y_title="人数",
+            width_cm=18,
+            height_cm=8,
+            colors=["2E75B6"],
+        )
+    )
+
+    # 3. by job grade, 4. by unit
+    sheet.row_breaks.append(blocks.row - 2)  # the group blocks start a new printed page
+    grades = [p.grade or UNFILLED for p in people]
+    grade_order = [g.name for g in fw.grades] + ([UNFILLED] if UNFILLED in grades else [])
+    group_block(sheet, blocks, "按现岗位级别", grade_order, grades, people)
+    units = [p.unit or UNFILLED for p in people]
+    group_block(sheet, blocks, "按单位", sorted(set(units)), units, people)
+    set_widths(sheet)
+    return sheet
+
+
+def set_widths(sheet: SheetSpec) -> None:
+    """Widths of a sheet of group blocks: the key column, the counts, a narrow gap before the charts."""
+    n = len(GROUP_HEADS)  # columns 1..n hold the counts, n + 1 is the gap (M)
+    sheet.widths = {0: 20.0, **{c: 10.0 for c in range(1, n + 1)}, n + 1: 2.0}
+
+
+UNFILLED = "（未填）"
+UNRATED_COLOR = "D9D9D9"
+GROUP_HEADS = [
+    "人数",
+    ATTAINED,
+    NEARLY,
+    NOT_ATTAINED,
+    NOT_RATED,
+    "达标率（已评定人数）",
+    NOT_APPLIED,
+    "申报认证",
+    "其中通过",
+    "通过率（申报人数）",
+    "平均总分（有总分人数）",
+]  # after the group's own column; 达标…未评定 add up to 人数, and so do 未申报 + 申报认证
+
+
+def group_block(
+    sheet: SheetSpec, blocks: Blocks, title: str, keys: list[str], key_of: list[str], people: list[PersonResult]
+) -> None:
+    """Per-group counts and rates, with two charts; `key_of[i]` is the group of `people[i]`."""
+    n = len(keys)
+    height = max(8.0, 0.6 * n + 4)
+    top = blocks.reserve(n + 1, height)
+    sheet.put(top, 0, f"{title}统计", "label")
+    cols = ColumnMap([title[1:], *GROUP_HEADS])
+    sheet.put_row(top + 1, 0, cols.heads, "head")
+    sheet.heights[top + 1] = 30
+    members: dict[str, list[PersonResult]] = {key: [] for key in keys}
+    for key, p in zip(key_of, people, strict=True):
+        members.setdefault(key, []).append(p)
+    for j, key in enumerate(keys):
+        group = members[key]
+        att = Counter(p.attainment_shown for p in group)
+        rated = sum(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED))
+        applying = sum(1 for p in group if p.applying)
+        passed = sum(1 for p in group if p.status == PASSED)
+        known = [p.total_exact for p in group if p.total_exact is not None]
+        r = top + 2 + j
+        sheet.put_row(r, 0, [key, len(group), *(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED))], "value")
+        sheet.put(r, cols["达标率（已评定人数）"], att[ATTAINED] / rated if rated else None, "pct")
+        sheet.put_row(r, cols[NOT_APPLIED], [len(group) - applying, applying, passed], "value")
+        sheet.put(r, cols["通过率（申报人数）"], passed / applying if applying else None, "pct")
+        mean = round_half_up(sum(known) / len(known), 1) if known else None
+        sheet.put(r, cols["平均总分（有总分人数）"], mean, "num")
+    cats = Ref(sheet.name, top + 2, 0, top + 1 + n, 0)
+
+    def column(head: str) -> Ref:
+        return Ref(sheet.name, top + 2, cols[head], top + 1 + n, cols[head])
+
+    sheet.charts.append(
+        Chart(
+            kind="column",
+            stacked=True,
+            title=f"达标情况（{title}）",
+            anchor=f"{CHART_COL}{top + 1}",
+            categories=cats,
+            series=[Series(column(x), x) for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED)],
+            y_title="人数",
+            width_cm=15,
+            height_cm=height,
+            colors=[*ATTAIN_COLORS, UNRATED_COLOR],
+        )
+    )
+    sheet.charts.append(
+        Chart(
+            kind="column",
+            title=f"达标率与认证通过率（{title}）",
+            anchor=f"{SECOND_CHART_COL}{top + 1}",
+            categories=cats,
+            series=[
+                Series(column("达标率（已评定人数）"), "达标率"),
+                Series(column("通过率（申报人数）"), "认证通过率"),
+            ],
+            percent=True,
+            y_min=0,
+            y_max=1,
+            width_cm=15,
+            height_cm=height,
+            colors=["70AD47", "2E75B6"],
+        )
+    )

@@ -1,0 +1,41 @@
+"""The named cell styles every cmxl workbook shares (results, roster, template)."""
+
+from __future__ import annotations
+
+from cmxl.core.layout.spec import ConditionalFormat, Style
+
+LEVEL_FILLS = ["EDEDED", "DDEBF7", "C6EFCE", "FFE699", "F8CBAD", "D9D2E9"]
+
+
+def base_styles(level_count: int) -> dict[str, Style]:
+    styles = {
+        "title": Style(bold=True, size=14),
+        "subtitle": Style(italic=True, color="595959"),
+        "head": Style(bold=True, color="FFFFFF", fill="1F4E78", wrap=True, horizontal="center", border=True),
+        "label": Style(bold=True, fill="DDEBF7", border=True),
+        "value": Style(border=True),
+        "num": Style(number_format="0.0", vertical="top"),
+        "num_box": Style(number_format="0.0", border=True),
+        "int": Style(number_format="0", vertical="top"),
+        "pct": Style(number_format="0.0%"),
+        "text": Style(number_format="@", vertical="top"),
+        "top": Style(vertical="top"),
+        "date": Style(number_format="yyyy-mm-dd"),
+        "wrap": Style(wrap=True, vertical="top"),
+        "link": Style(color="0563C1"),
+        "input": Style(fill="FFF2CC", bold=True, border=True, number_format="@", locked=False),
+        "note": Style(color="595959", wrap=True, vertical="top"),
+        "cell_error": Style(fill="FFC7CE"),
+        "cell_warning": Style(fill="FFEB9C"),
+        "bad": Style(fill="FFC7CE", color="9C0006"),
+        "warn": Style(fill="FFEB9C", color="9C5700"),
+        "good": Style(fill="C6EFCE", color="006100"),
+        "error_text": Style(color="C00000", bold=True),
+    }
+    for i in range(level_count):
+        styles[f"level{i}"] = Style(fill=LEVEL_FILLS[i % len(LEVEL_FILLS)])
+    return styles
+
+
+def level_rules(ranges: str, level_names: list[str], first_cell: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(ranges, f'{first_cell}="{name}"', f"level{i}") for i, name in enumerate(level_names)]
