@@ -1,6 +1,25 @@
-"""cmxl — competency assessment scoring and post-skill certification for HR workbooks."""
+"""cmxl — competency assessment scoring and post-skill certification for HR workbooks.
 
-__version__ = "0.1.0"
+From Python: `cmxl.validate`, `cmxl.score`, `cmxl.bulk`, `cmxl.template`, `cmxl.compare`
+(cmxl/api.py). They are loaded on first use, so `import cmxl` stays light for the Excel
+add-in's button, which runs `import cmxl; cmxl.main()`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmxl.version import __version__
+
+__all__ = ["__version__", "bulk", "compare", "main", "score", "template", "validate"]
+_API = {"validate", "score", "bulk", "template", "compare", "FileResult", "Comparison", "BulkResult"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from cmxl import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'cmxl' has no attribute {name!r}")
 
 
 def main() -> None:

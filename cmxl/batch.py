@@ -19,18 +19,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cmxl.core.engine.assessment import assess
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
 from cmxl.core.layout.names import RESULT_SUFFIX
-from cmxl.core.layout.results import build_results
 from cmxl.core.layout.roster import build_roster
-from cmxl.core.model.loading import catalogue
+from cmxl.core.model.framework import Framework
 from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
+from cmxl.pipeline import rules, score_file
 from cmxl.version import __version__
-from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
 
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
@@ -64,12 +62,12 @@ class Job:
     path: Path
     rel: str
     out: Path
-    framework: str | None
+    framework: Framework  # loaded once by the main process, sent to the workers with each job
     as_of: dt.date
 
 
 @dataclass
-class Outcome:
+class FileOutcome:
     log: FileLog
     people: list[PersonResult] = field(default_factory=list)
 
@@ -147,28 +145,16 @@ def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
     return found
 
 
-def process(job: Job) -> Outcome:
+def process(job: Job) -> FileOutcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
     start = time.perf_counter()
     try:
-        cat = catalogue()
-        fw = cat.framework(job.framework)
-        grid = read_workbook(job.path)  # reads the file once, hash included
-        a = assess(grid, fw, cat, job.as_of)
-        spec = build_results(
-            a,
-            grid,
-            source=job.path.name,
-            sha256=grid.sha256,
-            tool_version=__version__,
-            created=dt.datetime.now().isoformat(timespec="seconds"),
-        )
-        job.out.parent.mkdir(parents=True, exist_ok=True)
-        render(spec, job.out)
+        scored = score_file(job.path, job.out, rules(job.framework), job.as_of)
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
         return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
+    grid, a = scored.grid, scored.assessment
     digest = grid.sha256
     rows = a.people
     for person in rows:
@@ -188,21 +174,21 @@ def process(job: Job) -> Outcome:
         time.perf_counter() - start,
         report.counts(),
     )
-    return Outcome(log, rows)
+    return FileOutcome(log, rows)
 
 
-def _failed(job: Job, reason: str, start: float) -> Outcome:
+def _failed(job: Job, reason: str, start: float) -> FileOutcome:
     """A file that could not be processed: its hash, when it can be read, still goes in the log."""
     try:
         digest = hashlib.sha256(job.path.read_bytes()).hexdigest()
     except OSError:
         digest = ""
-    return Outcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
+    return FileOutcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
 
 
 def run_bulk(
     opts: BulkOptions,
-    on_file: Callable[[Outcome, int], None] | None = None,
+    on_file: Callable[[FileOutcome, int], None] | None = None,
     on_stopping: Callable[[], None] | None = None,
 ) -> BulkResult:
     """Process every workbook of the folder; `on_file(outcome, total)` reports progress and
@@ -225,13 +211,13 @@ def _recorded(ledger: Path, run_id: str) -> bool:
 def _run_bulk(
     opts: BulkOptions,
     run_id: str,
-    on_file: Callable[[Outcome, int], None] | None,
+    on_file: Callable[[FileOutcome, int], None] | None,
     on_stopping: Callable[[], None] | None,
 ) -> BulkResult:
     started = dt.datetime.now()
     t0 = time.perf_counter()
-    cat = catalogue()
-    fw = cat.framework(opts.framework)  # fail early, before any file, on a bad framework
+    run = rules(opts.framework)  # fail early, before any file, on a bad framework
+    cat, fw = run.catalogue, run.framework
     files = find_workbooks(opts.folder, skip=opts.output)
     if not files:
         raise CmxlError(f"{opts.folder} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
@@ -242,7 +228,7 @@ def _run_bulk(
     for path in files:
         rel = path.relative_to(opts.folder).as_posix()
         out = opts.output / path.relative_to(opts.folder).parent / f"{path.stem}{RESULT_SUFFIX}.xlsx"
-        jobs.append(Job(path, rel, out, opts.framework, opts.issue_date))
+        jobs.append(Job(path, rel, out, fw, opts.issue_date))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
     outcomes.sort(key=lambda o: o.log.file)
     people = [p for o in outcomes for p in o.people]
@@ -326,11 +312,11 @@ def _worker_start() -> None:
 def _run_jobs(
     jobs: list[Job],
     workers: int,
-    on_file: Callable[[Outcome, int], None] | None,
+    on_file: Callable[[FileOutcome, int], None] | None,
     on_stopping: Callable[[], None] | None,
-) -> list[Outcome]:
+) -> list[FileOutcome]:
     workers = workers or min(len(jobs), os.cpu_count() or 1)
-    outcomes: list[Outcome] = []
+    outcomes: list[FileOutcome] = []
     if workers <= 1:
         for job in jobs:
             outcome = process(job)
@@ -355,7 +341,7 @@ def _run_jobs(
     return outcomes
 
 
-def _flag_duplicates(outcomes: list[Outcome]) -> int:
+def _flag_duplicates(outcomes: list[FileOutcome]) -> int:
     """The same id in two workbooks is flagged in both: on its roster rows and in the log."""
     files_of: dict[str, set[str]] = defaultdict(set)
     for o in outcomes:

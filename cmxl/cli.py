@@ -18,18 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 
 import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
-from cmxl.batch import LEDGER_NAME
-from cmxl.core.engine.assessment import assess
+from cmxl import api
+from cmxl.batch import LEDGER_NAME, OptionProblem
+from cmxl.core.engine.certification import PASSED
 from cmxl.core.errors import CmxlError
 from cmxl.core.issues import SEVERITY_ZH, Issue
-from cmxl.core.layout.names import RESULT_SUFFIX
-from cmxl.core.layout.results import build_results
-from cmxl.core.layout.template import build_template
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import catalogue
-from cmxl.version import __version__
-from cmxl.xlsx.read import read_workbook
-from cmxl.xlsx.render import render
 
 app = typer.Typer(
     add_completion=False,
@@ -94,40 +89,35 @@ def validate(
 ) -> None:
     """校验测评工作簿：列出每个有问题的单元格及处理建议。"""
     day = _as_of(as_of)
-    failed = False
     found: list[dict] = []
-    fw = _framework(framework, debug)
-    for path in files:
-        try:
-            a = assess(read_workbook(path), fw, catalogue(), day)
-        except Exception as exc:  # one bad file does not stop the others
-            _fail(exc, debug)
-            failed = True
-            if as_json:
-                found.append(
-                    {
-                        "file": path.name,
-                        "code": getattr(exc, "kind", "unreadable"),
-                        "severity": "error",
-                        "message": getattr(exc, "message", str(exc)),
-                    }
-                )
+    results = api.validate(files, framework=_framework(framework, debug), as_of=day)
+    for f in results:
+        if f.problem is not None:
+            _fail(f.problem, debug)
+            found.append(
+                {
+                    "file": f.path.name,
+                    "code": getattr(f.problem, "kind", "unreadable"),
+                    "severity": "error",
+                    "message": f.problem.message,
+                }
+            )
             continue
-        report = a.report
-        failed = failed or not report.valid
+        a = f.assessment
+        assert a is not None
+        found.extend(i.model_dump() for i in f.issues)
         if as_json:
-            found.extend(i.model_dump() for i in report.issues)
             continue
-        err.print(f"[bold]{escape(path.name)}[/bold]（{escape(a.intake.sheet or '-')}，{a.size} 人）：", end="")
-        if not report.issues:
+        err.print(f"[bold]{escape(f.path.name)}[/bold]（{escape(a.intake.sheet or '-')}，{a.size} 人）：", end="")
+        if not f.issues:
             err.print("[green]没有发现问题[/green]")
             continue
-        err.print(f"{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
-        for i in report.issues:
+        err.print(f"{len(f.errors)} 个错误，{len(f.warnings)} 个警告")
+        for i in f.issues:
             err.print(_line(i))
     if as_json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=1) + "\n")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(0 if all(f.ok for f in results) else 1)
 
 
 @app.command()
@@ -140,45 +130,35 @@ def score(
     debug: DebugOpt = False,
 ) -> None:
     """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
-    if output is not None and len(files) > 1:
-        raise typer.BadParameter("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", param_hint="-o")
     day = _as_of(as_of)
     fw = _framework(framework, debug)
-    failed = False
+    try:
+        results = api.score(files, output=output, framework=fw, as_of=day)
+    except OptionProblem as exc:
+        raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     people: list[dict] = []
-    for path in files:
-        target = output or path.with_name(path.stem + RESULT_SUFFIX + ".xlsx")
-        try:
-            if target.resolve() == path.resolve():
-                raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
-            grid = read_workbook(path)
-            a = assess(grid, fw, catalogue(), day)
-            created = dt.datetime.now().isoformat(timespec="seconds")
-            spec = build_results(
-                a, grid, source=path.name, sha256=grid.sha256, tool_version=__version__, created=created
-            )
-            render(spec, target)
-        except Exception as exc:
-            _fail(exc, debug)
-            failed = True
+    for f in results:
+        if f.problem is not None:
+            _fail(f.problem, debug)
             continue
-        errors, warnings = len(a.report.errors), len(a.report.warnings)
-        failed = failed or errors > 0
-        passed = sum(1 for c in a.certifications if c.status == "通过")
-        applied = sum(1 for c in a.certifications if c.status)
+        a = f.assessment
+        assert a is not None
+        errors, warnings = len(f.errors), len(f.warnings)
+        passed = sum(1 for p in f.people if p.status == PASSED)
+        applied = sum(1 for p in f.people if p.applying)
         note = f"，[red]{errors} 个错误[/red]（有错误的项目未计分，详见“校验问题”表）" if errors else ""
         err.print(
-            f"[bold]{escape(path.name)}[/bold]：{a.size} 人，申报认证 {applied} 人、通过 {passed} 人；"
-            f"{warnings} 个警告{note}\n  → 已生成 {escape(str(target))}"
+            f"[bold]{escape(f.path.name)}[/bold]：{a.size} 人，申报认证 {applied} 人、通过 {passed} 人；"
+            f"{warnings} 个警告{note}\n  → 已生成 {escape(str(f.output))}"
         )
         if as_json:
             for record in a.to_json():
-                record["file"] = path.name
+                record["file"] = f.path.name
                 record["framework"] = {"id": fw.id, "version": fw.version, "hash": fw.content_hash}
                 people.append(record)
     if as_json:
         sys.stdout.write(json.dumps(people, ensure_ascii=False, indent=1) + "\n")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(0 if all(f.ok for f in results) else 1)
 
 
 @app.command()
@@ -191,17 +171,14 @@ def compare(
     debug: DebugOpt = False,
 ) -> None:
     """模型调整后重新评分：列出两个模型版本的差异，以及结果发生变化的人员（不写任何文件）。"""
-    from cmxl.core.engine.compare import framework_changes, result_changes
-
     day = _as_of(as_of)
     before_fw, after_fw = _framework(old, debug), _framework(new, debug)
     try:
-        grid = read_workbook(file)  # read once, scored under both
-        before, after = assess(grid, before_fw, catalogue(), day), assess(grid, after_fw, catalogue(), day)
+        found = api.compare(file, after_fw, before_fw, day)
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None
-    rules, people = framework_changes(before_fw, after_fw), result_changes(before, after)
+    rules, people = found.rule_changes, found.people
     if as_json:
         record = {
             "old": {"id": before_fw.id, "version": before_fw.version, "hash": before_fw.content_hash},
@@ -215,7 +192,7 @@ def compare(
     out.print(f"[bold]模型差异[/bold]（{before_fw.id} {before_fw.version} → {after_fw.id} {after_fw.version}）：")
     for line in rules or ["（规则内容相同）"]:
         out.print(f"  {escape(line)}")
-    out.print(f"[bold]{escape(file.name)}[/bold]：{before.size} 人中有 {len(people)} 人的结果发生变化")
+    out.print(f"[bold]{escape(file.name)}[/bold]：{found.size} 人中有 {len(people)} 人的结果发生变化")
     for c in people:
         parts = [f"{k} {c['before'][k]} → {c['after'][k]}" for k in c["before"] if c["before"][k] != c["after"][k]]
         out.print(f"  第 {c['row']} 行 {escape(c['employee_id'])} {escape(c['name'])}：{escape('；'.join(parts))}")
@@ -233,11 +210,7 @@ def template(
     """生成空白测评模板（带下拉列表、分数检查、填写说明和模型参数）。"""
     fw = _framework(framework, debug)
     try:
-        target = output or Path(f"测评模板_{fw.id}.xlsx")
-        if target.exists() and not force:
-            raise CmxlError(f"{target} 已存在；如要覆盖请加 --force，或用 -o 指定其他文件名")
-        cat = catalogue()
-        render(build_template(fw, cat.schemes, cat.workbook_format), target)
+        target = api.template(fw, output, force)
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None
@@ -267,20 +240,12 @@ def bulk(
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cmxl.batch import Interrupted, OptionProblem, make_options, run_bulk
+    from cmxl.batch import Interrupted, make_options
     from cmxl.core.records import FILE_FAILED
 
-    try:
-        opts = make_options(
-            folder,
-            issue_date=_as_of(issue_date),
-            output=output,
-            ledger=ledger,
-            batch=batch,
-            framework=framework,
-            jobs=jobs,
-            within_days=within,
-        )
+    day = _as_of(issue_date)
+    try:  # said before any work, in the words of the option
+        opts = make_options(folder, issue_date=day, output=output, ledger=ledger, batch=batch)
     except OptionProblem as exc:
         raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     progress = Progress(
@@ -305,7 +270,18 @@ def bulk(
             progress.update(task, description="正在停止：等待正在处理的文件写完…")
 
         try:
-            result = run_bulk(opts, on_file, on_stopping)
+            result = api.bulk(
+                folder,
+                issue_date=day,
+                output=output,
+                ledger=ledger,
+                batch=batch,
+                framework=framework,
+                jobs=jobs,
+                within_days=within,
+                on_file=on_file,
+                on_stopping=on_stopping,
+            )
         except Interrupted as exc:
             progress.stop()
             ledger_state = (

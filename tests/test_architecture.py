@@ -17,6 +17,7 @@ loop test (layout -> model -> layout)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cmxl"
@@ -32,8 +33,10 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
-    """Every module a source imports, anywhere in it, as absolute dotted names."""
+def imports_of(source: str, module: str, is_package: bool = False, modules: Collection[str] = ()) -> set[str]:
+    """Every module a source imports, anywhere in it, as absolute dotted names. `from pkg import
+    mod` of a known module counts as importing `pkg.mod` alone (pkg's __init__ runs for any of
+    its modules, so that edge would make every package a loop with its own modules)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -45,8 +48,10 @@ def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            found.add(target)
-            found |= {f"{target}.{a.name}" for a in node.names}  # `from pkg import module`
+            names = {f"{target}.{a.name}" for a in node.names}
+            if not (modules and names <= set(modules)):
+                found.add(target)
+            found |= names
     return found
 
 
@@ -54,7 +59,7 @@ def package_graph() -> dict[str, set[str]]:
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        targets = imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
+        targets = imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py", modules)
         graph[name] = {t for t in targets if t in modules and t != name}
     return graph
 
@@ -147,6 +152,16 @@ def test_the_checks_find_planted_imports():
         ["cmxl.core.model.base", "cmxl.core.layout.spec", "cmxl.core.model.base"],
     )
     assert layer_breaches(graph) == {"cmxl.core.model.base": {"cmxl.core.layout.spec"}}
+
+
+def test_the_pipeline_is_written_once():
+    """The CLI, the bulk run and the Excel actions reach the core through cmxl.pipeline/cmxl.api:
+    none of them assesses a grid, builds the results or reads a workbook file itself."""
+    graph = package_graph()
+    pipeline_parts = {"cmxl.core.engine.assessment", "cmxl.core.layout.results", "cmxl.xlsx.read"}
+    for edge in ("cmxl.cli", "cmxl.batch", "cmxl.addin.actions", "cmxl.addin.launcher"):
+        assert graph[edge] & pipeline_parts == set(), edge
+    assert graph["cmxl.pipeline"] >= pipeline_parts
 
 
 def test_xlwings_is_imported_only_in_the_excel_adapter_and_the_addin():

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cmxl.addin.actions import Outcome
+from cmxl.addin.actions import ActionOutcome
 from cmxl.core.errors import CmxlError
 from tests.test_excel_actions import open_book
 from tests.virtual_screen import virtual_screen
@@ -60,7 +60,7 @@ class FakeBench:
         progress("正在校验和评分…", 0.3)
         self.seen.append(float(self.launcher.bar["value"]))
         progress("完成", 1.0)
-        return Outcome(48, 9, 6, f"{kind}：48 人，9 个错误，6 个警告。")
+        return ActionOutcome(48, 9, 6, f"{kind}：48 人，9 个错误，6 个警告。")
 
     def validate(self, framework, progress):
         return self._step("validate", framework, progress)

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmxl.core.engine.assessment import assess
+from cmxl import api
 from cmxl.core.errors import CmxlError
-from cmxl.core.layout.results import build_in_workbook
 from cmxl.core.layout.spec import Cell
-from cmxl.core.layout.template import build_template
-from cmxl.core.model.loading import catalogue
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
-from cmxl.version import __version__
+from cmxl.pipeline import assess_grid, in_workbook_spec, rules
 
 REGISTRY = "cmxl记录"
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
@@ -34,7 +31,7 @@ class SheetNameTaken(CmxlError):
 
 
 @dataclass
-class Outcome:
+class ActionOutcome:
     """What an action did, in the words the launcher shows."""
 
     people: int
@@ -88,7 +85,7 @@ def validate(
     as_of: dt.date | None = None,
     native: Native | None = None,
     progress: Progress | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     return _write(book, framework, as_of, native, progress or _quiet, issues_only=True)
 
 
@@ -98,7 +95,7 @@ def score(
     as_of: dt.date | None = None,
     native: Native | None = None,
     progress: Progress | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     return _write(book, framework, as_of, native, progress or _quiet, issues_only=False)
 
 
@@ -113,24 +110,17 @@ def _write(
     native: Native | None,
     progress: Progress,
     issues_only: bool,
-) -> Outcome:
-    cat = catalogue()
-    fw = cat.framework(framework)
+) -> ActionOutcome:
+    run = rules(framework)
     registry = Registry.load(book)
     progress("正在读取工作簿…", 0.05)
     grid = read_book(book, skip=registry.sheets | {REGISTRY})
     progress("正在校验和评分…", 0.3)
-    a = assess(grid, fw, cat, as_of or dt.date.today())
+    a = assess_grid(grid, run, as_of or dt.date.today())
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
         first = a.report.errors[0]
         raise CmxlError(f"{first.message}。{first.hint}")
-    spec = build_in_workbook(
-        a,
-        source=book.name,
-        tool_version=__version__,
-        created=dt.datetime.now().isoformat(timespec="seconds"),
-        issues_only=issues_only,
-    )
+    spec = in_workbook_spec(a, book.name, issues_only)
     writing = [s.name for s in spec.sheets]
     present = [s.name for s in book.sheets]
     taken = [n for n in writing if n in present and n not in registry.sheets]
@@ -151,7 +141,7 @@ def _write(
     registry.save(book)
     book.sheets[writing[0]].activate()
     progress("完成", 1.0)
-    return Outcome(a.size, len(a.report.errors), len(a.report.warnings), _summary(a, issues_only))
+    return ActionOutcome(a.size, len(a.report.errors), len(a.report.warnings), _summary(a, issues_only))
 
 
 def _summary(a: Any, issues_only: bool) -> str:
@@ -167,10 +157,6 @@ def _summary(a: Any, issues_only: bool) -> str:
 
 def new_template(app: Any, target: Path, framework: str | None = None) -> Path:
     """Write a blank assessment template to `target` and open it in Excel."""
-    from cmxl.xlsx.render import render  # the file renderer: a template is a new file
-
-    cat = catalogue()
-    fw = cat.framework(framework)
-    render(build_template(fw, cat.schemes, cat.workbook_format), target)
+    api.template(framework, target, force=True)  # the window's save dialog has asked about replacing
     app.books.open(str(target))
     return target

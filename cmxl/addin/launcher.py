@@ -40,8 +40,8 @@ class Bench(Protocol):
 
     name: str
 
-    def validate(self, framework: str | None, progress: actions.Progress) -> actions.Outcome: ...
-    def score(self, framework: str | None, progress: actions.Progress) -> actions.Outcome: ...
+    def validate(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome: ...
+    def score(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome: ...
     def bulk(self, folder: Path, framework: str | None, on_file: Any) -> Any: ...
     def template(self, target: Path, framework: str | None) -> Path: ...
     def open(self, path: Path) -> None: ...
@@ -56,16 +56,16 @@ class ExcelBench:
             native = WindowsExcel()
         self.native = native
 
-    def validate(self, framework: str | None, progress: actions.Progress) -> actions.Outcome:
+    def validate(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome:
         return actions.validate(self.book, framework, native=self.native, progress=progress)
 
-    def score(self, framework: str | None, progress: actions.Progress) -> actions.Outcome:
+    def score(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome:
         return actions.score(self.book, framework, native=self.native, progress=progress)
 
     def bulk(self, folder: Path, framework: str | None, on_file: Any) -> Any:
-        from cmxl.batch import make_options, run_bulk
+        from cmxl import api
 
-        return run_bulk(make_options(folder, issue_date=dt.date.today(), framework=framework), on_file)
+        return api.bulk(folder, issue_date=dt.date.today(), framework=framework, on_file=on_file)
 
     def template(self, target: Path, framework: str | None) -> Path:
         return actions.new_template(self.book.app, target, framework)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -13,15 +14,30 @@ from cmxl.core.model.schemes import Scheme
 from cmxl.core.model.workbook_format import WorkbookFormat
 
 
-def read_toml(path: Path) -> dict:
+def read_bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return path.read_bytes()
     except FileNotFoundError:
         raise FrameworkNotFound(f"找不到模型文件 {path}") from None
+    except IsADirectoryError:
+        raise FrameworkNotFound(f"{path} 是文件夹，不是模型文件") from None
+    except OSError as exc:
+        raise FrameworkNotFound(f"无法读取模型文件 {path}（{exc.strerror}）") from None
+
+
+def parse_toml(data: bytes, source: str) -> dict:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        problem = issue("framework-invalid", file=source, field="TOML", value="文件不是 UTF-8 编码，请另存为 UTF-8")
+        raise FrameworkInvalid(source, [problem]) from None
     except tomllib.TOMLDecodeError as exc:
-        problem = issue("framework-invalid", file=str(path), field="TOML", value=str(exc))
-        raise FrameworkInvalid(str(path), [problem]) from None
+        problem = issue("framework-invalid", file=source, field="TOML", value=str(exc))
+        raise FrameworkInvalid(source, [problem]) from None
+
+
+def read_toml(path: Path) -> dict:
+    return parse_toml(read_bytes(path), str(path))
 
 
 def shipped_files() -> list[Path]:
@@ -37,15 +53,28 @@ def _kind(data: dict) -> str:
     return "other"
 
 
-def load_file(path: Path) -> Framework | Scheme:
-    data = read_toml(path)
+def from_data(data: dict, source: str) -> Framework | Scheme:
     kind = _kind(data)
     if kind == "framework":
-        return Framework.from_data(data, str(path))
+        return Framework.from_data(data, source)
     if kind == "scheme":
-        return Scheme.from_data(data, str(path))
-    problem = issue("framework-invalid", file=str(path), field="(文件)", value="既没有 [framework] 也没有 [scheme] 表")
-    raise FrameworkInvalid(str(path), [problem])
+        return Scheme.from_data(data, source)
+    problem = issue("framework-invalid", file=source, field="(文件)", value="既没有 [framework] 也没有 [scheme] 表")
+    raise FrameworkInvalid(source, [problem])
+
+
+_LOADED: dict[tuple[str, str], Framework | Scheme] = {}
+
+
+def load_file(path: Path) -> Framework | Scheme:
+    """A framework or scheme file, checked; parsed once per process for the same path and content
+    (a bulk run over many workbooks reads HQ's file once, and a file edited between two runs of
+    a long-lived process, such as the Excel window, is read again)."""
+    data = read_bytes(path)
+    key = (str(path.resolve()), hashlib.sha256(data).hexdigest())
+    if key not in _LOADED:
+        _LOADED[key] = from_data(parse_toml(data, str(path)), str(path))
+    return _LOADED[key]
 
 
 class Catalogue:
@@ -59,7 +88,7 @@ class Catalogue:
             if "format" in data:
                 self.workbook_format = WorkbookFormat.model_validate(data)
                 continue
-            model = load_file(path)
+            model = from_data(data, str(path))
             if isinstance(model, Framework):
                 self.frameworks[model.id] = model
             else:

@@ -1,0 +1,199 @@
+"""cmxl from Python: validate, score, bulk, template and compare, each returning plain result
+objects. The command line (cmxl/cli.py) and the Excel add-in (cmxl/addin/) are edges over
+these functions; so are scripts:
+
+    import cmxl
+    for f in cmxl.score(["workbooks/江苏_2026.xlsx"]):
+        print(f.output, len(f.people), [p.total for p in f.people][:3])
+
+A file that cannot be read does not raise: its result carries the problem (`.problem`), so
+one bad file of many does not stop the others. Options that cannot work raise `CmxlError`
+before any file is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmxl.batch import BulkResult, FileOutcome, OptionProblem, make_options, run_bulk
+from cmxl.core.engine.assessment import Assessment
+from cmxl.core.engine.compare import framework_changes, result_changes
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.errors import CmxlError
+from cmxl.core.issues import Issue
+from cmxl.core.layout.template import build_template
+from cmxl.core.model.framework import Framework
+from cmxl.pipeline import Rules, assess_grid, read_and_assess, result_path, rules, score_file
+from cmxl.xlsx.render import render
+
+__all__ = [
+    "BulkResult",
+    "Comparison",
+    "FileResult",
+    "OptionProblem",
+    "bulk",
+    "compare",
+    "score",
+    "template",
+    "validate",
+]
+
+
+class Unexpected(CmxlError):
+    """An error cmxl did not foresee while processing one file; the original is its __cause__."""
+
+
+@dataclass
+class FileResult:
+    """One workbook validated or scored."""
+
+    path: Path
+    assessment: Assessment | None = None
+    output: Path | None = None  # the results workbook written (score only)
+    problem: CmxlError | None = None  # why the file could not be processed
+
+    @property
+    def ok(self) -> bool:
+        """Processed, and no data errors."""
+        return self.problem is None and self.assessment is not None and self.assessment.report.valid
+
+    @property
+    def people(self) -> list[PersonResult]:
+        return self.assessment.people if self.assessment else []
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.assessment.report.issues if self.assessment else []
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.assessment.report.errors if self.assessment else []
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.assessment.report.warnings if self.assessment else []
+
+
+def _each(paths: Iterable[Path | str], work: Callable[[Path], FileResult]) -> list[FileResult]:
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            out.append(work(path))
+        except CmxlError as exc:
+            out.append(FileResult(path, problem=exc))
+        except Exception as exc:  # one bad file does not stop the others
+            problem = Unexpected(f"{path}：意外错误：{type(exc).__name__}: {exc}")
+            problem.__cause__ = exc
+            out.append(FileResult(path, problem=problem))
+    return out
+
+
+def validate(
+    paths: Iterable[Path | str], *, framework: str | Framework | None = None, as_of: dt.date | None = None
+) -> list[FileResult]:
+    """Check workbooks: every issue, with its cell and what to do. Writes nothing."""
+    run, day = rules(framework), as_of or dt.date.today()
+
+    def one(path: Path) -> FileResult:
+        return FileResult(path, read_and_assess(path, run, day)[1])
+
+    return _each(paths, one)
+
+
+def score(
+    paths: Iterable[Path | str],
+    *,
+    output: Path | str | None = None,
+    framework: str | Framework | None = None,
+    as_of: dt.date | None = None,
+) -> list[FileResult]:
+    """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
+    or `output` when scoring one file). The inputs are never changed."""
+    files = [Path(p) for p in paths]
+    if output is not None and len(files) > 1:
+        raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")
+    run, day = rules(framework), as_of or dt.date.today()
+
+    def one(path: Path) -> FileResult:
+        target = Path(output) if output is not None else result_path(path)
+        if target.resolve() == path.resolve():
+            raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
+        scored = score_file(path, target, run, day)
+        return FileResult(path, scored.assessment, scored.output)
+
+    return _each(files, one)
+
+
+def bulk(
+    folder: Path | str,
+    *,
+    issue_date: dt.date | None = None,
+    output: Path | str | None = None,
+    ledger: Path | str | None = None,
+    batch: str | None = None,
+    framework: str | None = None,
+    jobs: int = 0,
+    within_days: int = 90,
+    on_file: Callable[[FileOutcome, int], None] | None = None,
+    on_stopping: Callable[[], None] | None = None,
+) -> BulkResult:
+    """A folder of regional workbooks: a results workbook per file, the roster (认证名单), the
+    certificate ledger updated in one transaction, and run.json. Raises OptionProblem for options
+    that cannot work, `cmxl.batch.Interrupted` on Ctrl-C, CmxlError when nothing can be done."""
+    opts = make_options(
+        Path(folder),
+        issue_date=issue_date or dt.date.today(),
+        output=Path(output) if output is not None else None,
+        ledger=Path(ledger) if ledger is not None else None,
+        batch=batch,
+        framework=framework,
+        jobs=jobs,
+        within_days=within_days,
+    )
+    return run_bulk(opts, on_file, on_stopping)
+
+
+def template(framework: str | Framework | None = None, output: Path | str | None = None, force: bool = False) -> Path:
+    """Write the blank assessment template of a model (default 测评模板_<id>.xlsx here)."""
+    run = rules(framework)
+    target = Path(output) if output is not None else Path(f"测评模板_{run.framework.id}.xlsx")
+    if target.exists() and not force:
+        raise CmxlError(f"{target} 已存在；如要覆盖请加 --force，或用 -o 指定其他文件名")
+    cat = run.catalogue
+    render(build_template(run.framework, cat.schemes, cat.workbook_format), target)
+    return target
+
+
+@dataclass
+class Comparison:
+    """Two versions of a model and one workbook scored under both."""
+
+    old: Framework
+    new: Framework
+    rule_changes: list[str]  # in Chinese, "what: before → after"
+    people: list[dict] = field(default_factory=list)  # whose total, level or attainment changes
+    size: int = 0  # people in the workbook
+
+
+def compare(
+    path: Path | str,
+    new: str | Framework,
+    old: str | Framework = "cm18",
+    as_of: dt.date | None = None,
+) -> Comparison:
+    """What changed between two models, and whose results change when `path` is re-scored."""
+    before_rules: Rules = rules(old)
+    after_rules: Rules = rules(new)
+    day = as_of or dt.date.today()
+    grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
+    after = assess_grid(grid, after_rules, day)
+    return Comparison(
+        before_rules.framework,
+        after_rules.framework,
+        framework_changes(before_rules.framework, after_rules.framework),
+        result_changes(before, after),
+        before.size,
+    )

@@ -1,0 +1,80 @@
+"""The one pipeline: a workbook read into a grid, assessed, laid out as results and rendered.
+
+The CLI, the bulk worker and the Excel add-in all run a workbook through these functions; they
+differ only at their edge (printing, the process pool, the open workbook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.grid import WorkbookGrid
+from cmxl.core.layout.names import RESULT_SUFFIX
+from cmxl.core.layout.results import build_in_workbook, build_results
+from cmxl.core.layout.spec import ReportSpec
+from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import Catalogue, catalogue
+from cmxl.version import __version__
+from cmxl.xlsx.read import read_workbook
+from cmxl.xlsx.render import render
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules of one run: the competency model and the certification schemes in force."""
+
+    catalogue: Catalogue
+    framework: Framework
+
+
+def rules(framework: str | Framework | None = None) -> Rules:
+    """The shipped catalogue with the framework asked for: an id, HQ's file, or one already loaded
+    (a file is parsed and checked once per process: cmxl.core.model.loading.load_file)."""
+    cat = catalogue()
+    fw = framework if isinstance(framework, Framework) else cat.framework(framework)
+    return Rules(cat, fw)
+
+
+def now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def assess_grid(grid: WorkbookGrid, run: Rules, as_of: dt.date) -> Assessment:
+    return assess(grid, run.framework, run.catalogue, as_of)
+
+
+def results_spec(a: Assessment, grid: WorkbookGrid, source: str) -> ReportSpec:
+    return build_results(a, grid, source=source, sha256=grid.sha256, tool_version=__version__, created=now())
+
+
+def in_workbook_spec(a: Assessment, source: str, issues_only: bool) -> ReportSpec:
+    """The results as written into the clerk's open workbook (or only 校验问题, to validate)."""
+    return build_in_workbook(a, source=source, tool_version=__version__, created=now(), issues_only=issues_only)
+
+
+def result_path(path: Path) -> Path:
+    """Where `score` writes the results of `path` when not told: beside it."""
+    return path.with_name(path.stem + RESULT_SUFFIX + ".xlsx")
+
+
+@dataclass
+class Scored:
+    grid: WorkbookGrid
+    assessment: Assessment
+    output: Path
+
+
+def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGrid, Assessment]:
+    grid = read_workbook(path)  # the file is read once, its hash included
+    return grid, assess_grid(grid, run, as_of)
+
+
+def score_file(path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
+    """Read, assess and write the results workbook of one file. Raises CmxlError for a file that
+    cannot be read or a target that cannot be written."""
+    grid, a = read_and_assess(path, run, as_of)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    render(results_spec(a, grid, path.name), target)
+    return Scored(grid, a, target)
