@@ -11,7 +11,8 @@ AS_OF = dt.date(2026, 12, 1)
 
 
 def cert(scheme="cm-cert", invalid=frozenset(), as_of=AS_OF, **values):
-    return certify(catalogue().schemes[scheme], values, frozenset(invalid), as_of)
+    cat = catalogue()
+    return certify(cat.schemes[scheme], values, frozenset(invalid), as_of, cat.workbook_format.labels)
 
 
 def messages(result):

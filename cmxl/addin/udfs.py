@@ -69,6 +69,6 @@ def CMXL_CERT(
         "simulated": simulated,
         "marketing": marketing,
         "appraisal": appraisal,
-        "category": category,
+        "scheme": category,
     }
     return _answer(lambda: single.certification(facts, framework))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cmxl.core.cellref import a1
-from cmxl.core.engine.certification import FIELD_ZH, CertResult, certify
+from cmxl.core.engine.certification import CertResult, certify
 from cmxl.core.engine.intake import Intake, read_assessment
 from cmxl.core.engine.results import NOT_RATED, PersonResult, person_results
 from cmxl.core.engine.scoring import Scores, score
@@ -58,7 +58,8 @@ def _issue_order(i: Issue) -> tuple:
 
 def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[CertResult], list[Issue]]:
     people = intake.people
-    keys = [k for k in FIELD_ZH if k in people.columns]
+    labels = cat.workbook_format.labels
+    keys = [k for k in labels if k in people.columns]
     columns = {k: people[k].tolist() for k in keys}
     invalid = people["invalid"].tolist()
     scheme_ids = people["scheme_id"].tolist()
@@ -66,7 +67,7 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
     issues: list[Issue] = []
     for p in range(len(people)):
         values = {k: columns[k][p] for k in keys}
-        result = certify(cat.schemes.get(scheme_ids[p]), values, invalid[p], as_of)
+        result = certify(cat.schemes.get(scheme_ids[p]), values, invalid[p], as_of, labels)
         results.append(result)
         for key in result.missing:
             if key in invalid[p]:
@@ -80,7 +81,7 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
                     sheet=intake.sheet,
                     cell="" if col is None else a1(row, col),
                     employee_id=people["employee_id"].iat[p] or "",
-                    field=FIELD_ZH[key],
+                    field=labels[key],
                 )
             )
     return results, issues

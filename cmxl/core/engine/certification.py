@@ -8,33 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cmxl.core.model.schemes import EligibilityPath, Scheme
 
 PASSED, FAILED, NOT_ELIGIBLE, INCOMPLETE = "通过", "未通过", "不符合申报条件", "资料不全"
 NOT_APPLIED = "未申报"  # shown for a person who does not apply this cycle
-
-FIELD_ZH = {
-    "applied": "申报认证等级",
-    "held": "已持证书等级",
-    "held_date": "证书取得日期",
-    "years_continuous": "本岗位连续年限",
-    "years_cumulative": "本岗位累计年限",
-    "training_hours": "培训学时",
-    "probation": "试用期考核",
-    "written": "笔试成绩",
-    "interview": "面试成绩",
-    "simulated": "模拟实战",
-    "marketing": "营销实战",
-    "appraisal": "年度业绩考核",
-    "theory": "理论成绩",
-    "practical": "实操成绩",
-    "theory_date": "理论通过日期",
-    "practical_date": "实操通过日期",
-    "prov_grade": "省公司认证等级",
-    "prov_date": "省公司认证日期",
-}
 
 
 @dataclass
@@ -82,17 +62,21 @@ def _present(value: object) -> bool:
 
 
 class _Case:
-    """One person's values, with the fields intake found invalid."""
+    """One person's values by field key, the fields intake found invalid, and each field's
+    column header (from the workbook format: the words a reason uses for the field)."""
 
-    def __init__(self, values: dict, invalid: frozenset[str]):
-        self.values, self.invalid = values, invalid
+    def __init__(self, values: dict, invalid: frozenset[str], labels: Mapping[str, str]):
+        self.values, self.invalid, self.labels = values, invalid, labels
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
 
     def get(self, key: str) -> object:
         value = self.values.get(key)
         return value if _present(value) else None
 
     def missing_reason(self, key: str, rule: str, required: str) -> Reason:
-        name = FIELD_ZH[key]
+        name = self.label(key)
         if key in self.invalid:
             return Reason(rule, name, "", required, f"{name}填写有误（见校验问题），无法判断“{required}”")
         return Reason(rule, name, "", required, f"{name}为空，无法判断“{required}”")
@@ -109,7 +93,7 @@ def _path_result(
 
     def need_number(key: str, minimum: float, unit: str) -> None:
         value = case.get(key)
-        required = f"{FIELD_ZH[key]} ≥ {minimum:g}{unit}"
+        required = f"{case.label(key)} ≥ {minimum:g}{unit}"
         if value is None:
             unknown.append(case.missing_reason(key, rule, required))
             missing.append(key)
@@ -117,10 +101,10 @@ def _path_result(
             unmet.append(
                 Reason(
                     rule,
-                    FIELD_ZH[key],
+                    case.label(key),
                     _shown(value),
                     required,
-                    f"{path.label}：{FIELD_ZH[key]} {_shown(value)} {unit}，未达到 {minimum:g} {unit}",
+                    f"{path.label}：{case.label(key)} {_shown(value)} {unit}，未达到 {minimum:g} {unit}",
                 )
             )
 
@@ -134,7 +118,9 @@ def _path_result(
         elif held is None or scheme.grade_lookup[str(held)] < need:
             shown = _shown(held) or "无"
             unmet.append(
-                Reason(rule, "已持证书等级", _shown(held), required, f"{path.label}：已持证书 {shown}，要求{required}")
+                Reason(
+                    rule, case.label("held"), _shown(held), required, f"{path.label}：已持证书 {shown}，要求{required}"
+                )
             )
     if path.continuous_years is not None:
         need_number("years_continuous", path.continuous_years, "年")
@@ -145,12 +131,20 @@ def _path_result(
         need_number("training_hours", float(hours or 0), "学时")
     if path.probation is not None:
         value = case.get("probation")
-        required = f"试用期考核{path.probation}"
+        required = f"{case.label('probation')}{path.probation}"
         if value is None:
             unknown.append(case.missing_reason("probation", rule, required))
             missing.append("probation")
         elif value != path.probation:
-            unmet.append(Reason(rule, "试用期考核", str(value), required, f"{path.label}：试用期考核为“{value}”"))
+            unmet.append(
+                Reason(
+                    rule,
+                    case.label("probation"),
+                    str(value),
+                    required,
+                    f"{path.label}：{case.label('probation')}为“{value}”",
+                )
+            )
     met: bool | None = False if unmet else (None if unknown else True)
     return met, unmet, unknown, missing
 
@@ -181,30 +175,34 @@ def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
 
     written = case.get("written")
     if written is None:
-        incomplete.append(case.missing_reason("written", "资料完整", "笔试成绩"))
+        incomplete.append(case.missing_reason("written", "资料完整", case.label("written")))
         needed.append("written")
     interview = case.get("interview")
-    interview_field = "面试成绩"
+    interview_field = case.label("interview")
     if top is not None:
         parts = [case.get(key) for key in top.interview_parts]
         if all(p is not None for p in parts):
             values = [float(p) for p in parts]  # type: ignore[arg-type]
             interview = sum(values) / len(values) if top.combine == "mean" else sum(values)
-            interview_field = "+".join(FIELD_ZH[k] for k in top.interview_parts)
+            interview_field = "+".join(case.label(k) for k in top.interview_parts)
     if interview is None:
         if top is not None:
             for key in top.interview_parts:
                 if case.get(key) is None:
-                    incomplete.append(case.missing_reason(key, "资料完整", f"{FIELD_ZH[key]}（或面试成绩）"))
+                    incomplete.append(
+                        case.missing_reason(key, "资料完整", f"{case.label(key)}（或{case.label('interview')}）")
+                    )
                     needed.append(key)
         else:
-            incomplete.append(case.missing_reason("interview", "资料完整", "面试成绩"))
+            incomplete.append(case.missing_reason("interview", "资料完整", case.label("interview")))
             needed.append("interview")
     appraisal_rank = None
     if top is not None:
         appraisal = case.get("appraisal")
         if appraisal is None:
-            incomplete.append(case.missing_reason("appraisal", "资料完整", f"年度业绩考核{top.appraisal_min}或以上"))
+            incomplete.append(
+                case.missing_reason("appraisal", "资料完整", f"{case.label('appraisal')}{top.appraisal_min}或以上")
+            )
             needed.append("appraisal")
         else:
             appraisal_rank = scheme.appraisal_rank(str(appraisal))
@@ -218,14 +216,16 @@ def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
         failed.append(
             Reason(
                 "合格标准",
-                "笔试成绩",
+                case.label("written"),
                 _shown(written),
                 f"≥ {rules.written_min:g}",
-                f"笔试成绩 {_shown(written)} 分，低于合格线 {rules.written_min:g} 分",
+                f"{case.label('written')} {_shown(written)} 分，低于合格线 {rules.written_min:g} 分",
             )
         )
     if result.interview is not None and result.interview < rules.interview_min:
-        label = "面试成绩" if interview_field == "面试成绩" else f"面试成绩（{interview_field}的平均）"
+        combined = "的平均" if top is not None and top.combine == "mean" else "之和"
+        plain = case.label("interview")
+        label = plain if interview_field == plain else f"{plain}（{interview_field}{combined}）"
         failed.append(
             Reason(
                 "合格标准",
@@ -242,10 +242,10 @@ def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
             failed.append(
                 Reason(
                     "合格标准",
-                    "年度业绩考核",
+                    case.label("appraisal"),
                     value,
                     f"{top.appraisal_min}或以上",
-                    f"年度业绩考核为“{value}”，要求{top.appraisal_min}或以上",
+                    f"{case.label('appraisal')}为“{value}”，要求{top.appraisal_min}或以上",
                 )
             )
     result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
@@ -277,7 +277,7 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
                 reasons.append(
                     Reason(
                         rule,
-                        "证书取得日期",
+                        case.label("held_date"),
                         _shown(held_date),
                         f"{below}证书在有效期内",
                         f"{held}证书取得于 {held_date}，已过 {years} 年有效期",
@@ -287,7 +287,7 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
             reasons.append(
                 Reason(
                     rule,
-                    "已持证书等级",
+                    case.label("held"),
                     _shown(held),
                     f"持有集团{below}或以上证书",
                     f"已持证书：{_shown(held) or '无'}，须先取得{below}（原则上从{scheme.scheme.entry_grade}起逐级认证）",
@@ -302,10 +302,10 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
                 reasons.append(
                     Reason(
                         rule,
-                        "省公司认证等级",
+                        case.label("prov_grade"),
                         _shown(prov),
                         f"省公司{cross.provincial_min}或以上（跨级认证）",
-                        f"省公司认证等级：{_shown(prov) or '无'}，不具备跨级认证资格",
+                        f"{case.label('prov_grade')}：{_shown(prov) or '无'}，不具备跨级认证资格",
                     )
                 )
         trans = scheme.transition
@@ -331,7 +331,7 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
     failed: list[Reason] = []
     for part in scheme.parts:
         value = float(case.get(part.score_field))  # type: ignore[arg-type]
-        name = FIELD_ZH.get(part.score_field, part.name)
+        name = case.labels.get(part.score_field, part.name)
         if value < part.min:
             failed.append(
                 Reason(
@@ -347,7 +347,7 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
             failed.append(
                 Reason(
                     "有效期",
-                    FIELD_ZH.get(part.date_field, part.name),
+                    case.labels.get(part.date_field, part.name),
                     _shown(passed_on),
                     f"{years} 年内通过",
                     f"{part.name}通过于 {passed_on}，已超过 {years} 年有效期",
@@ -357,9 +357,20 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
     return result
 
 
-def certify(scheme: Scheme | None, values: dict, invalid: frozenset[str], as_of: dt.date) -> CertResult:
-    """The certification result of one person; status None when they do not apply."""
-    case = _Case(values, invalid)
+# How a scheme of each kind (SchemeMeta.kind) is evaluated: a new kind is one entry here plus
+# its function. Each takes the scheme, the person's case and the assessment date.
+EVALUATORS: dict[str, Callable[[Scheme, _Case, dt.date], CertResult]] = {
+    "exam": lambda scheme, case, as_of: evaluate_exam(scheme, case),
+    "two-part": evaluate_two_part,
+}
+
+
+def certify(
+    scheme: Scheme | None, values: dict, invalid: frozenset[str], as_of: dt.date, labels: Mapping[str, str]
+) -> CertResult:
+    """The certification result of one person; status None when they do not apply. `labels`:
+    each field's column header, for the reasons."""
+    case = _Case(values, invalid, labels)
     if case.get("applied") is None:
         if "applied" in invalid or (scheme is None and "scheme" in invalid):
             reason = case.missing_reason("applied", "资料完整", "有效的申报认证等级")
@@ -370,8 +381,14 @@ def certify(scheme: Scheme | None, values: dict, invalid: frozenset[str], as_of:
     if scheme is None:
         return CertResult(
             status=INCOMPLETE,
-            reasons=[Reason("资料完整", "认证类别", "", "有效的认证类别", "认证类别填写有误（见校验问题），无法审核")],
+            reasons=[
+                Reason(
+                    "资料完整",
+                    case.label("scheme"),
+                    "",
+                    f"有效的{case.label('scheme')}",
+                    f"{case.label('scheme')}填写有误（见校验问题），无法审核",
+                )
+            ],
         )
-    if scheme.scheme.kind == "two-part":
-        return evaluate_two_part(scheme, case, as_of)
-    return evaluate_exam(scheme, case)
+    return EVALUATORS[scheme.scheme.kind](scheme, case, as_of)

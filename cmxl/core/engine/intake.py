@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -213,56 +214,112 @@ class _Reader:
         return level, False
 
     def text_field(self, spec: FieldSpec, raw, row, col, pid, scheme: Scheme | None) -> object:
-        """Normalise a fixed column's value; returns None for empty or invalid."""
+        """Normalise a fixed column's value by its type; returns None for empty or invalid."""
         if raw is None or raw == "":
             return None
-        name = spec.header
         if isinstance(raw, CellError):
-            self.add("formula-error", row, col, pid, name, raw.text)
+            self.add("formula-error", row, col, pid, spec.header, raw.text)
             return None
-        kind = spec.type
-        if kind in ("number", "score"):
-            low = 0.0 if spec.low is None else spec.low
-            high = 100.0 if spec.high is None else spec.high
-            value, bad = self.number(raw, row, col, pid, name, low, high, score=kind == "score")
-            return None if bad or value != value else value
-        if kind == "date":
-            date = parse_date(raw)
-            if date is None:
-                self.add("date-invalid", row, col, pid, name, raw)
-            return date
-        text = clean_text(raw)
-        if kind == "grade":
-            if text not in self.grade_lookup:
-                self.add("grade-unknown", row, col, pid, name, raw, allowed="、".join(g.name for g in self.fw.grades))
-                return None
-            return self.fw.grades[self.grade_lookup[text]].name
-        if kind == "cert_grade":
-            if scheme is None:
-                return None
-            lookup = {clean_text(k): v for k, v in scheme.grade_lookup.items()}
-            if text not in lookup:
-                self.add("cert-grade-unknown", row, col, pid, name, raw, allowed="、".join(scheme.grade_names))
-                return None
-            return scheme.grade_names[lookup[text]]
-        if kind == "choice":
-            if text not in spec.choices:
-                self.add("choice-unknown", row, col, pid, name, raw, allowed="、".join(spec.choices))
-                return None
-            return text
-        if kind == "appraisal":
-            if scheme is None or scheme.appraisal is None:
-                return text
-            allowed = [*scheme.appraisal.order, *scheme.appraisal.synonyms]
-            if text not in allowed:
-                self.add("choice-unknown", row, col, pid, name, raw, allowed="、".join(allowed))
-                return None
-            return scheme.appraisal.synonyms.get(text, text)
-        if kind == "id":
-            if isinstance(raw, float) and raw.is_integer():
-                return str(int(raw))
-            return text
-        return str(raw).strip() if kind == "text" else text
+        return FIELD_READERS[spec.type](self, FieldCell(spec, raw, row, col, pid, scheme))
+
+
+@dataclass
+class FieldCell:
+    """One non-empty cell of a fixed column, with what a reader needs to judge it."""
+
+    spec: FieldSpec
+    raw: object
+    row: int
+    col: int
+    pid: str
+    scheme: Scheme | None
+
+    def problem(self, reader: _Reader, code: str, value: object, **ctx: object) -> None:
+        reader.add(code, self.row, self.col, self.pid, self.spec.header, value, **ctx)
+
+
+def _read_number(reader: _Reader, c: FieldCell) -> object:
+    spec = c.spec
+    low = 0.0 if spec.low is None else spec.low
+    high = 100.0 if spec.high is None else spec.high
+    value, bad = reader.number(c.raw, c.row, c.col, c.pid, spec.header, low, high, score=spec.type == "score")
+    return None if bad or value != value else value
+
+
+def _read_date(reader: _Reader, c: FieldCell) -> object:
+    date = parse_date(c.raw)
+    if date is None:
+        c.problem(reader, "date-invalid", c.raw)
+    return date
+
+
+def _read_grade(reader: _Reader, c: FieldCell) -> object:
+    text = clean_text(c.raw)
+    if text not in reader.grade_lookup:
+        c.problem(reader, "grade-unknown", c.raw, allowed="、".join(g.name for g in reader.fw.grades))
+        return None
+    return reader.fw.grades[reader.grade_lookup[text]].name
+
+
+def _read_cert_grade(reader: _Reader, c: FieldCell) -> object:
+    if c.scheme is None:
+        return None
+    lookup = {clean_text(k): v for k, v in c.scheme.grade_lookup.items()}
+    text = clean_text(c.raw)
+    if text not in lookup:
+        c.problem(reader, "cert-grade-unknown", c.raw, allowed="、".join(c.scheme.grade_names))
+        return None
+    return c.scheme.grade_names[lookup[text]]
+
+
+def _read_choice(reader: _Reader, c: FieldCell) -> object:
+    text = clean_text(c.raw)
+    if text not in c.spec.choices:
+        c.problem(reader, "choice-unknown", c.raw, allowed="、".join(c.spec.choices))
+        return None
+    return text
+
+
+def _read_appraisal(reader: _Reader, c: FieldCell) -> object:
+    text = clean_text(c.raw)
+    scale = c.scheme.appraisal if c.scheme is not None else None
+    if scale is None:
+        return text
+    allowed = [*scale.order, *scale.synonyms]
+    if text not in allowed:
+        c.problem(reader, "choice-unknown", c.raw, allowed="、".join(allowed))
+        return None
+    return scale.synonyms.get(text, text)
+
+
+def _read_id(reader: _Reader, c: FieldCell) -> object:
+    if isinstance(c.raw, float) and c.raw.is_integer():
+        return str(int(c.raw))
+    return clean_text(c.raw)
+
+
+def _read_text(reader: _Reader, c: FieldCell) -> object:
+    return str(c.raw).strip()
+
+
+def _read_clean(reader: _Reader, c: FieldCell) -> object:
+    return clean_text(c.raw)
+
+
+# How a fixed column of each type (FieldSpec.type) is read: a new type is one entry here plus
+# its function (and, for the template's checks, one in cmxl/core/layout/template.py).
+FIELD_READERS: dict[str, Callable[[_Reader, FieldCell], object]] = {
+    "id": _read_id,
+    "text": _read_text,
+    "grade": _read_grade,
+    "scheme": _read_clean,  # the scheme column is matched against the schemes before the rest of the row
+    "cert_grade": _read_cert_grade,
+    "number": _read_number,
+    "score": _read_number,
+    "date": _read_date,
+    "choice": _read_choice,
+    "appraisal": _read_appraisal,
+}
 
 
 def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> Intake:

@@ -15,21 +15,11 @@ from cmxl.core.grid import SheetGrid, WorkbookGrid
 from cmxl.core.model.loading import catalogue
 
 SOURCE, SHEET = "工作表函数", "测评数据"
-FIELD_HEADERS = {
-    "grade": "现岗位级别",
-    "category": "认证类别",
-    "applied": "申报认证等级",
-    "written": "笔试成绩",
-    "interview": "面试成绩",
-    "training_hours": "培训学时",
-    "years_continuous": "本岗位连续年限",
-    "years_cumulative": "本岗位累计年限",
-    "held": "已持证书等级",
-    "probation": "试用期考核",
-    "simulated": "模拟实战",
-    "marketing": "营销实战",
-    "appraisal": "年度业绩考核",
-}
+
+
+def header(key: str) -> str:
+    """The column header of a field (the workbook format is the one place column names live)."""
+    return catalogue().workbook_format.labels[key]
 
 
 class Rejected(ValueError):
@@ -84,8 +74,9 @@ def gap(assessed: object, grade: str, item: str, framework: str | None = None) -
     fw = catalogue().framework(framework)
     if item not in fw.item_names:
         raise Rejected(f"没有能力项“{item}”（{fw.id} 模型的能力项：{'、'.join(fw.item_names)}）")
-    a = assess_one({item: assessed, FIELD_HEADERS["grade"]: grade}, framework)
-    _raise_errors(a, {item, FIELD_HEADERS["grade"]})
+    grade_header = header("grade")
+    a = assess_one({item: assessed, grade_header: grade}, framework)
+    _raise_errors(a, {item, grade_header})
     value = a.people[0].gaps[fw.item_names.index(item)]
     if value is None:
         raise Rejected("缺少得分或岗位级别")
@@ -93,9 +84,10 @@ def gap(assessed: object, grade: str, item: str, framework: str | None = None) -
 
 
 def certification(facts: dict[str, object], framework: str | None = None, as_of: dt.date | None = None) -> str:
-    """'通过', or the status and every reason: '未通过：…；…'. `facts` by FIELD_HEADERS key."""
-    a = assess_one({FIELD_HEADERS[k]: v for k, v in facts.items()}, framework, as_of)
-    _raise_errors(a, {FIELD_HEADERS[k] for k in facts} - {FIELD_HEADERS["grade"]})
+    """'通过', or the status and every reason: '未通过：…；…'. `facts` by field key of the workbook
+    format (cmxl/frameworks/workbook-format.toml), e.g. applied, written, interview."""
+    a = assess_one({header(k): v for k, v in facts.items()}, framework, as_of)
+    _raise_errors(a, {header(k) for k in facts} - {header("grade")})
     person = a.people[0]
     if not person.applying:
         raise Rejected("没有申报认证等级")

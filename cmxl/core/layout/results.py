@@ -9,6 +9,8 @@ Every sheet name, column, format, rule and chart is decided here; renderers only
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from cmxl.core.cellref import a1, column_letter, parse_a1
 from cmxl.core.engine.assessment import Assessment
@@ -66,16 +68,29 @@ def build_in_workbook(
     return ReportSpec(sheets=sheets, styles=styles, marks=marks)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a result sheet builder may need besides the assessment."""
+
+    source: str  # the input's file name (or the open workbook's name)
+    data_sheet: str  # the sheet 校验问题 links to: the copy in a file, the clerk's own sheet in Excel
+    profile_id: str | None = None  # whom 个人画像 shows first
+
+
+# The result sheets both kinds of results have, in order: a new sheet is one builder and one
+# entry here (the file adds the 测评数据 copy and 运行信息; the open workbook adds 运行信息).
+RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec]] = [
+    lambda a, ctx: _summary(a, ctx.source),
+    lambda a, ctx: profile_sheet(a, DETAIL_COLUMNS, ctx.profile_id),
+    lambda a, ctx: stats_sheet(a.framework, a.people),
+    lambda a, ctx: detail_sheet(a),
+    lambda a, ctx: _issues(a, ctx.data_sheet),
+]
+
+
 def _result_sheets(a: Assessment, source: str, data_sheet: str, profile_id: str | None = None) -> list[SheetSpec]:
-    """What both kinds of results have: 汇总, 个人画像, 统计图表, 评分明细, and 校验问题 linking to
-    `data_sheet` (the copy in a file, the clerk's own sheet in the open workbook)."""
-    return [
-        _summary(a, source),
-        profile_sheet(a, DETAIL_COLUMNS, profile_id),
-        stats_sheet(a.framework, a.people),
-        detail_sheet(a),
-        _issues(a, data_sheet),
-    ]
+    ctx = Context(source, data_sheet, profile_id)
+    return [build(a, ctx) for build in RESULT_SHEETS]
 
 
 def issue_marks(a: Assessment) -> list[Mark]:

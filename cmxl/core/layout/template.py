@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from cmxl.core.cellref import column_letter
 from cmxl.core.engine.intake import EXCEL_EPOCH
@@ -48,15 +50,14 @@ def _data_sheet(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) 
     sheet = SheetSpec(DATA, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1"))
     sheet.heights[0] = 42
     cat_index = {c: n for n, c in enumerate(fw.category_names)}
-    grade_names = _all_cert_grades(schemes)
-    appraisal = _appraisal_words(schemes)
+    choices = _Choices(fw, schemes, _all_cert_grades(schemes), _appraisal_words(schemes))
     last = ROWS
     for col, (header, kind, detail) in enumerate(template_columns(fw, fmt)):
         rng = f"{column_letter(col)}2:{column_letter(col)}{last + 1}"
         if kind == "field":
             assert isinstance(detail, FieldSpec)
             sheet.put(0, col, header, "head")
-            v = _field_validation(detail, rng, fw, schemes, grade_names, appraisal)
+            v = FIELD_CHECKS[detail.type](detail, rng, choices)
             if v is not None:
                 sheet.validations.append(v)
             if detail.type == "id":
@@ -97,54 +98,80 @@ def _score_validation(rng: str, name: str) -> Validation:
     )
 
 
-def _field_validation(
-    spec: FieldSpec, rng: str, fw: Framework, schemes: dict[str, Scheme], cert_grades: list[str], appraisal: list[str]
-) -> Validation | None:
-    name = spec.header
-    if spec.type == "score":
-        return _score_validation(rng, name)
-    if spec.type == "number":
-        low, high = spec.low or 0, spec.high or 100
-        return Validation(
-            rng,
-            "decimal",
-            minimum=low,
-            maximum=high,
-            prompt_title=name,
-            prompt=f"请填写 {low:g}–{high:g} 的数字",
-            error_title="数值无效",
-            error=f"“{name}”须为 {low:g}–{high:g} 之间的数字",
-        )
-    if spec.type == "date":
-        low, high = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-        return Validation(
-            rng,
-            "date",
-            minimum=(low - EXCEL_EPOCH).days,
-            maximum=(high - EXCEL_EPOCH).days,
-            prompt_title=name,
-            prompt="请填写日期，如 2026-01-31",
-            error_title="日期无效",
-            error=f"“{name}”须为有效日期，如 2026-01-31",
-        )
-    options = {
-        "grade": [g.name for g in fw.grades],
-        "scheme": [s.scheme.category for s in schemes.values()],
-        "cert_grade": cert_grades,
-        "choice": spec.choices,
-        "appraisal": appraisal,
-    }.get(spec.type)
-    if not options:
-        return None
+@dataclass
+class _Choices:
+    """What the template's dropdowns offer, from the model and schemes in use."""
+
+    fw: Framework
+    schemes: dict[str, Scheme]
+    cert_grades: list[str]
+    appraisal: list[str]
+
+
+def _number_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
+    name, low, high = spec.header, spec.low or 0, spec.high or 100
     return Validation(
         rng,
-        "list",
-        options=options,
+        "decimal",
+        minimum=low,
+        maximum=high,
         prompt_title=name,
-        prompt="请从下拉列表选择",
-        error_title="取值无效",
-        error=f"“{name}”只能填：{'、'.join(options)}",
+        prompt=f"请填写 {low:g}–{high:g} 的数字",
+        error_title="数值无效",
+        error=f"“{name}”须为 {low:g}–{high:g} 之间的数字",
     )
+
+
+def _date_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
+    low, high = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+    return Validation(
+        rng,
+        "date",
+        minimum=(low - EXCEL_EPOCH).days,
+        maximum=(high - EXCEL_EPOCH).days,
+        prompt_title=spec.header,
+        prompt="请填写日期，如 2026-01-31",
+        error_title="日期无效",
+        error=f"“{spec.header}”须为有效日期，如 2026-01-31",
+    )
+
+
+def _list_check(options: Callable[[FieldSpec, _Choices], list[str]]) -> Callable[..., Validation | None]:
+    def check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
+        allowed = options(spec, ctx)
+        if not allowed:
+            return None
+        return Validation(
+            rng,
+            "list",
+            options=allowed,
+            prompt_title=spec.header,
+            prompt="请从下拉列表选择",
+            error_title="取值无效",
+            error=f"“{spec.header}”只能填：{'、'.join(allowed)}",
+        )
+
+    return check
+
+
+def _no_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
+    return None
+
+
+# The check a fixed column of each type (FieldSpec.type) gets in the template; a new type is one
+# entry here (and one in cmxl/core/engine/intake.py FIELD_READERS).
+FIELD_CHECKS: dict[str, Callable[[FieldSpec, str, _Choices], Validation | None]] = {
+    "id": _no_check,
+    "text": _no_check,
+    "score": lambda spec, rng, ctx: _score_validation(rng, spec.header),
+    "number": _number_check,
+    "date": _date_check,
+    "grade": _list_check(lambda spec, ctx: [g.name for g in ctx.fw.grades]),
+    "scheme": _list_check(lambda spec, ctx: [s.scheme.category for s in ctx.schemes.values()]),
+    "cert_grade": _list_check(lambda spec, ctx: ctx.cert_grades),
+    "choice": _list_check(lambda spec, ctx: spec.choices),
+    "appraisal": _list_check(lambda spec, ctx: ctx.appraisal),
+}
 
 
 def _all_cert_grades(schemes: dict[str, Scheme]) -> list[str]:

@@ -11,6 +11,10 @@ from pydantic import ConfigDict
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.base import StrictModel, build_checked, canonical_hash
 
+# The kinds of certification scheme: each is evaluated by its function in
+# cmxl/core/engine/certification.py EVALUATORS (a test keeps the two lists equal).
+SCHEME_KINDS = ("exam", "two-part")
+
 
 class SchemeGrade(StrictModel):
     name: str
@@ -75,7 +79,7 @@ class SchemeMeta(StrictModel):
     name: str
     version: str
     effective_date: dt.date
-    kind: Literal["exam", "two-part"]
+    kind: Literal[SCHEME_KINDS]  # type: ignore[valid-type]
     category: str
     aliases: list[str] = []
     validity_years: int = 2

@@ -7,12 +7,17 @@ from typing import Literal
 
 from cmxl.core.model.base import StrictModel
 
+# The types a fixed column can have: each is read by its function in cmxl/core/engine/intake.py
+# FIELD_READERS and checked in the template by cmxl/core/layout/template.py FIELD_CHECKS (a test
+# keeps the three lists equal).
+FIELD_TYPES = ("id", "text", "grade", "scheme", "cert_grade", "number", "date", "choice", "score", "appraisal")
+
 
 class FieldSpec(StrictModel):
     key: str
     header: str
     aliases: list[str] = []
-    type: Literal["id", "text", "grade", "scheme", "cert_grade", "number", "date", "choice", "score", "appraisal"]
+    type: Literal[FIELD_TYPES]  # type: ignore[valid-type]
     required: bool = False
     low: float | None = None
     high: float | None = None
@@ -32,3 +37,8 @@ class WorkbookFormat(StrictModel):
     @cached_property
     def by_key(self) -> dict[str, FieldSpec]:
         return {f.key: f for f in self.fields}
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Field key -> its column header: the one name of a field in messages and reasons."""
+        return {f.key: f.header for f in self.fields}
