@@ -181,10 +181,11 @@ class Comparison:
 def compare(
     path: Path | str,
     new: str | Framework,
-    old: str | Framework = "cm18",
+    old: str | Framework | None = None,
     as_of: dt.date | None = None,
 ) -> Comparison:
-    """What changed between two models, and whose results change when `path` is re-scored."""
+    """What changed between two models (`old`: the default model when not given), and whose results
+    change when `path` is re-scored."""
     before_rules: Rules = rules(old)
     after_rules: Rules = rules(new)
     day = as_of or dt.date.today()

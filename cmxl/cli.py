@@ -165,7 +165,7 @@ def score(
 def compare(
     file: Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件")],
     new: Annotated[str, typer.Option("--new", help="新模型：编号或总部下发的模型文件路径")],
-    old: Annotated[str, typer.Option("--old", help="原模型：编号或模型文件路径")] = "cm18",
+    old: Annotated[str | None, typer.Option("--old", help="原模型：编号或模型文件路径，默认为默认模型")] = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,

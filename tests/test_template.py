@@ -1,5 +1,7 @@
 """cmxl template: a blank workbook a region can fill without a manual, which the reader accepts."""
 
+from pathlib import Path
+
 import openpyxl
 from typer.testing import CliRunner
 
@@ -61,7 +63,7 @@ def test_parameters_sheet_is_read_only_and_identifies_the_model(tmp_path):
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
     fw = catalogue().framework("cm18")
     assert fw.content_hash in values and fw.id in values
-    assert "笔试 ≥ 60 且 面试 ≥ 60" in values
+    assert "笔试成绩 ≥ 60 且 面试成绩 ≥ 60" in values
 
 
 def test_a_filled_template_validates_and_scores(tmp_path):
@@ -106,3 +108,35 @@ def test_existing_file_is_not_overwritten_without_force(tmp_path):
     r = runner.invoke(app, ["template", "-o", str(out)])
     assert r.exit_code == 1 and "已存在" in r.output and out.read_bytes() == b"mine"
     assert runner.invoke(app, ["template", "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_the_guide_speaks_of_the_model_and_scheme_in_use():
+    from cmxl.core.layout.template import guide_steps
+    from cmxl.core.model.loading import catalogue
+
+    cat = catalogue()
+    cm18, cm11, scheme = cat.framework("cm18"), cat.framework("cm11"), cat.schemes["cm-cert"]
+    text18 = "\n".join(guide_steps(cm18, cat.workbook_format, scheme))
+    text11 = "\n".join(guide_steps(cm11, cat.workbook_format, scheme))
+    assert "通用基础知识、专业基础知识按分项考试成绩填写" in text18
+    assert "通用基础知识" not in text11 and "分项" not in text11  # cm11 has no knowledge sub-items
+    assert "一级的面试成绩取模拟实战、营销实战的平均" in text18
+    summed = scheme.model_copy(update={"top": scheme.top.model_copy(update={"combine": "sum"})})
+    assert "一级的面试成绩取模拟实战、营销实战之和" in "\n".join(guide_steps(cm18, cat.workbook_format, summed))
+
+
+def test_hints_list_the_levels_of_the_model_in_use(tmp_path):
+    from cmxl.core.engine.assessment import assess
+    from cmxl.core.model.loading import catalogue, load_file
+    from tests.conftest import AS_OF, grid, person
+
+    root = Path(__file__).resolve().parents[1]
+    renamed = tmp_path / "专家模型.toml"
+    text = (root / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    renamed.write_text(text.replace('id = "cm18"', 'id = "cm18x"').replace("资深", "专家"), encoding="utf-8")
+    fw = load_file(renamed)
+    cat = catalogue()
+    a = assess(grid([person(成就导向="很好", 抗挫能力="")]), fw, cat, AS_OF)
+    hints = {i.code: i.hint for i in a.report.issues}
+    assert hints["score-not-number"] == "请填写 0–100 的分数或级别名称（初级/中级/高级/专家）"
+    assert hints["score-missing"] == "请填写 0–100 的分数或级别名称（初级/中级/高级/专家）"

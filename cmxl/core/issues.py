@@ -58,12 +58,12 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "score-missing": (
         "error",
         "“{field}”未评分",
-        "请填写 0–100 的分数或级别名称（初级/中级/高级/资深）",
+        "请填写 0–100 的分数或级别名称（{levels}）",
     ),
     "score-not-number": (
         "error",
         "“{field}”的值“{value}”不是分数，也不是级别名称",
-        "请填写 0–100 的分数或级别名称（初级/中级/高级/资深）",
+        "请填写 0–100 的分数或级别名称（{levels}）",
     ),
     "value-not-number": (
         "error",

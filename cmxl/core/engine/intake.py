@@ -192,7 +192,7 @@ class _Reader:
                 return np.nan, level, False
         value, normalised = parse_number(raw)
         if value is None:
-            self.add("score-not-number", row, col, pid, name, raw)
+            self.add("score-not-number", row, col, pid, name, raw, levels="/".join(self.fw.level_names))
             return np.nan, -1, True
         if normalised:
             self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")

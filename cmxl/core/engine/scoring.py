@@ -163,7 +163,8 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
     )
     unrated = np.isnan(item_scores) & ~bad & present[None, :]
     for p, i in np.argwhere(unrated):
-        flag("score-missing", int(p), cols.items.get(i, cols.item_levels.get(i, 0)), fw.competencies[i].name, "")
+        col = cols.items.get(i, cols.item_levels.get(i, 0))
+        flag("score-missing", int(p), col, fw.competencies[i].name, "", levels="/".join(fw.level_names))
 
     item_levels = band(fw, item_scores)
     weights = fw.item_weights

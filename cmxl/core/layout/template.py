@@ -42,7 +42,7 @@ def build_template(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookForma
     styles["guide_text"] = Style(wrap=True, vertical="top", border=True)
     styles["locked_label"] = Style(bold=True, fill="DDEBF7", border=True, locked=True)
     styles["locked_value"] = Style(border=True, locked=True, wrap=True)
-    sheets = [_data_sheet(fw, schemes, fmt), _guide(fw, schemes), _params(fw, schemes)]
+    sheets = [_data_sheet(fw, schemes, fmt), _guide(fw, schemes, fmt), _params(fw, schemes, fmt)]
     return ReportSpec(sheets=sheets, styles=styles, title=f"{fw.framework.name} 测评模板（{fw.id} {fw.version}）")
 
 
@@ -189,18 +189,33 @@ def _appraisal_words(schemes: dict[str, Scheme]) -> list[str]:
     return words
 
 
-GUIDE_STEPS = [
-    "每位客户经理填一行；员工编号按文本填写（保留开头的 0），同一人只填一行。",
-    "能力项可填 0–100 的分数，也可在“××级别”列选择级别；两者都填时分数须落在该级别的分数段内。",
-    "通用基础知识、专业基础知识按分项考试成绩填写，系统按本人目标级别的权重加权计算百分制标准分。",
-    "申报认证等级为空表示本期不参加认证；参加认证的人员须填写申报条件和考试成绩所需的各项。",
-    "一级认证的面试成绩由模拟实战、营销实战两部分组成，并须填写年度业绩考核。",
-    "请勿修改表头、合并单元格或插入标题行；可以增加备注列，系统会忽略无法识别的列。",
-    "填写完成后可在 Excel 中点击“能力测评 → 校验”，或运行 cmxl validate 检查。",
-]
+def guide_steps(fw: Framework, fmt: WorkbookFormat, scheme: Scheme | None) -> list[str]:
+    """How to fill the template, in the words of the model and the scheme in use."""
+    labels = fmt.labels
+    steps = [
+        f"每位被测评人员填一行；{labels['employee_id']}按文本填写（保留开头的 0），同一人只填一行。",
+        f"能力项可填 0–100 的分数，也可在“××级别”列选择级别（{'/'.join(fw.level_names)}）；"
+        "两者都填时分数须落在该级别的分数段内。",
+    ]
+    with_subitems = [c.name for c in fw.competencies if c.subitems]
+    if with_subitems:
+        steps.append(f"{'、'.join(with_subitems)}按分项考试成绩填写，系统按本人目标级别的权重加权计算百分制标准分。")
+    steps.append(f"{labels['applied']}为空表示本期不参加认证；参加认证的人员须填写申报条件和考试成绩所需的各项。")
+    if scheme is not None and scheme.top is not None:
+        parts = "、".join(labels.get(k, k) for k in scheme.top.interview_parts)
+        how = "的平均" if scheme.top.combine == "mean" else "之和"
+        steps.append(
+            f"{scheme.scheme.name}{scheme.top.grade}的{labels['interview']}取{parts}{how}，"
+            f"并须填写{labels['appraisal']}。"
+        )
+    steps += [
+        "请勿修改表头、合并单元格或插入标题行；可以增加备注列，系统会忽略无法识别的列。",
+        "填写完成后可在 Excel 中点击“能力测评 → 校验”，或运行 cmxl validate 检查。",
+    ]
+    return steps
 
 
-def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
+def _guide(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> SheetSpec:
     sheet = SheetSpec(GUIDE, tab_color="548235", print_setup=PrintSetup(landscape=False, header=GUIDE))
     sheet.widths = {0: 14.0, 1: 96.0}
     sheet.put(0, 0, f"{fw.framework.name} 测评填写说明", "title")
@@ -214,7 +229,7 @@ def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
     )
     row = 3
     sheet.put(row, 0, "填写步骤", "guide_item")
-    for n, step in enumerate(GUIDE_STEPS, start=1):
+    for n, step in enumerate(guide_steps(fw, fmt, schemes.get(fw.framework.default_scheme)), start=1):
         row += 1
         sheet.put(row, 0, f"{n}.", "guide_level")
         sheet.put(row, 1, step, "guide_text")
@@ -252,7 +267,7 @@ def _guide(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
     return sheet
 
 
-def _params(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
+def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> SheetSpec:
     sheet = SheetSpec(PARAMS, protected=True, tab_color="7F7F7F", print_setup=PrintSetup(header=PARAMS))
     sheet.widths = {0: 22.0, 1: 16.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 16.0}
     sheet.put(0, 0, "模型参数（只读；如需调整请由总部修改模型文件）", "title")
@@ -338,11 +353,21 @@ def _params(fw: Framework, schemes: dict[str, Scheme]) -> SheetSpec:
         rules = [["方案", f"{scheme.scheme.name}（{scheme.id} {scheme.scheme.version}）"]]
         if scheme.pass_rules:
             rules.append(
-                ["合格线", f"笔试 ≥ {scheme.pass_rules.written_min:g} 且 面试 ≥ {scheme.pass_rules.interview_min:g}"]
+                [
+                    "合格线",
+                    f"{fmt.labels['written']} ≥ {scheme.pass_rules.written_min:g} 且 "
+                    f"{fmt.labels['interview']} ≥ {scheme.pass_rules.interview_min:g}",
+                ]
             )
         if scheme.top:
             rules.append(
-                [scheme.top.grade, f"面试取模拟实战、营销实战的平均；年度业绩考核须{scheme.top.appraisal_min}或以上"]
+                [
+                    scheme.top.grade,
+                    f"{fmt.labels['interview']}取"
+                    f"{'、'.join(fmt.labels.get(k, k) for k in scheme.top.interview_parts)}"
+                    f"{'的平均' if scheme.top.combine == 'mean' else '之和'}；"
+                    f"{fmt.labels['appraisal']}须{scheme.top.appraisal_min}或以上",
+                ]
             )
         for g in scheme.grades:
             paths = " 或 ".join(p.label for p in scheme.paths.get(g.name, []))

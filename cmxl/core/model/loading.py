@@ -95,9 +95,10 @@ class Catalogue:
                 self.schemes[model.id] = model
 
     def framework(self, spec: str | None = None) -> Framework:
-        """A shipped framework by id, or HQ's own file by path; default: the 18-item model."""
+        """A shipped framework by id, or HQ's own file by path; default: the one the workbook
+        format names (default_framework)."""
         if spec is None:
-            return self.frameworks["cm18"]
+            return self.frameworks[self.workbook_format.format.default_framework]
         if spec in self.frameworks:
             return self.frameworks[spec]
         path = Path(spec)

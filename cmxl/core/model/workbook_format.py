@@ -27,6 +27,7 @@ class FieldSpec(StrictModel):
 class FormatMeta(StrictModel):
     id: str
     sheet: str
+    default_framework: str  # the model used when none is named
     header_search_rows: int = 30
 
 
