@@ -12,7 +12,7 @@ from cmxl.core.model.loading import catalogue
 
 AS_OF = dt.date(2026, 12, 1)
 
-# The 18 items of Framework A in the seed's order (DOMAIN.md §2), typed here from the spec.
+# The 18 items of Framework A in the seed's order (docs/rules.md, 能力模型一), typed here from the spec.
 ITEMS_A = [
     "成就导向",
     "抗挫能力",
@@ -33,7 +33,7 @@ ITEMS_A = [
     "客户保持能力",
     "客户关系能力",
 ]
-# DOMAIN §2's structure table, by position in the seed's order: (一)–(五), (九)–(十七), (六)–(八) and (十八)
+# the structure table (docs/rules.md), by position in the seed's order: (一)–(五), (九)–(十七), (六)–(八) and (十八)
 BASIC = ITEMS_A[0:5]
 PROFESSIONAL = ITEMS_A[8:17]
 FUNCTIONAL = [*ITEMS_A[5:8], ITEMS_A[17]]

@@ -173,12 +173,32 @@ def test_xlwings_is_imported_only_in_the_excel_adapter_and_the_addin():
     assert users and {u for u in users if not u.startswith(("cmxl.excel", "cmxl.addin"))} == set()
 
 
-def test_issue_code_docs_are_generated_from_the_code():
+def test_generated_docs_are_current():
+    """docs/issue-codes.md (the issue catalogue) and docs/toml-reference.md (the rules files'
+    pydantic models): run tools/gen_docs.py after changing either."""
     import runpy
 
     root = PACKAGE.parent
-    render = runpy.run_path(str(root / "tools" / "gen_docs.py"))["render"]
-    assert (root / "docs" / "issue-codes.md").read_text(encoding="utf-8") == render(), "run tools/gen_docs.py"
+    gen = runpy.run_path(str(root / "tools" / "gen_docs.py"))
+    assert (root / "docs" / "issue-codes.md").read_text(encoding="utf-8") == gen["render"](), "run tools/gen_docs.py"
+    reference = (root / "docs" / "toml-reference.md").read_text(encoding="utf-8")
+    assert reference == gen["render_toml_reference"](), "run tools/gen_docs.py"
+    assert "`written_min`" in reference and "`weight`" in reference and "`default_framework`" in reference
+
+
+def test_the_product_cites_its_own_docs():
+    """The code points at docs/rules.md, never at the team's ../shared documents."""
+    root = PACKAGE.parent
+    cited = [
+        p.relative_to(root).as_posix()
+        for folder in ("cmxl", "tools", "bench", "tests")
+        for p in (root / folder).rglob("*")
+        if p.suffix in (".py", ".toml")
+        and any(s in p.read_text(encoding="utf-8") for s in ("DOMAIN.md", "ENGINEERING.md"))
+        and p.name != "test_architecture.py"
+    ]
+    assert cited == []
+    assert (root / "docs" / "rules.md").exists()
 
 
 def test_cell_addresses_round_trip():

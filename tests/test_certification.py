@@ -1,4 +1,4 @@
-"""Certification rules of DOMAIN.md §4, worked by hand from the rules."""
+"""Certification rules of docs/rules.md (岗位技能认证), worked by hand from the rules."""
 
 import datetime as dt
 

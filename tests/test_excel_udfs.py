@@ -1,4 +1,4 @@
-"""Worksheet functions: the rules of DOMAIN.md for one person, worked by hand."""
+"""Worksheet functions: the rules of docs/rules.md for one person, worked by hand."""
 
 import pytest
 

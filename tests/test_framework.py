@@ -134,3 +134,31 @@ def test_schemes_loaded():
     assert cm.appraisal.synonyms == {"称职": "良好", "基本称职": "合格", "不称职": "不合格"}
     net = schemes["netopt-cert"]
     assert net.grade_names == ["五级", "四级", "三级", "二级", "一级"] and net.scheme.validity_years == 2
+
+
+def test_numbers_must_be_finite_and_in_range():
+    """A NaN weight passed the check and left every total empty; 130 / −55 / 25 gave plausible totals."""
+    d = data()
+    d["categories"][0]["weight"] = float("nan")
+    assert problems(d) == [("categories[0].weight", "必须是有限的数字（不能是 nan 或 inf）")]
+    d = data()
+    for c, w in zip(d["categories"], (130, -55, 25), strict=True):
+        c["weight"] = w
+    assert problems(d) == [("categories[0].weight", "数值太大（不能超过 100）"), ("categories[1].weight", "必须大于 0")]
+    d = data()
+    d["levels"][3]["max"] = 120
+    assert problems(d) == [("levels[3].max", "数值太大（不能超过 100）")]
+
+
+def test_scheme_numbers_are_checked_too():
+    from cmxl.core.model.schemes import Scheme
+
+    d = data("cert-cm.toml")
+    d["pass"]["written_min"] = float("inf")
+    d["scheme"]["validity_years"] = 0
+    with pytest.raises(FrameworkInvalid) as e:
+        Scheme.from_data(d, "hq-cert.toml")
+    assert [(i.field, i.value) for i in e.value.issues] == [
+        ("scheme.validity_years", "数值太小"),
+        ("pass.written_min", "必须是有限的数字（不能是 nan 或 inf）"),
+    ]

@@ -1,4 +1,4 @@
-"""Reading hand-filled workbooks (DOMAIN.md §5): every bad input gives its code at its cell."""
+"""Reading hand-filled workbooks (docs/rules.md, 测评工作簿): every bad input gives its code at its cell."""
 
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
 from tests.conftest import ITEMS_A, codes, grid, person, run

@@ -1,4 +1,4 @@
-"""ROUND_HALF_UP at one decimal, and score bands closed below (DOMAIN.md §2)."""
+"""ROUND_HALF_UP at one decimal, and score bands closed below (docs/rules.md, 数字的处理)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Scoring rules of DOMAIN.md §2, with expected values worked by hand."""
+"""Scoring rules of docs/rules.md (能力模型一), with expected values worked by hand."""
 
 import pytest
 

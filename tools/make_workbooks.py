@@ -3,7 +3,7 @@
     python tools/make_workbooks.py [OUT_DIR]
 
 Four regions, 40–300 people each, realistic score distributions, every job grade and every
-certification path; 陕西 also carries the hand-filled mistakes of DOMAIN.md §5 (merged title
+certification path; 陕西 also carries the hand-filled mistakes docs/rules.md lists (merged title
 row, headers with spaces and line breaks, full-width digits, 85分, blank and hidden rows,
 formula errors, text in score cells, a duplicate id, an unknown column, levels instead of
 scores). Headers come from the shipped framework and workbook format, never typed here.
@@ -177,7 +177,7 @@ def write_region(out: Path, name: str, code: str, size: int, seed: int, units: l
 
 
 def _add_mistakes(ws, cols: list[str], top: int) -> None:
-    """The hand-filled mistakes a real regional workbook has (DOMAIN.md §5)."""
+    """The hand-filled mistakes a real regional workbook has (docs/rules.md, 测评工作簿)."""
     col = {h: i + 1 for i, h in enumerate(cols)}
     first = top + 1
     ws.cell(first + 0, col["成就导向"], "８５")  # full-width digits

@@ -12,7 +12,7 @@ needed, nothing of its VBA touched):
   compiled VBA reads the sheet called PROJECT_NAME & ".conf", PROJECT_NAME being "myaddin";
   the leading underscore is how the template ships it switched off): the Python interpreter,
   and ADD_WORKBOOK_TO_PYTHONPATH off, so a cmxl.py lying beside a regional workbook is
-  never imported instead of the installed package (ENGINEERING.md);
+  never imported instead of the installed package;
 - the worksheet functions' module, for xlwings' "Import Functions" (docs/excel.md).
 
 `--native` adds one ribbon button per action through a VBA dispatcher (templates/excel/),

@@ -1,4 +1,4 @@
-"""Certification (DOMAIN.md §4): eligibility, completeness and pass rules, with every reason.
+"""Certification (docs/rules.md, 岗位技能认证): eligibility, completeness and pass rules, with every reason.
 
 Facts are three-valued: a rule is met (True), not met (False) or cannot be decided because a
 fact is missing (None). A path of conditions needs all of them; any one path suffices.

@@ -1,4 +1,4 @@
-"""Intake: a cell grid in, normalised records and per-cell issues out (DOMAIN.md §5)."""
+"""Intake: a cell grid in, normalised records and per-cell issues out (docs/rules.md, 测评工作簿)."""
 
 from __future__ import annotations
 

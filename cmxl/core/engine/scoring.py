@@ -1,4 +1,4 @@
-"""Scoring (DOMAIN.md §2): item scores and levels, knowledge standard scores, totals, gaps,
+"""Scoring (docs/rules.md, 能力模型): item scores and levels, knowledge standard scores, totals, gaps,
 attainment. Vectorised over people with numpy; the only Python loops are over flagged cells."""
 
 from __future__ import annotations

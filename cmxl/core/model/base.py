@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cmxl.core.errors import FrameworkInvalid
 from cmxl.core.issues import Issue, issue
@@ -17,9 +17,16 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class StrictModel(BaseModel):
-    """Base of every rules model: an unknown key is an error (a typo must not pass silently)."""
+    """Base of every rules model: an unknown key is an error (a typo must not pass silently).
+    The docstring under each field is its description in docs/toml-reference.md."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, populate_by_name=True)
+
+
+# Numbers in rules files: never NaN or infinite (a NaN weight made every total empty), and in range.
+Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]  # a score or a bound on the 0–100 scale
+Weight = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]  # a weight in points of 100
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # hours, years
 
 
 def canonical_hash(model: BaseModel) -> str:
@@ -43,6 +50,9 @@ _PYDANTIC_ZH = {
     "literal_error": "取值不在允许范围内",
     "bool_type": "应为 true 或 false",
     "greater_than_equal": "数值太小",
+    "greater_than": "必须大于 0",
+    "less_than_equal": "数值太大（不能超过 100）",
+    "finite_number": "必须是有限的数字（不能是 nan 或 inf）",
 }
 
 

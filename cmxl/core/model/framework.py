@@ -10,78 +10,137 @@ import numpy as np
 from pydantic import Field
 
 from cmxl.core.issues import Issue, issue
-from cmxl.core.model.base import StrictModel, build_checked, canonical_hash
+from cmxl.core.model.base import Score, StrictModel, Weight, build_checked, canonical_hash
 
 _EPS = 1e-9
 
 
 class Level(StrictModel):
+    """一个能力素质级别及其分数段（闭区间下限：分数按四舍五入到一位小数后落入的最高级别）。"""
+
     name: str
-    min: float
-    max: float
-    midpoint: float
+    """级别名称，如 初级。"""
+    min: Score
+    """分数段下限（0–100）。"""
+    max: Score
+    """分数段上限（0–100）。"""
+    midpoint: Score
+    """只填级别、不填分数时按此分数计入总分。"""
     definition: str = ""
+    """级别的一般定义（写入模板的填写说明）。"""
     aliases: list[str] = []
+    """填写时也接受的其他写法。"""
 
 
 class Category(StrictModel):
+    """能力项的类别及其权重。"""
+
     name: str
-    weight: float
+    """类别名称。"""
+    weight: Weight
+    """类别权重（百分数，各类别之和为 100）；类别内各能力项平分，除非能力项自带权重。"""
     description: str = ""
+    """类别的含义。"""
 
 
 class Behaviour(StrictModel):
+    """某能力项在某级别上的行为描述。"""
+
     level: str
+    """级别名称。"""
     headline: str
+    """该级别的概括描述。"""
     indicators: list[str] = []
+    """行为指标（▶ 各条）。"""
     drafted: bool = False
+    """true 表示此描述由 cmxl 起草、不出自标准文件。"""
 
 
 class Competency(StrictModel):
+    """一个能力项（能力素质项或胜任力）。"""
+
     name: str
+    """能力项名称，也是测评工作簿中的列名。"""
     category: str
+    """所属类别名称。"""
     code: str = ""
+    """编号（如 A），可作列名前缀。"""
     core: bool = False
-    weight: float | None = None
+    """是否核心胜任力。"""
+    weight: Weight | None = None
+    """能力项权重（分，全部给出时之和为 100）；不给则由类别权重平分。"""
     text_source: Literal["seed", "partly-drafted", "drafted"] = "seed"
+    """行为描述的来源：seed 出自标准文件，drafted 由 cmxl 起草，partly-drafted 部分起草。"""
     definition: str = ""
+    """能力定义。"""
     behaviours: list[Behaviour] = []
+    """各级别的行为描述。"""
     subitems: list[str] = []
+    """考试分项（如 通用基础知识 的 电信行业概况 等）；给出时该项得分由分项成绩加权计算。"""
     subitem_weights: dict[str, list[float]] = {}
+    """每个目标级别的分项权重（百分数，按 subitems 的顺序，之和为 100）。"""
 
 
 class Grade(StrictModel):
+    """岗位级别及其标准级别（标准能力素质画像）。"""
+
     name: str
+    """岗位级别名称，如 中级客户经理。"""
     level: str
+    """该岗位的目标级别（知识分项权重和基本达标的总分线按此级别）。"""
     standards: dict[str, str]
+    """每个类别的标准级别。"""
     overrides: dict[str, str] = {}
+    """个别能力项的标准级别（覆盖类别的标准级别）。"""
     aliases: list[str] = []
+    """填写时也接受的其他写法。"""
 
 
 class Attainment(StrictModel):
+    """达标规则：没有低于标准的项为达标；否则按此判断基本达标。"""
+
     max_one_below: int = Field(3, ge=0)
+    """基本达标允许恰好低一级的能力项数（且加权总分须达到岗位目标级别的分数段下限）。"""
 
 
 class FrameworkMeta(StrictModel):
+    """模型的身份：编号、名称、版本和生效日期（每份结果都记录它们和内容哈希）。"""
+
     id: str
+    """模型编号，--framework 用它选择模型。"""
     name: str
+    """模型名称。"""
     version: str
+    """版本。"""
     effective_date: dt.date
+    """生效日期。"""
     scale: Literal["levels", "score"] = "levels"
+    """评分方式：levels 按级别量表，score 按 0–100 行为量表。"""
     description: str = ""
+    """模型说明（写入模板的填写说明）。"""
     default_scheme: str = ""
+    """工作簿没有“认证类别”列时使用的认证方案编号。"""
     fallback_level: str
+    """既无现岗位级别也无申报认证等级时，知识分项权重按此级别（此时无标准画像，给出警告）。"""
 
 
 class Framework(StrictModel):
-    """One competency model. Build with `Framework.from_data`, which checks consistency."""
+    """一个能力模型：级别与分数段、类别与权重、岗位标准级别、能力项。
+
+    Build with `Framework.from_data`, which checks consistency (check_framework)."""
 
     framework: FrameworkMeta
+    """[framework] 表：模型的身份。"""
     levels: list[Level]
+    """[[levels]]：各级别，从低到高，分数段首尾相接覆盖 0–100。"""
     categories: list[Category]
+    """[[categories]]：各类别及权重。"""
     grades: list[Grade]
+    """[[grades]]：各岗位级别的标准级别。"""
     attainment: Attainment = Attainment()
+    """[attainment]：达标规则。"""
     competencies: list[Competency]
+    """[[competencies]]：各能力项，顺序即工作簿、图表中的顺序。"""
 
     # ----- identity -------------------------------------------------------------------------
     @property

@@ -1,4 +1,4 @@
-"""Certification schemes as data (DOMAIN.md §4) and the workbook format."""
+"""Certification schemes as data (docs/rules.md, 岗位技能认证)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import datetime as dt
 from functools import cached_property
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import Field
 
 from cmxl.core.issues import Issue, issue
-from cmxl.core.model.base import StrictModel, build_checked, canonical_hash
+from cmxl.core.model.base import NonNegative, Score, StrictModel, build_checked, canonical_hash
 
 # The kinds of certification scheme: each is evaluated by its function in
 # cmxl/core/engine/certification.py EVALUATORS (a test keeps the two lists equal).
@@ -17,88 +17,160 @@ SCHEME_KINDS = ("exam", "two-part")
 
 
 class SchemeGrade(StrictModel):
+    """一个认证等级（在 [[grades]] 中从低到高排列）。"""
+
     name: str
+    """等级名称，如 四级。"""
     aliases: list[str] = []
+    """填写时也接受的其他写法。"""
     level: str | None = None
-    training_hours: float | None = None
+    """对应的能力素质级别（没有现岗位级别时，按申报等级确定目标级别）。"""
+    training_hours: NonNegative | None = None
+    """该等级的标准培训学时。"""
 
 
 class EligibilityPath(StrictModel):
+    """申报条件的一条途径：其中各项须全部满足。"""
+
     label: str
+    """途径的说明（写入原因）。"""
     holds: str | None = None
-    continuous_years: float | None = None
-    cumulative_years: float | None = None
+    """须持有的证书等级（或更高）。"""
+    continuous_years: NonNegative | None = None
+    """本岗位连续年限下限（含）。"""
+    cumulative_years: NonNegative | None = None
+    """本岗位累计年限下限（含）。"""
     training: bool = False
+    """须达到所申报等级的标准培训学时。"""
     probation: str | None = None
+    """试用期考核须为此结果（如 合格）。"""
 
 
 class Eligibility(StrictModel):
+    """一个认证等级的申报条件：任一途径满足即可申报。"""
+
     grade: str
+    """认证等级名称。"""
     paths: list[EligibilityPath]
+    """各途径。"""
 
 
 class PassRule(StrictModel):
-    written_min: float = 60
-    interview_min: float = 60
+    """合格线（含本数：60 分合格；按填写值比较，不四舍五入）。"""
+
+    written_min: Score = 60
+    """笔试合格线。"""
+    interview_min: Score = 60
+    """面试合格线。"""
 
 
 class TopGrade(StrictModel):
+    """最高等级的面试和年度考核规则。"""
+
     grade: str
+    """等级名称，如 一级。"""
     interview_parts: list[str]
+    """组成面试成绩的字段（工作簿格式中的字段键，如 simulated、marketing）。"""
     combine: Literal["mean", "sum"] = "mean"
+    """各部分的合成方式：mean 平均，sum 之和。"""
     appraisal_min: str
+    """年度业绩考核的最低结果（含），如 良好。"""
 
 
 class AppraisalScale(StrictModel):
+    """年度业绩考核的结果等级。"""
+
     order: list[str]
+    """从低到高，如 不合格、合格、良好、优秀。"""
     synonyms: dict[str, str] = {}
+    """同义写法，如 称职 = 良好。"""
 
 
 class Part(StrictModel):
+    """两项子认证方案的一个子认证。"""
+
     key: str
+    """子认证的键。"""
     name: str
+    """名称，如 理论认证。"""
     score_field: str
+    """成绩所在字段（工作簿格式中的字段键）。"""
     date_field: str
-    min: float = 60
+    """通过日期所在字段（工作簿格式中的字段键）。"""
+    min: Score = 60
+    """合格线（含）。"""
 
 
 class CrossLevel(StrictModel):
+    """跨级认证：持有省公司较高等级证书者可直接申报某些等级。"""
+
     provincial_min: str
+    """省公司证书的最低等级。"""
     allowed: list[str]
+    """可以跨级申报的等级。"""
 
 
 class Transition(StrictModel):
+    """过渡规定：某段时间内取得的省公司证书视同某个等级。"""
+
     from_date: dt.date
+    """起始日期（含）。"""
     to_date: dt.date
+    """截止日期（含）。"""
     counts_as: str
-    years: int = 2
+    """视同的等级。"""
+    years: int = Field(2, ge=1)
+    """视同的有效年数。"""
 
 
 class SchemeMeta(StrictModel):
+    """认证方案的身份和通用规定。"""
+
     id: str
+    """方案编号。"""
     name: str
+    """方案名称。"""
     version: str
+    """版本。"""
     effective_date: dt.date
+    """生效日期。"""
     kind: Literal[SCHEME_KINDS]  # type: ignore[valid-type]
+    """方案类型：exam 笔试加面试，two-part 理论加实操两项子认证。"""
     category: str
+    """认证类别（工作簿“认证类别”列填写的名称）。"""
     aliases: list[str] = []
-    validity_years: int = 2
+    """认证类别的其他写法。"""
+    validity_years: int = Field(2, ge=1)
+    """证书有效年数（自发证日起；两项子认证方案以较早到期的子认证为准）。"""
     certificate_prefix: str
+    """证书编号前缀（编号为 前缀 + 发证年份 + 6 位序号）。"""
     entry_grade: str | None = None
+    """起始等级（原则上从此等级起逐级认证）。"""
 
 
 class Scheme(StrictModel):
-    scheme: SchemeMeta
-    grades: list[SchemeGrade]
-    eligibility: list[Eligibility] = []
-    pass_rules: PassRule | None = None
-    top: TopGrade | None = None
-    appraisal: AppraisalScale | None = None
-    parts: list[Part] = []
-    cross_level: CrossLevel | None = None
-    transition: Transition | None = None
+    """一个岗位技能认证方案：等级、申报条件、合格规则、证书有效期。
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Build with `Scheme.from_data`, which checks consistency (check_scheme)."""
+
+    scheme: SchemeMeta
+    """[scheme] 表：方案的身份和通用规定。"""
+    grades: list[SchemeGrade]
+    """[[grades]]：各认证等级，从低到高。"""
+    eligibility: list[Eligibility] = []
+    """[[eligibility]]：各等级的申报条件。"""
+    pass_rules: PassRule | None = Field(None, alias="pass")
+    """[pass]：合格线（exam 方案必需）。"""
+    top: TopGrade | None = None
+    """[top]：最高等级的面试合成和年度考核要求。"""
+    appraisal: AppraisalScale | None = None
+    """[appraisal]：年度业绩考核的结果等级。"""
+    parts: list[Part] = []
+    """[[parts]]：两项子认证（two-part 方案必需）。"""
+    cross_level: CrossLevel | None = None
+    """[cross_level]：跨级认证。"""
+    transition: Transition | None = None
+    """[transition]：过渡规定。"""
 
     @property
     def id(self) -> str:
@@ -137,9 +209,6 @@ class Scheme(StrictModel):
 
     @classmethod
     def from_data(cls, data: dict, source: str) -> Scheme:
-        data = dict(data)
-        if "pass" in data:
-            data["pass_rules"] = data.pop("pass")
         return build_checked(cls, data, source, check_scheme)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
+from pydantic import Field
+
 from cmxl.core.model.base import StrictModel
 
 # The types a fixed column can have: each is read by its function in cmxl/core/engine/intake.py
@@ -14,26 +16,47 @@ FIELD_TYPES = ("id", "text", "grade", "scheme", "cert_grade", "number", "date", 
 
 
 class FieldSpec(StrictModel):
+    """测评工作簿的一个固定列。"""
+
     key: str
+    """字段键（代码和认证方案用它指称该列）。"""
     header: str
+    """标准列名；所有提示和原因都用这个名称指称该列。"""
     aliases: list[str] = []
+    """也能识别的其他列名（去掉空格、换行，全角按半角比较）。"""
     type: Literal[FIELD_TYPES]  # type: ignore[valid-type]
+    """取值类型：id 编号（文本），text 文字，grade 岗位级别，scheme 认证类别，cert_grade 认证等级，
+    number 数字，score 0–100 的分数，date 日期，choice 从 choices 中选，appraisal 考核结果。"""
     required: bool = False
+    """缺少此列是否为错误。"""
     low: float | None = None
+    """number 类型的下限（含）。"""
     high: float | None = None
+    """number 类型的上限（含）。"""
     choices: list[str] = []
+    """choice 类型的可选值。"""
 
 
 class FormatMeta(StrictModel):
+    """工作簿格式的通用规定。"""
+
     id: str
+    """格式编号。"""
     sheet: str
-    default_framework: str  # the model used when none is named
-    header_search_rows: int = 30
+    """人员数据表的标准名称（找不到时按表头识别）。"""
+    default_framework: str
+    """未指定能力模型时使用的模型编号。"""
+    header_search_rows: int = Field(30, ge=1)
+    """在每张表的前多少行中寻找表头行。"""
 
 
 class WorkbookFormat(StrictModel):
+    """workbook-format.toml：测评工作簿的固定列。能力项、“能力项级别”和知识分项的列来自能力模型。"""
+
     format: FormatMeta
+    """[format] 表。"""
     fields: list[FieldSpec]
+    """[[fields]]：各固定列，顺序即模板中的列序。"""
 
     @cached_property
     def by_key(self) -> dict[str, FieldSpec]:
