@@ -44,7 +44,7 @@ class FakeDialogs:
         return self._model
 
 
-class FakeBench:
+class FakeDesk:
     """Records what the window asks for; reports progress as the real actions do."""
 
     name = "陕西_2026.xlsx"
@@ -94,7 +94,7 @@ def prefs_file(tmp_path, monkeypatch):
 def window(bench, dialogs):
     from cmxl.addin.launcher import open_launcher
 
-    launcher = open_launcher(None, bench=bench, dialogs=dialogs)
+    launcher = open_launcher(None, desk=bench, dialogs=dialogs)
     bench.launcher = launcher
     launcher.root.update()
     return launcher
@@ -115,7 +115,7 @@ def text_of(launcher):
 
 
 def test_each_button_does_its_action_with_the_chosen_model(display, prefs_file, tmp_path):
-    bench = FakeBench()
+    bench = FakeDesk()
     launcher = window(bench, FakeDialogs(folder=str(tmp_path), save_as=str(tmp_path / "模板.xlsx")))
     try:
         assert launcher.root.title() == "cmxl 能力测评 — 陕西_2026.xlsx"
@@ -139,7 +139,7 @@ def test_each_button_does_its_action_with_the_chosen_model(display, prefs_file, 
 
 
 def test_an_error_is_a_message_never_a_traceback(display, prefs_file):
-    bench = FakeBench(fail=CmxlError("工作簿中已有名为“汇总”的工作表，它不是 cmxl 生成的"))
+    bench = FakeDesk(fail=CmxlError("工作簿中已有名为“汇总”的工作表，它不是 cmxl 生成的"))
     dialogs = FakeDialogs()
     launcher = window(bench, dialogs)
     try:
@@ -165,7 +165,7 @@ def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_fi
     bad = tmp_path / "坏模型.toml"
     bad.write_text('id = "x"\n', encoding="utf-8")
     dialogs = FakeDialogs(model_file=str(bad))
-    launcher = window(FakeBench(), dialogs)
+    launcher = window(FakeDesk(), dialogs)
     try:
         labels = list(launcher.model["values"])
         launcher.model.set(next(v for v in labels if v.startswith("cm11")))
@@ -179,7 +179,7 @@ def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_fi
         assert launcher.framework == "cm11"  # unchanged
     finally:
         launcher.root.destroy()
-    again = window(FakeBench(), FakeDialogs())
+    again = window(FakeDesk(), FakeDialogs())
     try:
         assert again.framework == "cm11"  # remembered for this user
     finally:
@@ -187,10 +187,10 @@ def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_fi
 
 
 def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_file):
-    from cmxl.addin.launcher import ExcelBench
+    from cmxl.addin.launcher import ExcelDesk
 
     book = open_book()
-    launcher = window(ExcelBench(book), FakeDialogs())
+    launcher = window(ExcelDesk(book), FakeDialogs())
     try:
         launcher.buttons["validate"].invoke()
         assert "校验问题" in [s.name for s in book.sheets]
@@ -202,7 +202,7 @@ def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_f
 def test_the_window_as_a_clerk_sees_it(display, prefs_file, tmp_path):
     from PIL import ImageGrab
 
-    launcher = window(FakeBench(), FakeDialogs())
+    launcher = window(FakeDesk(), FakeDialogs())
     try:
         launcher.buttons["validate"].invoke()
         launcher.root.update()

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import ImageGrab  # noqa: E402
 
-from cmxl.addin.launcher import ExcelBench, open_launcher  # noqa: E402
+from cmxl.addin.launcher import ExcelDesk, open_launcher  # noqa: E402
 from cmxl.core.engine.assessment import assess  # noqa: E402
 from cmxl.core.layout.results import build_in_workbook  # noqa: E402
 from cmxl.core.model.loading import catalogue  # noqa: E402
@@ -73,14 +73,14 @@ def window_pictures() -> None:
 
         os.environ["CMXL_SETTINGS"] = str(Path(tmp) / "settings.json")
         book = Book._from_grid(read_workbook(SAMPLE), f"D:/2026下半年/{SAMPLE.name}")
-        launcher = open_launcher(book, dialogs=Quiet(), bench=ExcelBench(book))
+        launcher = open_launcher(book, dialogs=Quiet(), desk=ExcelDesk(book))
         launcher.buttons["score"].invoke()
         grab(launcher, display, IMAGES / "launcher.png")
         launcher.root.destroy()
 
         taken = Book._from_grid(read_workbook(SAMPLE), f"D:/2026下半年/{SAMPLE.name}")
         taken.sheets.add("汇总", after=taken.sheets[-1])
-        launcher = open_launcher(taken, dialogs=Quiet(), bench=ExcelBench(taken))
+        launcher = open_launcher(taken, dialogs=Quiet(), desk=ExcelDesk(taken))
         launcher.buttons["score"].invoke()
         grab(launcher, display, IMAGES / "launcher_error.png")
         launcher.root.destroy()

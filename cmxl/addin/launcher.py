@@ -35,8 +35,8 @@ OTHER_MODEL = "总部下发的模型文件…"
 FONTS = ("Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Zen Hei")
 
 
-class Bench(Protocol):
-    """What the window does, bound to one open workbook (ExcelBench; a fake in tests)."""
+class Desk(Protocol):
+    """What the window does, bound to one open workbook (ExcelDesk; a fake in tests)."""
 
     name: str
 
@@ -47,7 +47,7 @@ class Bench(Protocol):
     def open(self, path: Path) -> None: ...
 
 
-class ExcelBench:
+class ExcelDesk:
     def __init__(self, book: Any, native: Any = None):
         self.book, self.name = book, book.name
         if native is None and sys.platform == "win32":
@@ -99,8 +99,8 @@ class Dialogs:
 
 
 class Launcher:
-    def __init__(self, root: tk.Tk, bench: Bench, dialogs: Any, prefs: Prefs):
-        self.root, self.bench, self.dialogs, self.prefs = root, bench, dialogs, prefs
+    def __init__(self, root: tk.Tk, desk: Desk, dialogs: Any, prefs: Prefs):
+        self.root, self.desk, self.dialogs, self.prefs = root, desk, dialogs, prefs
         self.models = {f"{f.id}  {f.framework.name}（版本 {f.version}）": f.id for f in catalogue().frameworks.values()}
         self._build()
         self._show_model()
@@ -108,14 +108,14 @@ class Launcher:
     # ---- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
         root = self.root
-        root.title(f"{TITLE} — {self.bench.name}")
+        root.title(f"{TITLE} — {self.desk.name}")
         family = next((f for f in FONTS if f in tkfont.families(root)), None)
         if family:
             for name in ("TkDefaultFont", "TkTextFont", "TkMenuFont", "TkHeadingFont"):
                 tkfont.nametofont(name, root).configure(family=family, size=10)
         frame = ttk.Frame(root, padding=14)
         frame.grid(sticky="nsew")
-        ttk.Label(frame, text=f"工作簿：{self.bench.name}", font=(family, 11, "bold")).grid(
+        ttk.Label(frame, text=f"工作簿：{self.desk.name}", font=(family, 11, "bold")).grid(
             row=0, column=0, columnspan=4, sticky="w"
         )
         ttk.Label(frame, text="能力模型：").grid(row=1, column=0, sticky="w", pady=(10, 4))
@@ -171,7 +171,7 @@ class Launcher:
     def _in_workbook(self, kind: str) -> None:
         self._busy(True)
         try:
-            outcome = getattr(self.bench, kind)(self.framework, self._progress)
+            outcome = getattr(self.desk, kind)(self.framework, self._progress)
             self._say(outcome.summary)
             self.status.set("完成。可以关闭本窗口回到 Excel。")
         except Exception as exc:
@@ -189,7 +189,7 @@ class Launcher:
 
         def work() -> None:
             try:
-                result = self.bench.bulk(Path(folder), framework, lambda o, total: events.put(("file", o, total)))
+                result = self.desk.bulk(Path(folder), framework, lambda o, total: events.put(("file", o, total)))
                 events.put(("done", result))
             except Exception as exc:  # reported on the window's thread
                 events.put(("failed", exc, traceback.format_exc()))
@@ -226,7 +226,7 @@ class Launcher:
         self._say("\n".join(lines))
         self.status.set("完成，认证名单已在 Excel 中打开。")
         try:
-            self.bench.open(result.roster)
+            self.desk.open(result.roster)
         except Exception as exc:
             self._handle(exc)
         self._busy(False)
@@ -238,7 +238,7 @@ class Launcher:
             return
         self._busy(True)
         try:
-            path = self.bench.template(Path(target), fw)
+            path = self.desk.template(Path(target), fw)
             self._say(f"已生成并打开测评模板：{path}")
             self.status.set("完成。")
         except Exception as exc:
@@ -308,9 +308,9 @@ class Launcher:
         self.dialogs.error(message)
 
 
-def open_launcher(book: Any, root: tk.Tk | None = None, dialogs: Any = None, bench: Bench | None = None) -> Launcher:
+def open_launcher(book: Any, root: tk.Tk | None = None, dialogs: Any = None, desk: Desk | None = None) -> Launcher:
     root = root or tk.Tk()
-    launcher = Launcher(root, bench or ExcelBench(book), dialogs or Dialogs(root), Prefs.load())
+    launcher = Launcher(root, desk or ExcelDesk(book), dialogs or Dialogs(root), Prefs.load())
     root.lift()
     root.attributes("-topmost", True)  # in front of Excel, which is waiting for it
     root.after(600, lambda: root.attributes("-topmost", False))
