@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import typing
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -27,6 +28,16 @@ class StrictModel(BaseModel):
 Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]  # a score or a bound on the 0–100 scale
 Weight = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]  # a weight in points of 100
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # hours, years
+
+
+class Named(typing.Protocol):
+    name: str
+    aliases: list[str]
+
+
+def spellings(items: typing.Sequence[Named]) -> dict[str, int]:
+    """Every accepted spelling (name and aliases) -> the item's index."""
+    return {spelling: i for i, item in enumerate(items) for spelling in (item.name, *item.aliases)}
 
 
 def canonical_hash(model: BaseModel) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from cmxl.core.issues import Issue, issue
-from cmxl.core.model.base import Score, StrictModel, Weight, build_checked, canonical_hash
+from cmxl.core.model.base import Score, StrictModel, Weight, build_checked, canonical_hash, spellings
 
 _EPS = 1e-9
 
@@ -171,11 +171,7 @@ class Framework(StrictModel):
     @cached_property
     def level_lookup(self) -> dict[str, int]:
         """Accepted spelling -> level index."""
-        table: dict[str, int] = {}
-        for i, lv in enumerate(self.levels):
-            for name in (lv.name, *lv.aliases):
-                table[name] = i
-        return table
+        return spellings(self.levels)
 
     @cached_property
     def item_names(self) -> list[str]:
@@ -201,11 +197,7 @@ class Framework(StrictModel):
 
     @cached_property
     def grade_lookup(self) -> dict[str, int]:
-        table: dict[str, int] = {}
-        for i, g in enumerate(self.grades):
-            for name in (g.name, *g.aliases):
-                table[name] = i
-        return table
+        return spellings(self.grades)
 
     @cached_property
     def grade_levels(self) -> np.ndarray:

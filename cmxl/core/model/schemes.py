@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from cmxl.core.issues import Issue, issue
-from cmxl.core.model.base import NonNegative, Score, StrictModel, build_checked, canonical_hash
+from cmxl.core.model.base import NonNegative, Score, StrictModel, build_checked, canonical_hash, spellings
 
 # The kinds of certification scheme: each is evaluated by its function in
 # cmxl/core/engine/certification.py EVALUATORS (a test keeps the two lists equal).
@@ -191,11 +191,7 @@ class Scheme(StrictModel):
     @cached_property
     def grade_lookup(self) -> dict[str, int]:
         """Accepted spelling -> rank (0 = lowest)."""
-        table: dict[str, int] = {}
-        for i, g in enumerate(self.grades):
-            for name in (g.name, *g.aliases):
-                table[name] = i
-        return table
+        return spellings(self.grades)
 
     @cached_property
     def paths(self) -> dict[str, list[EligibilityPath]]:
