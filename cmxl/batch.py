@@ -20,10 +20,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
 from cmxl.core.layout.names import RESULT_SUFFIX
-from cmxl.core.layout.roster import build_roster
+from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
 from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
@@ -84,6 +85,7 @@ class BulkResult:
     reused_certificates: int
     duplicates: int
     seconds: float
+    held: int = 0  # applicants whose certificate waits (暂缓发证)
 
 
 def default_output(folder: Path) -> Path:
@@ -234,10 +236,8 @@ def _run_bulk(
     people = [p for o in outcomes for p in o.people]
     duplicates = _flag_duplicates(outcomes)
 
-    candidates = sorted(
-        {(p.scheme_id, p.applied, p.unit, p.employee_id, p.file): p for p in people if p.status == PASSED}.values(),
-        key=lambda p: (p.scheme_id, p.applied, p.unit, p.employee_id, p.file),
-    )
+    issuance = decide(people)  # certificates only where the result is beyond doubt
+    candidates = sorted(issuance.passed, key=lambda p: certificate_order(p, cat.schemes))  # numbers in roster order
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
         issued = ledger.issue(
@@ -256,6 +256,7 @@ def _run_bulk(
                     cat.schemes[p.scheme_id].scheme.validity_years,
                     p.file,
                     sha_of[p.file],
+                    p.certification.valid_until,
                 )
                 for p in candidates
             ],
@@ -282,7 +283,16 @@ def _run_bulk(
     roster_path = opts.output / f"认证名单_{opts.batch}.xlsx"
     render(
         build_roster(
-            opts.batch, opts.issue_date, people, certificates, expiring, logs, info, opts.within_days, len(fw.levels)
+            opts.batch,
+            opts.issue_date,
+            people,
+            issuance,
+            certificates,
+            expiring,
+            logs,
+            info,
+            opts.within_days,
+            RosterRules(cat.schemes, cat.workbook_format.labels, len(fw.levels)),
         ),
         roster_path,
     )
@@ -294,6 +304,7 @@ def _run_bulk(
         people=len(people),
         applied=sum(p.applying for p in people),
         passed=sum(p.status == PASSED for p in people),
+        held=len(issuance.held),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),
         duplicates=duplicates,
@@ -397,6 +408,7 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
             "certificates_reused": result.reused_certificates,
             "renewals": sum(1 for i in issued if i.new and i.certificate.renews),
             "ids_in_several_files": result.duplicates,
+            "held": result.held,
         },
         "issues_by_code": dict(sorted(by_code.items())),
         "roster": str(result.roster),

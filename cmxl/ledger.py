@@ -66,6 +66,7 @@ class Candidate:
     validity_years: int
     source_file: str
     source_sha256: str
+    valid_until: dt.date | None = None  # the rules end it earlier than the validity years (two-part schemes)
 
 
 def _certificate(row: sqlite3.Row) -> Certificate:
@@ -128,7 +129,7 @@ class Ledger:
                     c.scheme_name,
                     c.grade,
                     issue_date.isoformat(),
-                    expiry(issue_date, c.validity_years).isoformat(),
+                    min(expiry(issue_date, c.validity_years), c.valid_until or dt.date.max).isoformat(),
                     c.source_file,
                     c.source_sha256,
                     run_id,

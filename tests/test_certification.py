@@ -8,6 +8,7 @@ from cmxl.core.engine.certification import add_years, certify, expiry
 from cmxl.core.model.loading import catalogue
 
 AS_OF = dt.date(2026, 12, 1)
+VALID = dt.date(2025, 6, 1)  # a certificate obtained then is valid until 2027-06-01 (2 years)
 
 
 def cert(scheme="cm-cert", invalid=frozenset(), as_of=AS_OF, **values):
@@ -63,7 +64,7 @@ def test_undecidable_eligibility_is_incomplete():
 
 def test_third_grade_paths_include_the_bound():
     base = {"applied": "三级", "written": 70, "interview": 70}
-    assert cert(**base, held="四级", years_continuous=1, training_hours=24).status == "通过"
+    assert cert(**base, held="四级", held_date=VALID, years_continuous=1, training_hours=24).status == "通过"
     assert cert(**base, years_cumulative=2).status == "通过"
     r = cert(**base, years_continuous=0.9, years_cumulative=1.9, training_hours=24)
     assert r.status == "不符合申报条件"
@@ -71,14 +72,18 @@ def test_third_grade_paths_include_the_bound():
 
 
 def test_a_higher_certificate_counts_as_holding_a_lower_one():
-    r = cert(applied="三级", held="二级", years_continuous=1, training_hours=24, written=70, interview=70)
+    r = cert(
+        applied="三级", held="二级", held_date=VALID, years_continuous=1, training_hours=24, written=70, interview=70
+    )
     assert r.status == "通过"
 
 
 def test_first_grade_paths():
     base = {"applied": "一级", "simulated": 70, "marketing": 70, "appraisal": "优秀", "written": 70}
     assert cert(**base, years_cumulative=3).status == "通过"
-    assert cert(**base, held="二级", years_continuous=3, training_hours=12, years_cumulative=1).status == "通过"
+    assert cert(
+        **base, held="二级", held_date=VALID, years_continuous=3, training_hours=12, years_cumulative=1
+    ).status == ("通过")
     assert cert(**base, years_cumulative=2.99, years_continuous=5, held="三级", training_hours=12).status == (
         "不符合申报条件"
     )
@@ -197,3 +202,65 @@ def test_netopt_provincial_2008_2010_counted_as_fifth_for_two_years():
         == "通过"
     )
     assert net(applied="四级", prov_date=early).status == "不符合申报条件"  # long expired by 2026
+
+
+# ---- held certificates count only while valid (docs/rules.md: 申报条件) ------------------------
+def test_an_expired_prerequisite_does_not_count():
+    """江苏 row 76 passed 三级 on a 四级 certificate of 2022-11-04: it expired 2024-11-04."""
+    base = {"applied": "三级", "held": "四级", "years_continuous": 3, "years_cumulative": 1, "training_hours": 24}
+    r = cert(**base, written=80, interview=80, held_date=dt.date(2022, 11, 4))
+    assert r.status == "不符合申报条件"
+    assert messages(r) == [
+        "持四级证书、连续从事本岗位 1 年(含)以上并完成三级培训：四级证书取得于 2022-11-04，"
+        "到评估基准日 2026-12-01 已过 2 年有效期",
+        "累计从事本岗位 2 年(含)以上：本岗位累计年限 1 年，未达到 2 年",
+    ]
+    assert r.reasons[0].field == "证书取得日期"
+    # valid on the assessment date, inclusive of the last day
+    assert cert(**base, written=80, interview=80, held_date=dt.date(2024, 12, 1)).status == "通过"
+    assert cert(**base, written=80, interview=80, held_date=dt.date(2024, 11, 30)).status == "不符合申报条件"
+
+
+def test_a_held_certificate_without_its_date_is_a_missing_fact():
+    r = cert(applied="三级", held="四级", years_continuous=3, training_hours=24, written=80, interview=80)
+    assert r.status == "资料不全" and "held_date" in r.missing
+
+
+def test_a_scheme_may_let_expired_certificates_count():
+    cat = catalogue()
+    scheme = cat.schemes["cm-cert"]
+    lenient = scheme.model_copy(update={"scheme": scheme.scheme.model_copy(update={"hold_must_be_valid": False})})
+    values = {"applied": "三级", "held": "四级", "years_continuous": 3, "training_hours": 24, "written": 80}
+    r = certify(lenient, {**values, "interview": 80}, frozenset(), AS_OF, cat.workbook_format.labels)
+    assert r.status == "通过"
+
+
+# ---- reasons: the deciding ones, then every other rule known to fail --------------------------
+def test_incomplete_also_says_what_already_fails():
+    """魏敏辉 3200134: path 1 fails (training 20 < 24), 试用期考核 is missing, and 面试 56 < 60:
+    supplying the missing fact cannot make this a pass, and the reasons say so."""
+    r = cert(applied="四级", training_hours=20, written=70, interview=56)
+    assert r.status == "资料不全"
+    assert [x.rule for x in r.reasons] == ["申报条件：上岗实习考核合格", "申报条件：完成四级培训课程", "合格标准"]
+    assert [x.field for x in r.reasons] == ["试用期考核", "培训学时", "面试成绩"]
+    assert r.reasons[2].message == "面试成绩 56 分，低于合格线 60 分"
+
+
+def test_not_eligible_also_lists_failed_exams():
+    r = cert(applied="四级", training_hours=10, probation="不合格", written=40, interview=70)
+    assert r.status == "不符合申报条件"
+    assert [x.field for x in r.reasons] == ["培训学时", "试用期考核", "笔试成绩"]
+
+
+def test_a_two_part_certificate_ends_with_its_earlier_part():
+    """Theory passed 2025-03-01 (valid to 2027-03-01), practical 2026-05-01 (to 2028-05-01): the
+    level lasts to 2027-03-01, not two years from the issue date."""
+    r = cert(
+        "netopt-cert",
+        applied="五级",
+        theory=80,
+        theory_date=dt.date(2025, 3, 1),
+        practical=75,
+        practical_date=dt.date(2026, 5, 1),
+    )
+    assert (r.status, r.valid_until) == ("通过", dt.date(2027, 3, 1))

@@ -1,5 +1,7 @@
 """Worksheet functions: the rules of docs/rules.md for one person, worked by hand."""
 
+import datetime as dt
+
 import pytest
 
 from cmxl.addin.udfs import CMXL_CERT, CMXL_GAP, CMXL_LEVEL, CMXL_TOTAL
@@ -65,6 +67,9 @@ def test_gap_names_what_is_wrong():
     assert "现岗位级别“客户经理”无法识别" in CMXL_GAP(50, "客户经理", "成就导向")
 
 
+VALID = dt.date(2025, 6, 1)  # a held certificate within its 2 years on the assessment date
+
+
 def test_certification_status_and_every_reason():
     assert CMXL_CERT("四级", 60, 60, training_hours=30) == "通过"  # 60 passes (以上 includes it)
     failed = CMXL_CERT("四级", 59.95, 50, training_hours=30)
@@ -73,7 +78,15 @@ def test_certification_status_and_every_reason():
         "不符合申报条件"
     )
     incomplete = CMXL_CERT(
-        "一级", 80, None, held="二级", years_continuous=3, training_hours=12, simulated=70, appraisal="优秀"
+        "一级",
+        80,
+        None,
+        held="二级",
+        held_date=VALID,
+        years_continuous=3,
+        training_hours=12,
+        simulated=70,
+        appraisal="优秀",
     )
     assert incomplete.startswith("资料不全")  # 一级 with one interview part missing and no 面试成绩
     assert (
@@ -82,6 +95,7 @@ def test_certification_status_and_every_reason():
             80,
             None,
             held="二级",
+            held_date=VALID,
             years_continuous=3,
             training_hours=12,
             simulated=70,

@@ -108,11 +108,17 @@ def test_the_roster_regions_add_up(tmp_path):
         def __init__(self, cells):
             self.cells = {k: type("C", (), {"value": v})() for k, v in cells.items()}
 
-    tables = group_tables(Sheet(cells))
-    assert len(tables) == 1
-    assert check_adds_up(tables) >= 4
+    provinces, units = group_tables(Sheet(cells))
+    assert check_adds_up([provinces, units]) >= 8
     total = sum(read_people(b) for b in books)
-    assert sum(row["人数"] for row in tables[0].values()) == total
+    # by province (the file name's region when there is no 省份 column), then units with subtotals
+    assert sorted(provinces) == ["四川", "陕西"] and sum(row["人数"] for row in provinces.values()) == total
+    assert units["合计"]["人数"] == total
+    for province, row in provinces.items():
+        subtotal = {k: v for k, v in units[f"{province} 小计"].items() if k != "省份和单位"}
+        assert subtotal == {k: v for k, v in row.items() if k != "省份"}
+        under = [r for key, r in units.items() if key.startswith(f"{province} / ")]
+        assert under and all(sum(r[h] for r in under) == row[h] for h in ["人数", *ATTAINMENT, *RESULT, "其中通过"])
 
 
 def read_people(path: Path) -> int:

@@ -54,9 +54,10 @@ def CMXL_CERT(
     appraisal=None,
     category=None,
     framework=None,
+    held_date=None,
 ):
     """认证结果及全部原因：申报认证等级、笔试、面试；可选：培训学时、连续年限、累计年限、已持证书等级、
-    试用期考核、模拟实战、营销实战、年度业绩考核、认证类别、能力模型。"""
+    试用期考核、模拟实战、营销实战、年度业绩考核、认证类别、能力模型、证书取得日期（已持证书须在有效期内）。"""
     facts = {
         "applied": grade,
         "written": written,
@@ -65,6 +66,7 @@ def CMXL_CERT(
         "years_continuous": years_continuous,
         "years_cumulative": years_cumulative,
         "held": held,
+        "held_date": held_date,
         "probation": probation,
         "simulated": simulated,
         "marketing": marketing,

@@ -32,8 +32,9 @@ class CertResult:
     scheme_id: str = ""
     grade: str = ""
     interview: float | None = None
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)  # the deciding ones first, then every other known to fail
     missing: list[str] = field(default_factory=list)  # field keys whose absence decided 资料不全
+    valid_until: dt.date | None = None  # a certificate's last day when the rules end it early (two-part schemes)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -83,7 +84,7 @@ class _Case:
 
 
 def _path_result(
-    scheme: Scheme, grade: str, path: EligibilityPath, case: _Case
+    scheme: Scheme, grade: str, path: EligibilityPath, case: _Case, as_of: dt.date
 ) -> tuple[bool | None, list[Reason], list[Reason], list[str]]:
     """(met?, reasons not met, reasons undecided, missing field keys) for one path."""
     unmet: list[Reason] = []
@@ -122,6 +123,22 @@ def _path_result(
                     rule, case.label("held"), _shown(held), required, f"{path.label}：已持证书 {shown}，要求{required}"
                 )
             )
+        elif scheme.scheme.hold_must_be_valid:  # an expired certificate is not held
+            held_date, years = case.get("held_date"), scheme.scheme.validity_years
+            valid = f"{required}且在有效期内"
+            if held_date is None:
+                unknown.append(case.missing_reason("held_date", rule, valid))
+                missing.append("held_date")
+            elif not _valid_on(held_date, years, as_of):  # type: ignore[arg-type]
+                unmet.append(
+                    Reason(
+                        rule,
+                        case.label("held_date"),
+                        _shown(held_date),
+                        valid,
+                        f"{path.label}：{held}证书取得于 {held_date}，到评估基准日 {as_of} 已过 {years} 年有效期",
+                    )
+                )
     if path.continuous_years is not None:
         need_number("years_continuous", path.continuous_years, "年")
     if path.cumulative_years is not None:
@@ -149,29 +166,38 @@ def _path_result(
     return met, unmet, unknown, missing
 
 
-def _exam_eligibility(scheme: Scheme, grade: str, case: _Case) -> tuple[bool | None, list[Reason], list[str]]:
-    results = [_path_result(scheme, grade, p, case) for p in scheme.paths.get(grade, [])]
+def _exam_eligibility(
+    scheme: Scheme, grade: str, case: _Case, as_of: dt.date
+) -> tuple[bool | None, list[Reason], list[str], list[Reason]]:
+    """(eligible?, the deciding reasons, missing keys, other paths' reasons known to fail)."""
+    results = [_path_result(scheme, grade, p, case, as_of) for p in scheme.paths.get(grade, [])]
     if any(r[0] is True for r in results):
-        return True, [], []
+        return True, [], [], []
     if any(r[0] is None for r in results):
         reasons = [reason for r in results if r[0] is None for reason in r[2]]
         missing = [key for r in results if r[0] is None for key in r[3]]
-        return None, reasons, missing
-    return False, [reason for r in results for reason in r[1]], []
+        failing = [reason for r in results for reason in r[1]]
+        return None, reasons, missing, failing
+    return False, [reason for r in results for reason in r[1]], [], []
 
 
-def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
+def _below(rule: str, label: str, value: object, minimum: float, message: str) -> Reason:
+    return Reason(
+        rule, label, _shown(value), f"≥ {minimum:g}", f"{message} {_shown(value)} 分，低于合格线 {minimum:g} 分"
+    )
+
+
+def evaluate_exam(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult:
+    """Eligibility, then completeness, then the pass rules; every rule known to fail is listed
+    after the ones that decide the status (a clerk sees whether supplying a fact can help)."""
     grade = str(case.get("applied"))
     result = CertResult(status=None, scheme_id=scheme.id, grade=grade)
-    eligible, reasons, missing = _exam_eligibility(scheme, grade, case)
-    if eligible is False:
-        result.status, result.reasons = NOT_ELIGIBLE, reasons
-        return result
-    incomplete = list(reasons)
-    needed = list(missing)
+    eligible, reasons, missing, failing_paths = _exam_eligibility(scheme, grade, case, as_of)
     rules = scheme.pass_rules
     assert rules is not None
     top = scheme.top if scheme.top is not None and scheme.top.grade == grade else None
+    incomplete: list[Reason] = []
+    needed: list[str] = []
 
     written = case.get("written")
     if written is None:
@@ -196,59 +222,44 @@ def evaluate_exam(scheme: Scheme, case: _Case) -> CertResult:
         else:
             incomplete.append(case.missing_reason("interview", "资料完整", case.label("interview")))
             needed.append("interview")
-    appraisal_rank = None
-    if top is not None:
-        appraisal = case.get("appraisal")
-        if appraisal is None:
-            incomplete.append(
-                case.missing_reason("appraisal", "资料完整", f"{case.label('appraisal')}{top.appraisal_min}或以上")
-            )
-            needed.append("appraisal")
-        else:
-            appraisal_rank = scheme.appraisal_rank(str(appraisal))
-    result.interview = None if interview is None else float(interview)  # type: ignore[arg-type]
-    if incomplete:
-        result.status, result.reasons, result.missing = INCOMPLETE, incomplete, needed
-        return result
-
-    failed: list[Reason] = []
-    if float(written) < rules.written_min:  # type: ignore[arg-type]
-        failed.append(
-            Reason(
-                "合格标准",
-                case.label("written"),
-                _shown(written),
-                f"≥ {rules.written_min:g}",
-                f"{case.label('written')} {_shown(written)} 分，低于合格线 {rules.written_min:g} 分",
-            )
+    appraisal = case.get("appraisal") if top is not None else None
+    if top is not None and appraisal is None:
+        incomplete.append(
+            case.missing_reason("appraisal", "资料完整", f"{case.label('appraisal')}{top.appraisal_min}或以上")
         )
+        needed.append("appraisal")
+    result.interview = None if interview is None else float(interview)  # type: ignore[arg-type]
+
+    # the pass rules, on every value there is
+    failed: list[Reason] = []
+    if written is not None and float(written) < rules.written_min:  # type: ignore[arg-type]
+        failed.append(_below("合格标准", case.label("written"), written, rules.written_min, case.label("written")))
     if result.interview is not None and result.interview < rules.interview_min:
         combined = "的平均" if top is not None and top.combine == "mean" else "之和"
         plain = case.label("interview")
         label = plain if interview_field == plain else f"{plain}（{interview_field}{combined}）"
-        failed.append(
-            Reason(
-                "合格标准",
-                interview_field,
-                _shown(result.interview),
-                f"≥ {rules.interview_min:g}",
-                f"{label} {_shown(result.interview)} 分，低于合格线 {rules.interview_min:g} 分",
-            )
-        )
-    if top is not None and scheme.appraisal is not None:
+        failed.append(_below("合格标准", interview_field, result.interview, rules.interview_min, label))
+    if top is not None and scheme.appraisal is not None and appraisal is not None:
         need = scheme.appraisal.order.index(top.appraisal_min)
-        if appraisal_rank is None or appraisal_rank < need:
-            value = str(case.get("appraisal"))
+        rank = scheme.appraisal_rank(str(appraisal))
+        if rank is None or rank < need:
             failed.append(
                 Reason(
                     "合格标准",
                     case.label("appraisal"),
-                    value,
+                    str(appraisal),
                     f"{top.appraisal_min}或以上",
-                    f"{case.label('appraisal')}为“{value}”，要求{top.appraisal_min}或以上",
+                    f"{case.label('appraisal')}为“{appraisal}”，要求{top.appraisal_min}或以上",
                 )
             )
-    result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
+
+    if eligible is False:
+        result.status, result.reasons = NOT_ELIGIBLE, reasons + failed
+    elif eligible is None or incomplete:
+        result.status, result.missing = INCOMPLETE, missing + needed
+        result.reasons = reasons + incomplete + failing_paths + failed
+    else:
+        result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
     return result
 
 
@@ -315,8 +326,9 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
                 if _valid_on(prov_date, trans.years, as_of):  # type: ignore[arg-type]
                     ok = True
         if ok is not True:
+            failed = _part_failures(scheme, case, as_of)
             result.status = NOT_ELIGIBLE if ok is False else INCOMPLETE
-            result.reasons = reasons
+            result.reasons = reasons + failed
             if ok is None:
                 result.missing = ["held_date"]
             return result
@@ -324,24 +336,29 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
     for part in scheme.parts:
         if case.get(part.score_field) is None:
             missing.append(case.missing_reason(part.score_field, "资料完整", part.name + "成绩"))
+    failed = _part_failures(scheme, case, as_of)
     if missing:
-        result.status, result.reasons = INCOMPLETE, missing
+        result.status, result.reasons = INCOMPLETE, missing + failed
         result.missing = [p.score_field for p in scheme.parts if case.get(p.score_field) is None]
         return result
+    result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
+    if not failed:  # the level lasts while both parts do: it ends with the earlier part
+        dates = [case.get(p.date_field) for p in scheme.parts]
+        ends = [expiry(d, years) for d in dates if d is not None]  # type: ignore[arg-type]
+        result.valid_until = min(ends) if ends else None
+    return result
+
+
+def _part_failures(scheme: Scheme, case: _Case, as_of: dt.date) -> list[Reason]:
+    """Every part's rule that the values there are fail: a score below its pass mark, a part
+    passed too long ago."""
+    years = scheme.scheme.validity_years
     failed: list[Reason] = []
     for part in scheme.parts:
-        value = float(case.get(part.score_field))  # type: ignore[arg-type]
-        name = case.labels.get(part.score_field, part.name)
-        if value < part.min:
-            failed.append(
-                Reason(
-                    "合格标准",
-                    name,
-                    _shown(value),
-                    f"≥ {part.min:g}",
-                    f"{part.name}成绩 {_shown(value)} 分，低于合格线 {part.min:g} 分",
-                )
-            )
+        value = case.get(part.score_field)
+        if value is not None and float(value) < part.min:  # type: ignore[arg-type]
+            name = case.labels.get(part.score_field, part.name)
+            failed.append(_below("合格标准", name, value, part.min, f"{part.name}成绩"))
         passed_on = case.get(part.date_field)
         if passed_on is not None and not _valid_on(passed_on, years, as_of):  # type: ignore[arg-type]
             failed.append(
@@ -353,14 +370,13 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
                     f"{part.name}通过于 {passed_on}，已超过 {years} 年有效期",
                 )
             )
-    result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
-    return result
+    return failed
 
 
 # How a scheme of each kind (SchemeMeta.kind) is evaluated: a new kind is one entry here plus
 # its function. Each takes the scheme, the person's case and the assessment date.
 EVALUATORS: dict[str, Callable[[Scheme, _Case, dt.date], CertResult]] = {
-    "exam": lambda scheme, case, as_of: evaluate_exam(scheme, case),
+    "exam": evaluate_exam,
     "two-part": evaluate_two_part,
 }
 

@@ -46,6 +46,7 @@ class PersonResult:
     items_below: int | None  # competencies below standard (None when some gap is unknown)
     certification: CertResult
     scheme_name: str
+    facts: dict[str, object] = field(default_factory=dict)  # every fixed column's value, by field key
     issues: list[Issue] = field(default_factory=list)  # this row's issues
     also_in: list[str] = field(default_factory=list)  # other files of a batch with the same id
 
@@ -87,6 +88,12 @@ class PersonResult:
     @property
     def errors(self) -> int:
         return sum(1 for i in self.issues if i.severity == "error")
+
+    def fingerprint(self) -> tuple:
+        """What the person's row says, wherever it is: two rows with the same fingerprint are the
+        same data (the same person typed twice), two with different ones conflict."""
+        facts = tuple(sorted((k, repr(v)) for k, v in self.facts.items()))
+        return (facts, tuple(self.item_scores), tuple(self.item_levels))
 
     def to_json(self, item_names: list[str], category_names: list[str]) -> dict:
         """The `score --json` shape of one person."""
@@ -157,6 +164,8 @@ def person_results(
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
     rows = [int(r) for r in people["row"].tolist()]
+    keys = [k for k in people.columns if k not in ("row", "scheme_id", "invalid")]
+    columns = {k: people[k].tolist() for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
     totals = [row[0] for row in rounded(s.total.reshape(-1, 1))]
     exact = [None if t != t else float(t) for t in s.total.tolist()]
@@ -200,6 +209,7 @@ def person_results(
                 items_below=None if unknown_gap[p] else int(below[p]),
                 certification=cert,
                 scheme_name=scheme_names.get(cert.scheme_id, "") if cert.status else "",
+                facts={k: columns[k][p] for k in keys if columns[k][p] is not None},
                 issues=by_row.get(rows[p], []),
             )
         )

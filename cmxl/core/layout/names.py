@@ -14,7 +14,8 @@ SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
     "运行信息",
 )
 # the roster of a batch
-PASSED_SHEET, FAILED_SHEET, REGIONS, EXPIRING, LOG = "通过名单", "未通过名单", "地区统计", "即将到期", "处理日志"
+PASSED_SHEET, FAILED_SHEET, HELD_SHEET = "通过名单", "未通过名单", "暂缓发证"
+REGIONS, EXPIRING, LOG = "地区统计", "即将到期", "处理日志"
 # the blank assessment template (its data sheet is the one intake looks for first: DATA)
 GUIDE, PARAMS = "填写说明", "模型参数"
 

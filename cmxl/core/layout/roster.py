@@ -5,13 +5,15 @@ processing log per file — as a ReportSpec."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
-from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, INFO, LOG, PASSED_SHEET, REGIONS
-from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
-from cmxl.core.layout.stats import UNFILLED, Blocks, group_block, set_widths
+from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, INFO, LOG, PASSED_SHEET, REGIONS
+from cmxl.core.layout.spec import ColumnMap, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
+from cmxl.core.layout.stats import TOTAL, UNFILLED, Blocks, group_block, set_widths
 from cmxl.core.layout.styles import base_styles
+from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, Certificate, FileLog
 
 
@@ -19,17 +21,21 @@ def build_roster(
     batch: str,
     issue_date: dt.date,
     people: list[PersonResult],
+    issuance: Issuance,
     certificates: dict[tuple[str, str, str], Certificate],
     expiring: list[Certificate],
     logs: list[FileLog],
     info: list[tuple[str, object]],
     within_days: int,
-    level_count: int,
+    rules: RosterRules,
 ) -> ReportSpec:
-    styles = base_styles(level_count)
+    """`people`: everyone of the batch (the statistics count them all); `issuance`: who is
+    certain and who is held (cmxl.core.engine.issuance.decide)."""
+    styles = base_styles(rules.level_count)
     sheets = [
-        _passed(people, certificates),
-        _failed(people),
+        _passed(issuance, certificates, rules),
+        _failed(issuance, rules),
+        _held(issuance, rules),
         _regions(people),
         _expiring(expiring, issue_date, within_days),
         _log(logs),
@@ -38,12 +44,43 @@ def build_roster(
     return ReportSpec(sheets=sheets, styles=styles, title=f"认证名单 {batch}")
 
 
+@dataclass(frozen=True)
+class RosterRules:
+    """What the roster needs of the rules in force: the schemes (for the order of categories and
+    grades), the workbook format's column names, and the model's level count (styles)."""
+
+    schemes: dict[str, Scheme]
+    labels: dict[str, str]
+    level_count: int
+
+
+EXAM_FIELDS = ("written", "interview", "simulated", "marketing", "appraisal", "theory", "practical")
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _note(p: PersonResult) -> str:
-    return f"员工编号同时出现在：{'、'.join(p.also_in)}" if p.also_in else ""
+def _note(p: PersonResult, issuance: Issuance) -> str:
+    notes = []
+    if p.also_in:
+        notes.append(f"员工编号同时出现在：{'、'.join(p.also_in)}")
+    same = issuance.same_elsewhere.get(id(p))
+    if same:
+        notes.append(f"相同数据也出现在：{'、'.join(same)}（只计一次）")
+    return "；".join(notes)
+
+
+def _exam_fields(people: list[PersonResult], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, header) of the exam columns any listed person has a value in."""
+    return [(k, labels.get(k, k)) for k in EXAM_FIELDS if any(k in p.facts for p in people)]
+
+
+def _who(p: PersonResult) -> list[object]:
+    return [p.employee_id, p.name, province_of(p), p.unit, p.department, p.grade]
+
+
+WHO = ["员工编号", "姓名", "省份", "单位", "部门", "现岗位级别"]
 
 
 def _table_sheet(
@@ -54,6 +91,7 @@ def _table_sheet(
     header: str,
     date_cols: tuple[int, ...] = (),
     wrap_cols: tuple[int, ...] = (),
+    number_cols: tuple[int, ...] = (),
 ) -> SheetSpec:
     sheet = SheetSpec(name, freeze="C2", print_setup=PrintSetup(repeat_rows="1:1", header=header))
     sheet.put_row(0, 0, heads, "head")
@@ -63,6 +101,8 @@ def _table_sheet(
             sheet.put(r, c, row[c], "date")
         for c in wrap_cols:
             sheet.put(r, c, row[c], "wrap")
+        for c in number_cols:
+            sheet.put(r, c, row[c], "num" if isinstance(row[c], float) else "top")
     if rows:
         sheet.tables.append(Table(table, cell_range(0, 0, len(rows), len(heads) - 1)))
     else:
@@ -74,61 +114,135 @@ def _table_sheet(
     return sheet
 
 
-def _passed(people: list[PersonResult], certificates: dict[tuple[str, str, str], Certificate]) -> SheetSpec:
+def _passed(issuance: Issuance, certificates: dict[tuple[str, str, str], Certificate], rules: RosterRules) -> SheetSpec:
+    """Certificates by category, grade from the highest down, province, unit and id: the order
+    in which a new batch's numbers were given."""
+    people = sorted(issuance.passed, key=lambda p: certificate_order(p, rules.schemes))
+    exams = _exam_fields(people, rules.labels)
+    cols = ColumnMap(
+        [
+            "证书编号",
+            *WHO,
+            "认证类别",
+            "认证等级",
+            *(h for _, h in exams),
+            "发证日期",
+            "有效期至",
+            "续证（原证书编号）",
+            "来源文件",
+            "备注",
+        ]
+    )
     rows = []
     for p in people:
-        if p.status != PASSED:
-            continue
         cert = certificates[(p.employee_id, p.scheme_id, p.applied)]
         rows.append(
             [
                 cert.number,
-                p.employee_id,
-                p.name,
-                p.unit,
+                *_who(p),
                 p.scheme_name,
                 p.applied,
+                *(p.facts.get(k) for k, _ in exams),
                 _date(cert.issue_date),
                 _date(cert.expiry),
                 cert.renews or "",
                 p.file,
-                _note(p),
+                _note(p, issuance),
             ]
         )
-    rows.sort(key=lambda r: (r[0], r[9]))
-    heads = [
-        "证书编号",
-        "员工编号",
-        "姓名",
-        "单位",
-        "认证类别",
-        "认证等级",
-        "发证日期",
-        "有效期至",
-        "续证（原证书编号）",
-        "来源文件",
-        "备注",
-    ]
-    return _table_sheet(PASSED_SHEET, heads, rows, "通过名单表", "认证通过名单", date_cols=(6, 7))
+    numbers = tuple(cols[h] for _, h in exams)
+    return _table_sheet(
+        PASSED_SHEET,
+        cols.heads,
+        rows,
+        "通过名单表",
+        "认证通过名单",
+        date_cols=(cols["发证日期"], cols["有效期至"]),
+        number_cols=numbers,
+    )
 
 
-def _failed(people: list[PersonResult]) -> SheetSpec:
+def _failed(issuance: Issuance, rules: RosterRules) -> SheetSpec:
+    people = sorted(issuance.failed, key=lambda p: certificate_order(p, rules.schemes))
+    exams = _exam_fields(people, rules.labels)
+    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", *(h for _, h in exams), "认证结果", "原因", "来源文件", "备注"])
     rows = [
-        [p.employee_id, p.name, p.unit, p.scheme_name, p.applied, p.status, p.reasons_text, p.file, _note(p)]
+        [
+            *_who(p),
+            p.scheme_name,
+            p.applied,
+            *(p.facts.get(k) for k, _ in exams),
+            p.status,
+            p.reasons_text,
+            p.file,
+            _note(p, issuance),
+        ]
         for p in people
-        if p.applying and p.status != PASSED
     ]
-    rows.sort(key=lambda r: (r[2], r[0], r[7]))
-    heads = ["员工编号", "姓名", "单位", "认证类别", "申报认证等级", "认证结果", "原因", "来源文件", "备注"]
-    return _table_sheet(FAILED_SHEET, heads, rows, "未通过名单表", "认证未通过名单", wrap_cols=(6,))
+    return _table_sheet(
+        FAILED_SHEET,
+        cols.heads,
+        rows,
+        "未通过名单表",
+        "认证未通过名单",
+        wrap_cols=(cols["原因"],),
+        number_cols=tuple(cols[h] for _, h in exams),
+    )
+
+
+def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
+    """暂缓发证: people whose result is not beyond doubt, with what to fix; a re-run after the fix
+    issues their certificate (or lists their failure)."""
+    holds = sorted(issuance.held, key=lambda h: certificate_order(h.person, rules.schemes))
+    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", "计算结果", "暂缓原因", "需要修改", "来源文件"])
+    rows = [
+        [
+            *_who(h.person),
+            h.person.scheme_name,
+            h.person.applied,
+            h.person.status,
+            h.why,
+            "\n".join(h.fixes),
+            h.person.file,
+        ]
+        for h in holds
+    ]
+    sheet = _table_sheet(
+        HELD_SHEET,
+        cols.heads,
+        rows,
+        "暂缓发证表",
+        "暂缓发证（改正后重新运行即可发证）",
+        wrap_cols=(cols["暂缓原因"], cols["需要修改"]),
+    )
+    sheet.widths[cols["暂缓原因"]] = 30.0
+    sheet.widths[cols["需要修改"]] = 60.0
+    sheet.fit_heights([cols["暂缓原因"], cols["需要修改"]])
+    return sheet
 
 
 def _regions(people: list[PersonResult]) -> SheetSpec:
-    sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header="地区统计"))
+    """By province (with a chart), then every unit under its province with subtotals and a
+    grand total: each row's counts add up to its 人数."""
+    sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header=REGIONS))
     sheet.put(0, 0, f"地区统计（{len(people)} 人）", "title")
-    units = [p.unit or UNFILLED for p in people]
-    group_block(sheet, Blocks(sheet), "按单位", sorted(set(units)), units, people)
+    blocks = Blocks(sheet)
+    provinces: dict[str, list[PersonResult]] = {}
+    for p in people:
+        provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
+    order = sorted(provinces)
+    group_block(sheet, blocks, "按省份", [(k, provinces[k]) for k in order])
+    rows: list[tuple[str, list[PersonResult]]] = []
+    for k in order:
+        units: dict[str, list[PersonResult]] = {}
+        for p in provinces[k]:
+            units.setdefault(p.unit or UNFILLED, []).append(p)
+        rows += [(f"{k} / {u}", units[u]) for u in sorted(units)]
+        rows.append((f"{k} 小计", provinces[k]))
+    rows.append((TOTAL, people))
+    group_block(sheet, blocks, "按省份和单位", rows, charts=False)
     set_widths(sheet)
+    sheet.widths[0] = 30.0
     return sheet
 
 

@@ -101,9 +101,9 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     sheet.row_breaks.append(blocks.row - 2)  # the group blocks start a new printed page
     grades = [p.grade or UNFILLED for p in people]
     grade_order = [g.name for g in fw.grades] + ([UNFILLED] if UNFILLED in grades else [])
-    group_block(sheet, blocks, "按现岗位级别", grade_order, grades, people)
+    group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
     units = [p.unit or UNFILLED for p in people]
-    group_block(sheet, blocks, "按单位", sorted(set(units)), units, people)
+    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people))
     set_widths(sheet)
     return sheet
 
@@ -115,6 +115,7 @@ def set_widths(sheet: SheetSpec) -> None:
 
 
 UNFILLED = "（未填）"
+TOTAL = "合计"
 UNRATED_COLOR = "D9D9D9"
 GROUP_HEADS = [
     "人数",
@@ -131,22 +132,26 @@ GROUP_HEADS = [
 ]  # after the group's own column; 达标…未评定 add up to 人数, and so do 未申报 + 申报认证
 
 
+def grouped(keys: list[str], key_of: list[str], people: list[PersonResult]) -> list[tuple[str, list[PersonResult]]]:
+    """The rows of a group table: each key with its people (`key_of[i]` is the key of `people[i]`)."""
+    members: dict[str, list[PersonResult]] = {key: [] for key in keys}
+    for key, p in zip(key_of, people, strict=True):
+        members.setdefault(key, []).append(p)
+    return [(key, members[key]) for key in keys]
+
+
 def group_block(
-    sheet: SheetSpec, blocks: Blocks, title: str, keys: list[str], key_of: list[str], people: list[PersonResult]
+    sheet: SheetSpec, blocks: Blocks, title: str, rows: list[tuple[str, list[PersonResult]]], charts: bool = True
 ) -> None:
-    """Per-group counts and rates, with two charts; `key_of[i]` is the group of `people[i]`."""
-    n = len(keys)
+    """Per-group counts and rates (one row per (label, people)), with two charts unless told not."""
+    n = len(rows)
     height = max(8.0, 0.6 * n + 4)
-    top = blocks.reserve(n + 1, height)
+    top = blocks.reserve(n + 1, height if charts else 0)
     sheet.put(top, 0, f"{title}统计", "label")
     cols = ColumnMap([title[1:], *GROUP_HEADS])
     sheet.put_row(top + 1, 0, cols.heads, "head")
     sheet.heights[top + 1] = 30
-    members: dict[str, list[PersonResult]] = {key: [] for key in keys}
-    for key, p in zip(key_of, people, strict=True):
-        members.setdefault(key, []).append(p)
-    for j, key in enumerate(keys):
-        group = members[key]
+    for j, (key, group) in enumerate(rows):
         att = Counter(p.attainment_shown for p in group)
         rated = sum(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED))
         applying = sum(1 for p in group if p.applying)
@@ -159,6 +164,8 @@ def group_block(
         sheet.put(r, cols["通过率（申报人数）"], passed / applying if applying else None, "pct")
         mean = round_half_up(sum(known) / len(known), 1) if known else None
         sheet.put(r, cols["平均总分（有总分人数）"], mean, "num")
+    if not charts:
+        return
     cats = Ref(sheet.name, top + 2, 0, top + 1 + n, 0)
 
     def column(head: str) -> Ref:

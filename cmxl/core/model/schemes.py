@@ -146,6 +146,9 @@ class SchemeMeta(StrictModel):
     """证书编号前缀（编号为 前缀 + 发证年份 + 6 位序号）。"""
     entry_grade: str | None = None
     """起始等级（原则上从此等级起逐级认证）。"""
+    hold_must_be_valid: bool = True
+    """申报条件中的“持有某等级证书”是否要求该证书在评估基准日仍在有效期内（取得日期 + 有效年数）；
+    要求时，已持证书没有取得日期是缺少事实。"""
 
 
 class Scheme(StrictModel):

@@ -1,0 +1,115 @@
+"""Who gets a certificate number in a batch (docs/rules.md, 证书): a certificate is an official
+act, so a number is issued only when the result is beyond doubt.
+
+- A person whose row has any error keeps the status computed for them, but is held (暂缓发证)
+  with the errors to fix: a row with a wrong score may be a row typed into the wrong line.
+- The same 员工编号 in several files or sheets: when the rows say the same, the person counts
+  once (noted); when they differ, every row of that id is held until it is resolved.
+- Everyone else applying is certain: passed (a certificate) or not (the reasons).
+
+A re-run after the fix decides again; the ledger then issues the number, stable thereafter."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.model.schemes import Scheme
+
+
+@dataclass
+class Hold:
+    """A person applying whose certificate waits, with why and what to fix."""
+
+    person: PersonResult
+    why: str
+    fixes: list[str] = field(default_factory=list)  # one line each: where, what is wrong, what to do
+
+
+@dataclass
+class Issuance:
+    passed: list[PersonResult]  # beyond doubt: one certificate each
+    failed: list[PersonResult]  # beyond doubt: not passed, with every reason
+    held: list[Hold]  # 暂缓发证
+    same_elsewhere: dict[int, list[str]] = field(default_factory=dict)  # id(person) -> files with the same data
+
+
+def _where(p: PersonResult) -> str:
+    return f"{p.file}（{p.sheet}第 {p.row} 行）" if p.sheet else p.file
+
+
+def decide(people: list[PersonResult]) -> Issuance:
+    """Sort a batch's applicants into certain passes, certain failures and holds."""
+    by_id: dict[str, list[PersonResult]] = defaultdict(list)
+    for p in people:
+        if p.employee_id:
+            by_id[p.employee_id].append(p)
+    kept: list[PersonResult] = []
+    held: list[Hold] = []
+    same: dict[int, list[str]] = {}
+    seen: set[int] = set()
+    for p in people:
+        if id(p) in seen:
+            continue
+        rows = by_id.get(p.employee_id, [p]) if p.employee_id else [p]
+        seen.update(id(r) for r in rows)
+        in_other_places = {(r.file, r.sheet) for r in rows}
+        if len(rows) > 1 and len(in_other_places) > 1:
+            if len({r.fingerprint() for r in rows}) == 1:
+                kept.append(rows[0])
+                same[id(rows[0])] = sorted({_where(r) for r in rows[1:]})
+                continue
+            places = "、".join(sorted({_where(r) for r in rows}))
+            for r in rows:
+                if r.applying:
+                    held.append(
+                        Hold(
+                            r,
+                            f"员工编号 {r.employee_id} 在本批次中出现 {len(rows)} 次且数据不同",
+                            [f"核对 {places}，删除或更正其中有误的行"],
+                        )
+                    )
+            continue
+        kept.extend(rows)
+    passed: list[PersonResult] = []
+    failed: list[PersonResult] = []
+    for p in kept:
+        if not p.applying:
+            continue
+        errors = [i for i in p.issues if i.severity == "error"]
+        if errors:
+            fixes = [f"{p.file} {i.sheet}!{i.cell}：{i.message}。{i.hint}" for i in errors]
+            held.append(Hold(p, f"本行有 {len(errors)} 个错误，结果可能不准确", fixes))
+        elif p.status == PASSED:
+            passed.append(p)
+        else:
+            failed.append(p)
+    return Issuance(passed, failed, held, same)
+
+
+def province_of(p: PersonResult) -> str:
+    """The 省份 column, else the file's folder in the batch (华东/苏州.xlsx -> 华东), else the
+    file name before its first underscore (江苏_2026.xlsx -> 江苏)."""
+    if p.province:
+        return p.province
+    parts = p.file.replace("\\", "/").split("/")
+    if len(parts) > 1:
+        return parts[0]
+    return parts[0].rsplit(".", 1)[0].split("_")[0]
+
+
+def certificate_order(p: PersonResult, schemes: dict[str, Scheme]) -> tuple:
+    """Category (in the order of the schemes), grade from the highest down, province, unit, id."""
+    order = list(schemes)
+    scheme = schemes.get(p.scheme_id)
+    rank = scheme.grade_lookup.get(p.applied, -1) if scheme is not None else -1
+    return (
+        order.index(p.scheme_id) if p.scheme_id in order else len(order),
+        -rank,
+        province_of(p),
+        p.unit,
+        p.employee_id,
+        p.file,
+    )
