@@ -22,10 +22,11 @@ from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.compare import framework_changes, result_changes
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
+from cmxl.core.grid import WorkbookGrid
 from cmxl.core.issues import Issue
 from cmxl.core.layout.template import build_template
 from cmxl.core.model.framework import Framework
-from cmxl.pipeline import Rules, assess_grid, read_and_assess, result_path, rules, score_file
+from cmxl.pipeline import Rules, assess_grid, own_output, read, read_and_assess, result_names, rules, score_grid
 from cmxl.xlsx.render import render
 
 __all__ = [
@@ -98,9 +99,18 @@ def validate(
     run, day = rules(framework), as_of or dt.date.today()
 
     def one(path: Path) -> FileResult:
-        return FileResult(path, read_and_assess(path, run, day)[1])
+        return FileResult(path, assess_grid(_input(path), run, day))
 
     return _each(paths, one)
+
+
+def _input(path: Path) -> WorkbookGrid:
+    """A workbook to validate or score: not one of cmxl's own results or rosters."""
+    grid = read(path)
+    why = own_output(grid)
+    if why:
+        raise CmxlError(f"{path}：{why.removesuffix('，已跳过')}，请给出原始的测评工作簿")
+    return grid
 
 
 def score(
@@ -116,12 +126,18 @@ def score(
     if output is not None and len(files) > 1:
         raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")
     run, day = rules(framework), as_of or dt.date.today()
+    names = result_names(files)  # a.xlsx and a.xlsm get two results files
+    inputs = {p.resolve() for p in files}
 
     def one(path: Path) -> FileResult:
-        target = Path(output) if output is not None else result_path(path)
+        target = Path(output) if output is not None else path.with_name(names[path])
         if target.resolve() == path.resolve():
             raise CmxlError(f"{path}：结果文件不能与输入文件相同，请用 -o 指定另一个文件名")
-        scored = score_file(path, target, run, day)
+        if target.resolve() in inputs:
+            raise CmxlError(
+                f"{path}：结果文件 {target.name} 也是本次要读取的输入文件，未覆盖；请用 -o 指定另一个文件名"
+            )
+        scored = score_grid(_input(path), path, target, run, day)
         return FileResult(path, scored.assessment, scored.output)
 
     return _each(files, one)

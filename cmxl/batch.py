@@ -23,12 +23,11 @@ from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
-from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
-from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, FileLog
+from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
-from cmxl.pipeline import rules, score_file
+from cmxl.pipeline import own_output, read, result_names, rules, score_grid
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
 
@@ -131,27 +130,37 @@ def make_options(
     )
 
 
-def find_workbooks(folder: Path, skip: Path | None = None) -> list[Path]:
-    """Workbooks under `folder`, recursively, in a stable order; not our own results, not
-    Excel's lock files (~$…), not anything inside the output folder."""
-    found = []
+def discover(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every file under `folder` (recursively, stable order, the output folder left out): the
+    workbooks to process, and the others with why they are not processed. Names never decide
+    whether a workbook is cmxl's own output: its content does (checked when it is read)."""
+    workbooks: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     skip = skip.resolve() if skip else None
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+        if not path.is_file() or (skip and skip in path.resolve().parents):
             continue
-        if path.name.startswith(("~$", ".")) or path.stem.endswith(RESULT_SUFFIX):
-            continue
-        if skip and skip in path.resolve().parents:
-            continue
-        found.append(path)
-    return found
+        if path.name.startswith("~$"):
+            skipped.append((path, "Excel 打开工作簿时生成的临时锁定文件，不是工作簿"))
+        elif path.name.startswith("."):
+            skipped.append((path, "隐藏文件"))
+        elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+            skipped.append((path, f"不是 Excel 工作簿文件（{path.suffix or '无扩展名'}）"))
+        else:
+            workbooks.append(path)
+    return workbooks, skipped
 
 
 def process(job: Job) -> FileOutcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
     start = time.perf_counter()
     try:
-        scored = score_file(job.path, job.out, rules(job.framework), job.as_of)
+        grid = read(job.path)
+        why = own_output(grid)
+        if why:  # last cycle's results or roster left in the batch folder
+            log = FileLog(job.rel, grid.sha256, SKIPPED, 0, 0, 0, why, "", time.perf_counter() - start)
+            return FileOutcome(log)
+        scored = score_grid(grid, job.path, job.out, rules(job.framework), job.as_of)
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
@@ -220,18 +229,22 @@ def _run_bulk(
     t0 = time.perf_counter()
     run = rules(opts.framework)  # fail early, before any file, on a bad framework
     cat, fw = run.catalogue, run.framework
-    files = find_workbooks(opts.folder, skip=opts.output)
+    files, others = discover(opts.folder, skip=opts.output)
     if not files:
         raise CmxlError(f"{opts.folder} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
     with Ledger(opts.ledger):  # an unusable ledger fails now, not after every file is processed
         pass
     opts.output.mkdir(parents=True, exist_ok=True)
     jobs = []
+    names = result_names(files)
     for path in files:
         rel = path.relative_to(opts.folder).as_posix()
-        out = opts.output / path.relative_to(opts.folder).parent / f"{path.stem}{RESULT_SUFFIX}.xlsx"
+        out = opts.output / path.relative_to(opts.folder).parent / names[path]
         jobs.append(Job(path, rel, out, fw, opts.issue_date))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
+    for path, why in others:  # every file found is accounted for in the log
+        rel = path.relative_to(opts.folder).as_posix()
+        outcomes.append(FileOutcome(FileLog(rel, "", SKIPPED, 0, 0, 0, why, "", 0.0)))
     outcomes.sort(key=lambda o: o.log.file)
     people = [p for o in outcomes for p in o.people]
     duplicates = _flag_duplicates(outcomes)
@@ -277,6 +290,7 @@ def _run_bulk(
         ("证书台账", str(opts.ledger)),
         ("文件数", len(files)),
         ("处理失败", sum(g.status == FILE_FAILED for g in logs)),
+        ("已跳过", sum(g.status == SKIPPED for g in logs)),
         ("人数", len(people)),
         ("开始时间", started.isoformat(timespec="seconds")),
     ]
@@ -401,6 +415,7 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
         "counts": {
             "files": len(result.logs),
             "files_failed": sum(g.status == FILE_FAILED for g in result.logs),
+            "files_skipped": sum(g.status == SKIPPED for g in result.logs),
             "people": result.people,
             "applied": result.applied,
             "passed": result.passed,

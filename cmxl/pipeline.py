@@ -54,9 +54,31 @@ def in_workbook_spec(a: Assessment, source: str, issues_only: bool) -> ReportSpe
     return build_in_workbook(a, source=source, tool_version=__version__, created=now(), issues_only=issues_only)
 
 
+def result_name(path: Path, clash: bool = False) -> str:
+    """The results file's name for input `path`: <stem>_评分结果.xlsx, or with the input's extension
+    in it (a_xlsm_评分结果.xlsx) when another input beside it has the same stem."""
+    stem = f"{path.stem}_{path.suffix.lstrip('.').lower()}" if clash else path.stem
+    return stem + RESULT_SUFFIX + ".xlsx"
+
+
+def result_names(paths: list[Path]) -> dict[Path, str]:
+    """Results file names that never collide: a.xlsx and a.xlsm in one folder get two."""
+    stems: dict[tuple[Path, str], int] = {}
+    for path in paths:
+        key = (path.parent, path.stem.casefold())
+        stems[key] = stems.get(key, 0) + 1
+    return {path: result_name(path, stems[(path.parent, path.stem.casefold())] > 1) for path in paths}
+
+
 def result_path(path: Path) -> Path:
     """Where `score` writes the results of `path` when not told: beside it."""
-    return path.with_name(path.stem + RESULT_SUFFIX + ".xlsx")
+    return path.with_name(result_name(path))
+
+
+def own_output(grid: WorkbookGrid) -> str:
+    """Why a workbook is not an input but one of cmxl's own outputs ('' when it is an input)."""
+    what = {"results": "cmxl 生成的评分结果", "roster": "cmxl 生成的认证名单"}.get(grid.producer)
+    return f"这是{what}（不是地市测评工作簿），已跳过" if what else ""
 
 
 @dataclass
@@ -64,6 +86,11 @@ class Scored:
     grid: WorkbookGrid
     assessment: Assessment
     output: Path
+
+
+def read(path: Path) -> WorkbookGrid:
+    """A workbook file as a cell grid (read once: its hash and what cmxl made it as, if anything)."""
+    return read_workbook(path)
 
 
 def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGrid, Assessment]:
@@ -74,7 +101,11 @@ def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGri
 def score_file(path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
     """Read, assess and write the results workbook of one file. Raises CmxlError for a file that
     cannot be read or a target that cannot be written."""
-    grid, a = read_and_assess(path, run, as_of)
+    return score_grid(read_workbook(path), path, target, run, as_of)
+
+
+def score_grid(grid: WorkbookGrid, path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
+    a = assess_grid(grid, run, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     render(results_spec(a, grid, path.name), target)
     return Scored(grid, a, target)

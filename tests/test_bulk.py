@@ -75,7 +75,10 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     assert (tmp_path / "证书台账.sqlite").exists()  # beside the output folder, shared by later batches
 
     log = {row[0]: row for row in sheet(roster, "处理日志")[1:]}
-    assert sorted(log) == ["加密.xlsx", "华东/苏州.xlsx", "名单.xlsx", "无锡.xlsx", "陕西_2026.xlsx"]
+    assert sorted(log) == sorted(
+        ["加密.xlsx", "华东/苏州.xlsx", "名单.xlsx", "无锡.xlsx", "陕西_2026.xlsx", "~$无锡.xlsx", "说明.txt"]
+    )  # every file found is accounted for
+    assert log["~$无锡.xlsx"][1] == log["说明.txt"][1] == "已跳过" and "锁定文件" in log["~$无锡.xlsx"][5]
     assert log["加密.xlsx"][1] == "失败" and "密码" in log["加密.xlsx"][5]
     assert log["名单.xlsx"][1] == "失败" and "不是 Excel 工作簿" in log["名单.xlsx"][5]
     assert log["陕西_2026.xlsx"][1:4] == ["有错误", 48.0, 9.0]  # processed; people with errors not fully scored
@@ -102,7 +105,8 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     assert "W002" not in {x["员工编号"] for x in failed}  # not applying this cycle
 
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert record["counts"]["files"] == 5 and record["counts"]["files_failed"] == 2
+    assert record["counts"]["files"] == 7 and record["counts"]["files_failed"] == 2
+    assert record["counts"]["files_skipped"] == 2
     assert record["counts"]["ids_in_several_files"] == 1
     assert record["framework"]["id"] == "cm18" and len(record["framework"]["hash"]) == 64
     assert record["issues_by_code"]["id-in-several-files"] == 2

@@ -17,12 +17,13 @@ from typing import Any
 
 from cmxl import api
 from cmxl.core.errors import CmxlError
+from cmxl.core.layout.names import REGISTRY_SHEET
 from cmxl.core.layout.spec import Cell
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
 from cmxl.pipeline import assess_grid, in_workbook_spec, rules
 
-REGISTRY = "cmxl记录"
+REGISTRY = REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
 
 

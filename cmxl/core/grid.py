@@ -35,3 +35,4 @@ class WorkbookGrid:
     source: str
     sheets: list[SheetGrid] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, when it came from a file
+    producer: str = ""  # "results" / "roster" / "template" when cmxl wrote the file, else ""

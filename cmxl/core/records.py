@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 # a file with data errors was processed, but the people with errors were not fully scored
 OK, WITH_WARNINGS, WITH_ERRORS, FILE_FAILED = "成功", "有警告", "有错误", "失败"
+SKIPPED = "已跳过"  # found in the batch folder but not an input (cmxl's own output, a lock file, not a workbook)
 
 
 @dataclass(frozen=True)

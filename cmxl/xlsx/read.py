@@ -19,6 +19,7 @@ import python_calamine as pc
 
 from cmxl.core.errors import FileProblem
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.layout.names import DETAIL, INFO, LOG, PASSED_SHEET, REGISTRY_SHEET, SUMMARY
 from cmxl.xlsx.safety import check_workbook_file
 
 _NS = {
@@ -32,6 +33,37 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 
 
+PRODUCER_PROPERTY = "cmxl"  # the custom document property cmxl writes: what it made the file as
+_PRODUCER = re.compile(rb'<property\b[^>]*\bname="cmxl"[^>]*>\s*<vt:lpwstr[^>]*>([^<]*)</vt:lpwstr>')
+_SHEET_NAME = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"')
+
+
+def producer(data: bytes) -> str:
+    """What cmxl made an .xlsx as ("results", "roster", "template"), from its document property;
+    for files of versions before the property, from their sheets: a 运行信息 sheet beside 汇总
+    (results) or 通过名单 (roster), in a file that is not a clerk's workbook cmxl wrote into
+    (that has cmxl's hidden registry sheet and the clerk's own data)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "docProps/custom.xml" in names:
+                found = _PRODUCER.search(zf.read("docProps/custom.xml"))
+                if found:
+                    return found.group(1).decode("utf-8", "replace")
+            if "xl/workbook.xml" not in names:
+                return ""
+            sheets = {m.group(1).decode("utf-8", "replace") for m in _SHEET_NAME.finditer(zf.read("xl/workbook.xml"))}
+    except (zipfile.BadZipFile, KeyError):
+        return ""
+    if INFO not in sheets or REGISTRY_SHEET in sheets:
+        return ""
+    if SUMMARY in sheets and DETAIL in sheets:
+        return "results"
+    if PASSED_SHEET in sheets and LOG in sheets:
+        return "roster"
+    return ""
+
+
 def read_workbook(path: Path) -> WorkbookGrid:
     kind, data = check_workbook_file(path)  # the file is read once; everything below uses these bytes
     try:
@@ -42,6 +74,7 @@ def read_workbook(path: Path) -> WorkbookGrid:
         raise FileProblem(str(path), "unreadable", f"无法读取工作簿（文件可能已损坏）：{exc}") from None
     extras = _xml_extras(data) if kind == "xlsx" else {}
     grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
+    grid.producer = producer(data) if kind == "xlsx" else ""
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue

@@ -18,6 +18,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.comments import Comment
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.formatting.rule import Rule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
@@ -32,6 +33,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from cmxl.core.cellref import column_letter
 from cmxl.core.layout import spec as S
+from cmxl.xlsx.read import PRODUCER_PROPERTY
 from cmxl.xlsx.write import check_target, discard, save_atomically
 
 _TEXT_STARTS = ("=", "+", "-", "@")
@@ -115,6 +117,8 @@ def render(report: S.ReportSpec, path: Path) -> None:
         if report.title:
             wb.properties.title = report.title
         wb.properties.creator = "cmxl"
+        if report.producer:
+            wb.custom_doc_props.append(StringProperty(name=PRODUCER_PROPERTY, value=report.producer))
         save_atomically(wb, path, patches)
     except BaseException:  # a full disk, a bad value, Ctrl-C: close what openpyxl left half-written
         discard(wb)

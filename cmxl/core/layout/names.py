@@ -20,3 +20,6 @@ REGIONS, EXPIRING, LOG = "地区统计", "即将到期", "处理日志"
 GUIDE, PARAMS = "填写说明", "模型参数"
 
 RESULT_SUFFIX = "_评分结果"  # <input stem>_评分结果.xlsx beside the input, or in the bulk output folder
+
+# the hidden sheet in which the Excel add-in records what it wrote into a clerk's workbook
+REGISTRY_SHEET = "cmxl记录"

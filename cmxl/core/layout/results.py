@@ -52,7 +52,9 @@ def build_results(
         _data_copy(a, grid),
         _info(a, source, sha256, tool_version, created),
     ]
-    return ReportSpec(sheets=sheets, styles=base_styles(len(a.framework.levels)), title=f"{source} 评分结果")
+    return ReportSpec(
+        sheets=sheets, styles=base_styles(len(a.framework.levels)), title=f"{source} 评分结果", producer="results"
+    )
 
 
 def build_in_workbook(

@@ -41,7 +41,7 @@ def build_roster(
         _log(logs),
         _info(info),
     ]
-    return ReportSpec(sheets=sheets, styles=styles, title=f"认证名单 {batch}")
+    return ReportSpec(sheets=sheets, styles=styles, title=f"认证名单 {batch}", producer="roster")
 
 
 @dataclass(frozen=True)

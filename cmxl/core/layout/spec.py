@@ -197,6 +197,9 @@ class ReportSpec:
     font: str = "Microsoft YaHei"  # a Chinese UI font on Windows; LibreOffice substitutes a CJK font
     font_size: float = 10
     border_color: str = "BFBFBF"  # thin borders of Style(border=True)
+    # what cmxl made the file as ("results", "roster", "template"): written as the document property
+    # "cmxl", by which a later bulk run recognises its own outputs left in a batch folder
+    producer: str = ""
 
     def sheet(self, name: str) -> SheetSpec:
         return next(s for s in self.sheets if s.name == name)

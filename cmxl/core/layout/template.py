@@ -43,7 +43,9 @@ def build_template(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookForma
     styles["locked_label"] = Style(bold=True, fill="DDEBF7", border=True, locked=True)
     styles["locked_value"] = Style(border=True, locked=True, wrap=True)
     sheets = [_data_sheet(fw, schemes, fmt), _guide(fw, schemes, fmt), _params(fw, schemes, fmt)]
-    return ReportSpec(sheets=sheets, styles=styles, title=f"{fw.framework.name} 测评模板（{fw.id} {fw.version}）")
+    return ReportSpec(
+        sheets=sheets, styles=styles, title=f"{fw.framework.name} 测评模板（{fw.id} {fw.version}）", producer="template"
+    )
 
 
 def _data_sheet(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> SheetSpec:
