@@ -13,20 +13,30 @@ before any file is read."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmxl.batch import BulkResult, FileOutcome, OptionProblem, make_options, run_bulk
 from cmxl.core.engine.assessment import Assessment
-from cmxl.core.engine.compare import framework_changes, result_changes
+from cmxl.core.engine.compare import framework_changes, result_changes, scheme_changes
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
 from cmxl.core.grid import WorkbookGrid
 from cmxl.core.issues import Issue
 from cmxl.core.layout.template import build_template
 from cmxl.core.model.framework import Framework
-from cmxl.pipeline import Rules, assess_grid, own_output, read, read_and_assess, result_names, rules, score_grid
+from cmxl.core.model.schemes import Scheme
+from cmxl.pipeline import (
+    SchemeSpec,
+    assess_grid,
+    own_output,
+    read,
+    read_and_assess,
+    result_names,
+    rules,
+    score_grid,
+)
 from cmxl.xlsx.render import render
 
 __all__ = [
@@ -93,10 +103,15 @@ def _each(paths: Iterable[Path | str], work: Callable[[Path], FileResult]) -> li
 
 
 def validate(
-    paths: Iterable[Path | str], *, framework: str | Framework | None = None, as_of: dt.date | None = None
+    paths: Iterable[Path | str],
+    *,
+    framework: str | Framework | None = None,
+    schemes: Sequence[SchemeSpec] = (),
+    as_of: dt.date | None = None,
 ) -> list[FileResult]:
-    """Check workbooks: every issue, with its cell and what to do. Writes nothing."""
-    run, day = rules(framework), as_of or dt.date.today()
+    """Check workbooks: every issue, with its cell and what to do. Writes nothing. `schemes`:
+    HQ's own certification scheme files, each replacing the shipped scheme of its id."""
+    run, day = rules(framework, schemes), as_of or dt.date.today()
 
     def one(path: Path) -> FileResult:
         return FileResult(path, assess_grid(_input(path), run, day))
@@ -118,6 +133,7 @@ def score(
     *,
     output: Path | str | None = None,
     framework: str | Framework | None = None,
+    schemes: Sequence[SchemeSpec] = (),
     as_of: dt.date | None = None,
 ) -> list[FileResult]:
     """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
@@ -125,7 +141,7 @@ def score(
     files = [Path(p) for p in paths]
     if output is not None and len(files) > 1:
         raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")
-    run, day = rules(framework), as_of or dt.date.today()
+    run, day = rules(framework, schemes), as_of or dt.date.today()
     names = result_names(files)  # a.xlsx and a.xlsm get two results files
     inputs = {p.resolve() for p in files}
 
@@ -151,6 +167,7 @@ def bulk(
     ledger: Path | str | None = None,
     batch: str | None = None,
     framework: str | None = None,
+    schemes: Sequence[str | Path] = (),
     jobs: int = 0,
     within_days: int = 90,
     on_file: Callable[[FileOutcome, int], None] | None = None,
@@ -166,6 +183,7 @@ def bulk(
         ledger=Path(ledger) if ledger is not None else None,
         batch=batch,
         framework=framework,
+        schemes=[str(s) for s in schemes],
         jobs=jobs,
         within_days=within_days,
     )
@@ -185,32 +203,44 @@ def template(framework: str | Framework | None = None, output: Path | str | None
 
 @dataclass
 class Comparison:
-    """Two versions of a model and one workbook scored under both."""
+    """Two versions of the rules and one workbook scored under both: a model (`kind` framework)
+    or a certification scheme (`kind` scheme)."""
 
-    old: Framework
-    new: Framework
+    kind: str
+    old: Framework | Scheme
+    new: Framework | Scheme
     rule_changes: list[str]  # in Chinese, "what: before → after"
-    people: list[dict] = field(default_factory=list)  # whose total, level or attainment changes
+    people: list[dict] = field(default_factory=list)  # whose total, level, attainment or certification changes
     size: int = 0  # people in the workbook
 
 
 def compare(
     path: Path | str,
-    new: str | Framework,
-    old: str | Framework | None = None,
+    new: str | Framework | Scheme,
+    old: str | Framework | Scheme | None = None,
     as_of: dt.date | None = None,
+    *,
+    framework: str | Framework | None = None,
+    schemes: Sequence[SchemeSpec] = (),
 ) -> Comparison:
-    """What changed between two models (`old`: the default model when not given), and whose results
-    change when `path` is re-scored."""
-    before_rules: Rules = rules(old)
-    after_rules: Rules = rules(new)
+    """What changed between two versions of a model or of a certification scheme, and whose
+    results change when `path` is re-scored. `new` (and `old`) are ids or HQ's files; a scheme is
+    compared with the scheme of its id in force (shipped, or one of `schemes`), under `framework`."""
+    cat = rules(framework, schemes).catalogue
+    after = cat.model(new) if isinstance(new, str) else new
     day = as_of or dt.date.today()
+    if isinstance(after, Scheme):
+        before_scheme = cat.scheme(old) if old is not None else cat.schemes.get(after.id)
+        if before_scheme is None:
+            raise CmxlError(f"没有编号为“{after.id}”的认证方案可以比较；请用 --old 指定原方案文件")
+        before_rules = rules(framework, [*schemes, before_scheme])
+        after_rules = rules(framework, [*schemes, after])
+        changes = scheme_changes(before_scheme, after)
+        kind, old_model = "scheme", before_scheme
+    else:
+        before_rules, after_rules = rules(old, schemes), rules(after, schemes)  # type: ignore[arg-type]
+        changes = framework_changes(before_rules.framework, after_rules.framework)
+        kind, old_model = "framework", before_rules.framework
     grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
-    after = assess_grid(grid, after_rules, day)
-    return Comparison(
-        before_rules.framework,
-        after_rules.framework,
-        framework_changes(before_rules.framework, after_rules.framework),
-        result_changes(before, after),
-        before.size,
-    )
+    after_assessed = assess_grid(grid, after_rules, day)
+    return Comparison(kind, old_model, after, changes, result_changes(before, after_assessed), before.size)

@@ -25,6 +25,7 @@ from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
 from cmxl.pipeline import own_output, read, result_names, rules, score_grid
@@ -53,6 +54,7 @@ class BulkOptions:
     batch: str
     issue_date: dt.date
     framework: str | None = None
+    schemes: list[str] = field(default_factory=list)  # HQ's own scheme files
     jobs: int = 0  # 0: one per core
     within_days: int = 90
 
@@ -64,6 +66,7 @@ class Job:
     out: Path
     framework: Framework  # loaded once by the main process, sent to the workers with each job
     as_of: dt.date
+    schemes: list[Scheme] = field(default_factory=list)  # HQ's own schemes, likewise
 
 
 @dataclass
@@ -107,6 +110,7 @@ def make_options(
     ledger: Path | None = None,
     batch: str | None = None,
     framework: str | None = None,
+    schemes: list[str] | None = None,
     jobs: int = 0,
     within_days: int = 90,
 ) -> BulkOptions:
@@ -125,6 +129,7 @@ def make_options(
         batch=batch or folder.name,
         issue_date=issue_date,
         framework=framework,
+        schemes=list(schemes or []),
         jobs=jobs,
         within_days=within_days,
     )
@@ -160,7 +165,7 @@ def process(job: Job) -> FileOutcome:
         if why:  # last cycle's results or roster left in the batch folder
             log = FileLog(job.rel, grid.sha256, SKIPPED, 0, 0, 0, why, "", time.perf_counter() - start)
             return FileOutcome(log)
-        scored = score_grid(grid, job.path, job.out, rules(job.framework), job.as_of)
+        scored = score_grid(grid, job.path, job.out, rules(job.framework, job.schemes), job.as_of)
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
@@ -227,7 +232,7 @@ def _run_bulk(
 ) -> BulkResult:
     started = dt.datetime.now()
     t0 = time.perf_counter()
-    run = rules(opts.framework)  # fail early, before any file, on a bad framework
+    run = rules(opts.framework, opts.schemes)  # fail early, before any file, on a bad framework or scheme
     cat, fw = run.catalogue, run.framework
     files, others = discover(opts.folder, skip=opts.output)
     if not files:
@@ -236,11 +241,12 @@ def _run_bulk(
         pass
     opts.output.mkdir(parents=True, exist_ok=True)
     jobs = []
+    hq_schemes = [cat.scheme(s) for s in opts.schemes]  # loaded once here, sent with the jobs
     names = result_names(files)
     for path in files:
         rel = path.relative_to(opts.folder).as_posix()
         out = opts.output / path.relative_to(opts.folder).parent / names[path]
-        jobs.append(Job(path, rel, out, fw, opts.issue_date))
+        jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
     for path, why in others:  # every file found is accounted for in the log
         rel = path.relative_to(opts.folder).as_posix()
@@ -270,6 +276,8 @@ def _run_bulk(
                     p.file,
                     sha_of[p.file],
                     p.certification.valid_until,
+                    cat.schemes[p.scheme_id].version,
+                    cat.schemes[p.scheme_id].content_hash,
                 )
                 for p in candidates
             ],
@@ -285,6 +293,10 @@ def _run_bulk(
         ("工具版本", f"cmxl {__version__}"),
         ("能力模型", f"{fw.framework.name}（{fw.id} 版本 {fw.version}）"),
         ("模型内容哈希", fw.content_hash),
+        *(
+            (f"认证方案 {s.id}", f"{s.scheme.name}（版本 {s.version}），内容哈希 {s.content_hash}")
+            for s in cat.schemes.values()
+        ),
         ("发证日期", opts.issue_date.isoformat()),
         ("输入文件夹", str(opts.folder)),
         ("证书台账", str(opts.ledger)),
@@ -405,6 +417,7 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
             "output": str(opts.output),
             "ledger": str(opts.ledger),
             "framework": opts.framework,
+            "schemes": opts.schemes,
             "issue_date": opts.issue_date.isoformat(),
             "jobs": opts.jobs,
             "within_days": opts.within_days,

@@ -37,6 +37,14 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 FrameworkOpt = Annotated[
     str | None, typer.Option("--framework", "-f", help="能力模型编号（见 cmxl frameworks）或总部下发的模型文件路径")
 ]
+SchemeOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--scheme",
+        help="总部下发的认证方案文件（可多次给出）；替换同编号的内置认证方案",
+        show_default=False,
+    ),
+]
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="评估基准日（证书有效期按此判断），默认今天，格式 2026-12-01")
 ]
@@ -57,6 +65,15 @@ def _framework(spec: str | None, debug: bool) -> Framework:
     """The framework asked for, or a one-line Chinese error and exit 1."""
     try:
         return catalogue().framework(spec)
+    except CmxlError as exc:
+        _fail(exc, debug)
+        raise typer.Exit(1) from None
+
+
+def _schemes(paths: list[Path] | None, debug: bool) -> list:
+    """HQ's scheme files, each checked now, or a one-line Chinese error and exit 1."""
+    try:
+        return [catalogue().scheme(p) for p in paths or []]
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None
@@ -83,6 +100,7 @@ def _line(i: Issue) -> str:
 def validate(
     files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件")],
     framework: FrameworkOpt = None,
+    scheme: SchemeOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -90,7 +108,8 @@ def validate(
     """校验测评工作簿：列出每个有问题的单元格及处理建议。"""
     day = _as_of(as_of)
     found: list[dict] = []
-    results = api.validate(files, framework=_framework(framework, debug), as_of=day)
+    fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
+    results = api.validate(files, framework=fw, schemes=schemes, as_of=day)
     for f in results:
         if f.problem is not None:
             _fail(f.problem, debug)
@@ -125,15 +144,16 @@ def score(
     files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）")] = None,
     framework: FrameworkOpt = None,
+    scheme: SchemeOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
     day = _as_of(as_of)
-    fw = _framework(framework, debug)
+    fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
     try:
-        results = api.score(files, output=output, framework=fw, as_of=day)
+        results = api.score(files, output=output, framework=fw, schemes=schemes, as_of=day)
     except OptionProblem as exc:
         raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     people: list[dict] = []
@@ -164,32 +184,38 @@ def score(
 @app.command()
 def compare(
     file: Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件")],
-    new: Annotated[str, typer.Option("--new", help="新模型：编号或总部下发的模型文件路径")],
-    old: Annotated[str | None, typer.Option("--old", help="原模型：编号或模型文件路径，默认为默认模型")] = None,
+    new: Annotated[str, typer.Option("--new", help="新模型或新认证方案：编号或总部下发的文件路径")],
+    old: Annotated[
+        str | None, typer.Option("--old", help="原模型或原认证方案，默认为默认模型或同编号的认证方案")
+    ] = None,
+    framework: FrameworkOpt = None,
+    scheme: SchemeOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """模型调整后重新评分：列出两个模型版本的差异，以及结果发生变化的人员（不写任何文件）。"""
+    """模型或认证方案调整后重新评分：列出规则差异，以及结果发生变化的人员和原因（不写任何文件）。"""
     day = _as_of(as_of)
-    before_fw, after_fw = _framework(old, debug), _framework(new, debug)
+    fw, schemes = (_framework(framework, debug) if framework else None), _schemes(scheme, debug)
     try:
-        found = api.compare(file, after_fw, before_fw, day)
+        found = api.compare(file, new, old, day, framework=fw, schemes=schemes)
     except CmxlError as exc:
         _fail(exc, debug)
         raise typer.Exit(1) from None
-    rules, people = found.rule_changes, found.people
+    rules, people, before, after = found.rule_changes, found.people, found.old, found.new
     if as_json:
         record = {
-            "old": {"id": before_fw.id, "version": before_fw.version, "hash": before_fw.content_hash},
-            "new": {"id": after_fw.id, "version": after_fw.version, "hash": after_fw.content_hash},
+            "kind": found.kind,
+            "old": {"id": before.id, "version": before.version, "hash": before.content_hash},
+            "new": {"id": after.id, "version": after.version, "hash": after.content_hash},
             "rule_changes": rules,
             "people": people,
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         return
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"[bold]模型差异[/bold]（{before_fw.id} {before_fw.version} → {after_fw.id} {after_fw.version}）：")
+    what = "模型差异" if found.kind == "framework" else "认证方案差异"
+    out.print(f"[bold]{what}[/bold]（{before.id} {before.version} → {after.id} {after.version}）：")
     for line in rules or ["（规则内容相同）"]:
         out.print(f"  {escape(line)}")
     out.print(f"[bold]{escape(file.name)}[/bold]：{found.size} 人中有 {len(people)} 人的结果发生变化")
@@ -226,6 +252,7 @@ def bulk(
         Path | None, typer.Option("--output", "-o", help="输出文件夹，默认为 <文件夹名>_输出（与输入文件夹并列）")
     ] = None,
     framework: FrameworkOpt = None,
+    scheme: SchemeOpt = None,
     issue_date: Annotated[
         str | None, typer.Option("--issue-date", help="发证日期（也是有效期判断的基准日），默认今天")
     ] = None,
@@ -277,6 +304,7 @@ def bulk(
                 ledger=ledger,
                 batch=batch,
                 framework=framework,
+                schemes=scheme or [],
                 jobs=jobs,
                 within_days=within,
                 on_file=on_file,

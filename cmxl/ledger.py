@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS certificates (
     source_file TEXT NOT NULL,
     source_sha256 TEXT NOT NULL,
     run_id TEXT NOT NULL,
-    renews TEXT REFERENCES certificates(number)
+    renews TEXT REFERENCES certificates(number),
+    scheme_version TEXT NOT NULL DEFAULT '',
+    scheme_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS certificates_person ON certificates(employee_id, scheme, grade);
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,6 +48,9 @@ CREATE TABLE IF NOT EXISTS counters (
     PRIMARY KEY (prefix, year)
 );
 """
+
+
+APPLICATION_ID = 0x434D584C  # "CMXL" in the SQLite header: this file is a cmxl certificate ledger
 
 
 class LedgerProblem(CmxlError):
@@ -67,6 +72,8 @@ class Candidate:
     source_file: str
     source_sha256: str
     valid_until: dt.date | None = None  # the rules end it earlier than the validity years (two-part schemes)
+    scheme_version: str = ""  # of the scheme whose rules issued it
+    scheme_hash: str = ""
 
 
 def _certificate(row: sqlite3.Row) -> Certificate:
@@ -86,11 +93,28 @@ class Ledger:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
+            self._check_owner(path)
             self.db.executescript(SCHEMA)
+            columns = {r["name"] for r in self.db.execute("PRAGMA table_info(certificates)")}
+            for name in ("scheme_version", "scheme_hash"):  # ledgers of earlier versions
+                if name not in columns:
+                    self.db.execute(f"ALTER TABLE certificates ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except sqlite3.DatabaseError as exc:
             raise LedgerProblem(
                 f"证书台账 {path} 无法打开（{exc}）；如文件已损坏，请从备份恢复或用 --ledger 指定新台账"
             ) from None
+
+    def _check_owner(self, path: Path) -> None:
+        """A database that is not a cmxl ledger is refused untouched (no table is added to it)."""
+        app = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        ours = app == APPLICATION_ID or (app == 0 and (not tables or "certificates" in tables))
+        if not ours:
+            self.db.close()
+            raise LedgerProblem(
+                f"{path} 不是 cmxl 的证书台账（是其他程序的数据库），未作改动；请用 --ledger 指定证书台账文件"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -134,8 +158,13 @@ class Ledger:
                     c.source_sha256,
                     run_id,
                     row["number"] if row else None,
+                    c.scheme_version,
+                    c.scheme_hash,
                 )
-                cur.execute("INSERT INTO certificates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", tuple(vars(cert).values()))
+                values = tuple(vars(cert).values())
+                cur.execute(
+                    f"INSERT INTO certificates ({','.join(vars(cert))}) VALUES ({','.join('?' * len(values))})", values
+                )
                 out.append(Issued(cert, new=True))
             cur.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?)",

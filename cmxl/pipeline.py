@@ -6,6 +6,7 @@ differ only at their edge (printing, the process pool, the open workbook)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cmxl.core.layout.results import build_in_workbook, build_results
 from cmxl.core.layout.spec import ReportSpec
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import Catalogue, catalogue
+from cmxl.core.model.schemes import Scheme
 from cmxl.version import __version__
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
@@ -29,12 +31,16 @@ class Rules:
     framework: Framework
 
 
-def rules(framework: str | Framework | None = None) -> Rules:
-    """The shipped catalogue with the framework asked for: an id, HQ's file, or one already loaded
-    (a file is parsed and checked once per process: cmxl.core.model.loading.load_file)."""
+SchemeSpec = str | Path | Scheme
+
+
+def rules(framework: str | Framework | None = None, schemes: Sequence[SchemeSpec] = ()) -> Rules:
+    """The shipped catalogue with the framework asked for (an id, HQ's file, or one already
+    loaded) and HQ's own scheme files in place of the shipped schemes of their ids. A file is
+    parsed and checked once per process (cmxl.core.model.loading.load_file)."""
     cat = catalogue()
     fw = framework if isinstance(framework, Framework) else cat.framework(framework)
-    return Rules(cat, fw)
+    return Rules(cat.with_schemes([cat.scheme(s) for s in schemes]), fw)
 
 
 def now() -> str:

@@ -62,13 +62,16 @@ class FakeDesk:
         progress("完成", 1.0)
         return ActionOutcome(48, 9, 6, f"{kind}：48 人，9 个错误，6 个警告。")
 
-    def validate(self, framework, progress):
+    def validate(self, framework, progress, schemes=()):
+        self.schemes = list(schemes)
         return self._step("validate", framework, progress)
 
-    def score(self, framework, progress):
+    def score(self, framework, progress, schemes=()):
+        self.schemes = list(schemes)
         return self._step("score", framework, progress)
 
-    def bulk(self, folder, framework, on_file):
+    def bulk(self, folder, framework, on_file, schemes=()):
+        self.schemes = list(schemes)
         self.calls.append(("bulk", folder, framework))
         for n in range(3):
             time.sleep(0.05)
@@ -182,6 +185,29 @@ def test_the_model_choice_is_remembered_and_a_bad_file_refused(display, prefs_fi
     again = window(FakeDesk(), FakeDialogs())
     try:
         assert again.framework == "cm11"  # remembered for this user
+    finally:
+        again.root.destroy()
+
+
+def test_hq_scheme_chosen_in_the_window_is_used_and_remembered(display, prefs_file, tmp_path):
+    from tests.test_hq_schemes import hq_scheme
+
+    hq = hq_scheme(tmp_path)
+    desk = FakeDesk()
+    launcher = window(desk, FakeDialogs(model_file=str(hq)))
+    try:
+        launcher.model.set("总部下发的模型文件…")
+        launcher.model.event_generate("<<ComboboxSelected>>")
+        launcher.root.update()
+        assert "已使用总部认证方案" in launcher.status.get() and "cm-cert" in launcher.status.get()
+        assert launcher.framework == "cm18"  # the model is unchanged: a scheme goes with any model
+        launcher.buttons["validate"].invoke()
+        assert desk.schemes == [str(hq)]
+    finally:
+        launcher.root.destroy()
+    again = window(FakeDesk(), FakeDialogs())
+    try:
+        assert again.prefs.schemes == [str(hq)]  # remembered for this user
     finally:
         again.root.destroy()
 

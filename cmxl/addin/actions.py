@@ -10,7 +10,7 @@ replaced: if one is called like a sheet cmxl writes, the action stops and says s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,8 +86,9 @@ def validate(
     as_of: dt.date | None = None,
     native: Native | None = None,
     progress: Progress | None = None,
+    schemes: Sequence[str] = (),
 ) -> ActionOutcome:
-    return _write(book, framework, as_of, native, progress or _quiet, issues_only=True)
+    return _write(book, framework, as_of, native, progress or _quiet, issues_only=True, schemes=schemes)
 
 
 def score(
@@ -96,8 +97,9 @@ def score(
     as_of: dt.date | None = None,
     native: Native | None = None,
     progress: Progress | None = None,
+    schemes: Sequence[str] = (),
 ) -> ActionOutcome:
-    return _write(book, framework, as_of, native, progress or _quiet, issues_only=False)
+    return _write(book, framework, as_of, native, progress or _quiet, issues_only=False, schemes=schemes)
 
 
 def _quiet(text: str, fraction: float) -> None:
@@ -111,8 +113,9 @@ def _write(
     native: Native | None,
     progress: Progress,
     issues_only: bool,
+    schemes: Sequence[str] = (),
 ) -> ActionOutcome:
-    run = rules(framework)
+    run = rules(framework, schemes)
     registry = Registry.load(book)
     progress("正在读取工作簿…", 0.05)
     grid = read_book(book, skip=registry.sheets | {REGISTRY})

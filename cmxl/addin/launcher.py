@@ -27,6 +27,7 @@ from cmxl.addin import actions
 from cmxl.addin.settings import Prefs, log_path
 from cmxl.core.errors import CmxlError
 from cmxl.core.model.loading import catalogue
+from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED
 
 TITLE = "cmxl 能力测评"
@@ -40,9 +41,13 @@ class Desk(Protocol):
 
     name: str
 
-    def validate(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome: ...
-    def score(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome: ...
-    def bulk(self, folder: Path, framework: str | None, on_file: Any) -> Any: ...
+    def validate(
+        self, framework: str | None, progress: actions.Progress, schemes: list[str] = ...
+    ) -> actions.ActionOutcome: ...
+    def score(
+        self, framework: str | None, progress: actions.Progress, schemes: list[str] = ...
+    ) -> actions.ActionOutcome: ...
+    def bulk(self, folder: Path, framework: str | None, on_file: Any, schemes: list[str] = ...) -> Any: ...
     def template(self, target: Path, framework: str | None) -> Path: ...
     def open(self, path: Path) -> None: ...
 
@@ -56,22 +61,39 @@ class ExcelDesk:
             native = WindowsExcel()
         self.native = native
 
-    def validate(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome:
-        return actions.validate(self.book, framework, native=self.native, progress=progress)
+    def validate(
+        self,
+        framework: str | None,
+        progress: actions.Progress,
+        schemes: list[str] = [],  # noqa: B006
+    ) -> actions.ActionOutcome:
+        return actions.validate(self.book, framework, native=self.native, progress=progress, schemes=schemes)
 
-    def score(self, framework: str | None, progress: actions.Progress) -> actions.ActionOutcome:
-        return actions.score(self.book, framework, native=self.native, progress=progress)
+    def score(
+        self,
+        framework: str | None,
+        progress: actions.Progress,
+        schemes: list[str] = [],  # noqa: B006
+    ) -> actions.ActionOutcome:
+        return actions.score(self.book, framework, native=self.native, progress=progress, schemes=schemes)
 
-    def bulk(self, folder: Path, framework: str | None, on_file: Any) -> Any:
+    def bulk(self, folder: Path, framework: str | None, on_file: Any, schemes: list[str] = []) -> Any:  # noqa: B006
         from cmxl import api
 
-        return api.bulk(folder, issue_date=dt.date.today(), framework=framework, on_file=on_file)
+        return api.bulk(folder, issue_date=dt.date.today(), framework=framework, schemes=schemes, on_file=on_file)
 
     def template(self, target: Path, framework: str | None) -> Path:
         return actions.new_template(self.book.app, target, framework)
 
     def open(self, path: Path) -> None:
         self.book.app.books.open(str(path))
+
+
+def _scheme_id(path: str) -> str:
+    try:
+        return catalogue().scheme(path).id
+    except CmxlError:
+        return ""  # a file gone or broken since: replaced by the new one
 
 
 class Dialogs:
@@ -171,7 +193,7 @@ class Launcher:
     def _in_workbook(self, kind: str) -> None:
         self._busy(True)
         try:
-            outcome = getattr(self.desk, kind)(self.framework, self._progress)
+            outcome = getattr(self.desk, kind)(self.framework, self._progress, schemes=self.prefs.schemes)
             self._say(outcome.summary)
             self.status.set("完成。可以关闭本窗口回到 Excel。")
         except Exception as exc:
@@ -185,11 +207,13 @@ class Launcher:
             return
         self._busy(True)
         events: queue.Queue = queue.Queue()
-        framework = self.framework  # read here: Tk is only touched from its own thread
+        framework, schemes = self.framework, list(self.prefs.schemes)  # read here: Tk only from its own thread
 
         def work() -> None:
             try:
-                result = self.desk.bulk(Path(folder), framework, lambda o, total: events.put(("file", o, total)))
+                result = self.desk.bulk(
+                    Path(folder), framework, lambda o, total: events.put(("file", o, total)), schemes=schemes
+                )
                 events.put(("done", result))
             except Exception as exc:  # reported on the window's thread
                 events.put(("failed", exc, traceback.format_exc()))
@@ -257,10 +281,17 @@ class Launcher:
                 self._show_model()
                 return
             try:
-                catalogue().framework(path)  # a file that cannot be used is said now, not at scoring
+                model = catalogue().model(path)  # a file that cannot be used is said now, not at scoring
             except CmxlError as exc:
                 self._fail(exc.message)
                 self._show_model()
+                return
+            if isinstance(model, Scheme):  # HQ's certification rules, used with whichever model is chosen
+                kept = [s for s in self.prefs.schemes if _scheme_id(s) != model.id]
+                self.prefs.schemes = [*kept, path]
+                self.prefs.save()
+                self._show_model()
+                self.status.set(f"已使用总部认证方案：{model.scheme.name}（{model.id} 版本 {model.version}）")
                 return
             self.prefs.framework = path
         else:

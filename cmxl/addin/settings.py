@@ -1,5 +1,5 @@
 """What the add-in remembers for each user: the framework chosen last (a shipped id or the path
-of HQ's file). A JSON file in the user's settings folder; one that is missing or unreadable
+of HQ's file) and HQ's certification scheme files. A JSON file in the user's settings folder; one that is missing or unreadable
 means the defaults, never an error."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 
@@ -25,13 +25,18 @@ def settings_path() -> Path:
 @dataclass
 class Prefs:
     framework: str | None = None  # None: the default framework
+    schemes: list[str] = field(default_factory=list)  # HQ's scheme files, in place of the shipped ones
 
     @classmethod
     def load(cls, path: Path | None = None) -> Prefs:
         try:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
             framework = data.get("framework")
-            return cls(framework=framework if isinstance(framework, str) and framework else None)
+            schemes = data.get("schemes", [])
+            return cls(
+                framework=framework if isinstance(framework, str) and framework else None,
+                schemes=[s for s in schemes if isinstance(s, str) and s] if isinstance(schemes, list) else [],
+            )
         except (OSError, ValueError, AttributeError):
             return cls()
 

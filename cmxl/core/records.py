@@ -27,6 +27,8 @@ class Certificate:
     source_sha256: str
     run_id: str
     renews: str | None
+    scheme_version: str = ""  # of the scheme whose rules issued it ('' in ledgers of earlier versions)
+    scheme_hash: str = ""
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cmxl.core.cellref import a1
 from cmxl.core.engine.certification import CertResult, certify
@@ -14,6 +14,7 @@ from cmxl.core.grid import WorkbookGrid
 from cmxl.core.issues import Issue, Report, issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import Catalogue
+from cmxl.core.model.schemes import Scheme
 
 __all__ = ["NOT_RATED", "Assessment", "assess"]
 
@@ -28,6 +29,7 @@ class Assessment:
     as_of: dt.date
     scheme_names: dict[str, str]
     people: list[PersonResult]  # one record per person, in row order: what every output reads
+    schemes: dict[str, Scheme] = field(default_factory=dict)  # the certification schemes in force
 
     @property
     def size(self) -> int:
@@ -47,7 +49,7 @@ def assess(grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date) ->
     issues.sort(key=_issue_order)
     names = {sid: sc.scheme.name for sid, sc in cat.schemes.items()}
     people = person_results(fw, intake, scores, certs, names, issues)
-    return Assessment(fw, intake, scores, certs, Report(issues=issues), as_of, names, people)
+    return Assessment(fw, intake, scores, certs, Report(issues=issues), as_of, names, people, cat.schemes)
 
 
 def _issue_order(i: Issue) -> tuple:

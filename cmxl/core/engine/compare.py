@@ -6,6 +6,7 @@ from __future__ import annotations
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.model.framework import Framework
+from cmxl.core.model.schemes import Scheme
 from cmxl.core.numbers import round_half_up
 
 
@@ -62,7 +63,8 @@ def framework_changes(old: Framework, new: Framework) -> list[str]:
 
 
 def result_changes(old: Assessment, new: Assessment) -> list[dict]:
-    """People (matched by row) whose total, level or attainment differs between the two runs."""
+    """People (matched by row) whose total, level, attainment or certification result (with its
+    reasons) differs between the two runs."""
     by_row = {p.row: p for p in new.people}
     changes = []
     for p in old.people:
@@ -78,4 +80,36 @@ def result_changes(old: Assessment, new: Assessment) -> list[dict]:
 
 
 def _summary(p: PersonResult) -> dict:
-    return {"加权总分": p.total, "综合级别": p.level_shown, "达标情况": p.attainment_shown}
+    return {
+        "加权总分": p.total,
+        "综合级别": p.level_shown,
+        "达标情况": p.attainment_shown,
+        "认证结果": p.status,
+        "原因": p.reasons_text,
+    }
+
+
+def scheme_changes(old: Scheme, new: Scheme) -> list[str]:
+    """Every value of a certification scheme that differs, one line each ("key: what → what"),
+    keys as they are written in the scheme file."""
+    before, after = _flat(old.model_dump(by_alias=True)), _flat(new.model_dump(by_alias=True))
+    lines = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        a, b = before.get(key, "无"), after.get(key, "无")
+        if a != b:
+            lines.append(f"{key}：{_fmt(a)} → {_fmt(b)}")
+    return lines
+
+
+def _flat(value: object, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for k, v in value.items():
+            out.update(_flat(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flat(v, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}

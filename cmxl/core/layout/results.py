@@ -259,6 +259,10 @@ def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, cre
         ("模型内容哈希（SHA-256）", fw.content_hash),
         ("输入文件", source),
         ("输入文件 SHA-256", sha256 if sha256 is not None else "（从 Excel 中打开的工作簿读取，未计算）"),
+        *(
+            (f"认证方案 {s.id}", f"{s.scheme.name}（版本 {s.version}），内容哈希 {s.content_hash}")
+            for s in a.schemes.values()
+        ),
         ("测评数据表", a.intake.sheet or "（未找到）"),
         ("评估基准日", a.as_of.isoformat()),
         ("生成时间", created),

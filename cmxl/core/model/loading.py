@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import tomllib
 from importlib import resources
@@ -94,6 +95,35 @@ class Catalogue:
             else:
                 self.schemes[model.id] = model
 
+    def with_schemes(self, schemes: list[Scheme]) -> Catalogue:
+        """This catalogue with HQ's own schemes: each replaces the shipped scheme of its id (or adds
+        a new one)."""
+        if not schemes:
+            return self
+        other = copy.copy(self)
+        other.schemes = {**self.schemes, **{s.id: s for s in schemes}}
+        return other
+
+    def scheme(self, spec: str | Path | Scheme) -> Scheme:
+        """HQ's own scheme file (or one already loaded)."""
+        if isinstance(spec, Scheme):
+            return spec
+        model = load_file(Path(spec))
+        if not isinstance(model, Scheme):
+            raise FrameworkNotFound(f"{spec} 是能力模型文件，不是认证方案文件；能力模型请用 --framework 指定")
+        return model
+
+    def model(self, spec: str) -> Framework | Scheme:
+        """A framework or a scheme: by id, or HQ's file of either kind."""
+        if spec in self.frameworks:
+            return self.frameworks[spec]
+        if spec in self.schemes:
+            return self.schemes[spec]
+        path = Path(spec)
+        if path.suffix.lower() == ".toml" or path.exists():
+            return load_file(path)
+        return self.framework(spec)  # says which ids there are
+
     def framework(self, spec: str | None = None) -> Framework:
         """A shipped framework by id, or HQ's own file by path; default: the one the workbook
         format names (default_framework)."""
@@ -105,7 +135,7 @@ class Catalogue:
         if path.suffix.lower() == ".toml" or path.exists():
             model = load_file(path)
             if not isinstance(model, Framework):
-                raise FrameworkNotFound(f"{spec} 是认证方案文件，不是能力模型文件")
+                raise FrameworkNotFound(f"{spec} 是认证方案文件，不是能力模型文件；认证方案请用 --scheme 指定")
             return model
         known = "、".join(self.frameworks)
         raise FrameworkNotFound(f"没有编号为“{spec}”的能力模型（可用：{known}，或给出模型文件路径）")
