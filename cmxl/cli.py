@@ -127,7 +127,8 @@ def validate(
         found.extend(i.model_dump() for i in f.issues)
         if as_json:
             continue
-        err.print(f"[bold]{escape(f.path.name)}[/bold]（{escape(a.intake.sheet or '-')}，{a.size} 人）：", end="")
+        sheets = "、".join(a.intake.sheets) or "-"
+        err.print(f"[bold]{escape(f.path.name)}[/bold]（{escape(sheets)}，{a.size} 人）：", end="")
         if not f.issues:
             err.print("[green]没有发现问题[/green]")
             continue

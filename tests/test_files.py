@@ -26,6 +26,20 @@ def write_xlsx(path, rows, hidden=(), title="测评数据"):
     return path
 
 
+def write_xlsx_sheets(path, sheets: dict):
+    """A workbook with one sheet per name, in order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    ws.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
 def test_error_cells_and_hidden_rows_survive_reading(tmp_path):
     path = write_xlsx(
         tmp_path / "a.xlsx",

@@ -18,6 +18,16 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "找不到测评数据表：没有名为“测评数据”的工作表，也没有哪张表的表头含“员工编号”或“姓名”",
         "请使用总部下发的测评模板，或把人员数据放在名为“测评数据”的工作表中",
     ),
+    "sheet-hidden-skipped": (
+        "warning",
+        "工作表“{value}”是隐藏的人员数据表，未读取",
+        "如其中的人员应参与评分，请在 Excel 中取消隐藏该工作表后重新处理",
+    ),
+    "sheet-layout-differs": (
+        "warning",
+        "工作表“{value}”也像人员数据表，但列与“{first}”不同，未读取",
+        "一个工作簿中的多张人员数据表须使用相同的表头（可从测评模板复制表头）",
+    ),
     "column-missing": (
         "error",
         "缺少必填列“{field}”",

@@ -65,6 +65,7 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
     columns = {k: people[k].tolist() for k in keys}
     invalid = people["invalid"].tolist()
     scheme_ids = people["scheme_id"].tolist()
+    sheets = people["sheet"].tolist()
     results: list[CertResult] = []
     issues: list[Issue] = []
     for p in range(len(people)):
@@ -80,7 +81,7 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
                 issue(
                     "fact-missing",
                     file=intake.source,
-                    sheet=intake.sheet,
+                    sheet=sheets[p],
                     cell="" if col is None else a1(row, col),
                     employee_id=people["employee_id"].iat[p] or "",
                     field=labels[key],

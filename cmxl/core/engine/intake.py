@@ -53,7 +53,7 @@ class Intake:
     """What a workbook holds, normalised. Arrays are people x items in model order."""
 
     source: str
-    sheet: str
+    sheet: str  # the first people sheet ('' when none was found)
     header_row: int
     columns: Columns
     people: pd.DataFrame
@@ -62,6 +62,12 @@ class Intake:
     item_bad: np.ndarray
     subitem_scores: dict[int, np.ndarray]
     issues: list[Issue]
+    header_rows: dict[str, int] = field(default_factory=dict)  # every people sheet -> its header row
+
+    @property
+    def sheets(self) -> list[str]:
+        """The people sheets read, in workbook order (several when a workbook has one per unit)."""
+        return list(self.header_rows)
 
 
 def _header_lookup(fw: Framework, fmt: WorkbookFormat) -> dict[str, tuple]:
@@ -101,14 +107,17 @@ def _find_header(sheet: SheetGrid, lookup: dict[str, tuple], search_rows: int) -
     return best_row
 
 
-def _choose_sheet(grid: WorkbookGrid, lookup: dict, fmt: WorkbookFormat) -> tuple[SheetGrid, int] | None:
+def _choose_sheets(grid: WorkbookGrid, lookup: dict, fmt: WorkbookFormat) -> list[tuple[SheetGrid, int]]:
+    """Every sheet with a header row of the people sheet, the one named 测评数据 first, then in
+    workbook order; hidden ones too (the caller skips them with a warning)."""
     preferred = [s for s in grid.sheets if clean_text(s.name) == fmt.format.sheet]
     others = [s for s in grid.sheets if s not in preferred]
+    found = []
     for sheet in preferred + others:
         row = _find_header(sheet, lookup, fmt.format.header_search_rows)
         if row is not None:
-            return sheet, row
-    return None
+            found.append((sheet, row))
+    return found
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -323,11 +332,19 @@ FIELD_READERS: dict[str, Callable[[_Reader, FieldCell], object]] = {
 
 
 def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> Intake:
-    """Find the people sheet, map its headers and read every person's values."""
+    """Find the people sheets, map their headers and read every person's values. A workbook with
+    one sheet per unit is read sheet by sheet (sheets with the same columns as the first); a
+    hidden sheet is skipped with a warning, and so is a sheet whose columns differ."""
     lookup = _header_lookup(fw, fmt)
     k = len(fw.competencies)
-    found = _choose_sheet(grid, lookup, fmt)
-    if found is None:
+    found = _choose_sheets(grid, lookup, fmt)
+    visible = [(s, r) for s, r in found if s.visible]
+    notes = [
+        issue("sheet-hidden-skipped", file=grid.source, sheet=s.name, cell=a1(r, 0), value=s.name)
+        for s, r in found
+        if not s.visible
+    ]
+    if not visible:
         problem = issue("sheet-not-found", file=grid.source)
         return Intake(
             grid.source,
@@ -339,10 +356,81 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
             np.empty((0, k), dtype=int),
             np.empty((0, k), dtype=bool),
             {},
-            [problem],
+            [*notes, problem],
         )
-    sheet, header_row = found
-    reader = _Reader(fw, schemes, fmt, grid.source, sheet.name)
+    parts = [_read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt) for sheet, row in visible]
+    first = parts[0]
+    same = [first] + [x for x in parts[1:] if x.columns == first.columns]
+    notes += [
+        issue(
+            "sheet-layout-differs",
+            file=grid.source,
+            sheet=x.sheet,
+            cell=a1(x.header_row, 0),
+            value=x.sheet,
+            first=first.sheet,
+        )
+        for x in parts[1:]
+        if x.columns != first.columns
+    ]
+    intake = _merge(same) if len(same) > 1 else first
+    intake.issues = notes + intake.issues
+    return intake
+
+
+def _merge(parts: list[Intake]) -> Intake:
+    """Several people sheets of the same layout as one intake; an id on two sheets is an error on both."""
+    first = parts[0]
+    people = pd.concat([x.people for x in parts], ignore_index=True)
+    merged = Intake(
+        source=first.source,
+        sheet=first.sheet,
+        header_row=first.header_row,
+        columns=first.columns,
+        people=people,
+        item_scores=np.vstack([x.item_scores for x in parts]),
+        item_levels=np.vstack([x.item_levels for x in parts]),
+        item_bad=np.vstack([x.item_bad for x in parts]),
+        subitem_scores={i: np.vstack([x.subitem_scores[i] for x in parts]) for i in first.subitem_scores},
+        issues=[i for x in parts for i in x.issues],
+        header_rows={x.sheet: x.header_row for x in parts},
+    )
+    id_col = first.columns.fields.get("employee_id", 0)
+    seen: dict[str, tuple[str, int]] = {}
+    for pid, sheet, row in zip(people["employee_id"], people["sheet"], people["row"], strict=True):
+        if not pid:
+            continue
+        if pid in seen and seen[pid][0] != sheet:
+            other_sheet, other_row = seen[pid]
+            for here, there in (((sheet, row), (other_sheet, other_row)), ((other_sheet, other_row), (sheet, row))):
+                merged.issues.append(
+                    issue(
+                        "id-duplicate",
+                        file=first.source,
+                        sheet=here[0],
+                        cell=a1(here[1] - 1, id_col),
+                        employee_id=pid,
+                        field="员工编号",
+                        value=pid,
+                        other=f"{there[0]}!{a1(there[1] - 1, id_col)}",
+                    )
+                )
+        seen.setdefault(pid, (sheet, int(row)))
+    return merged
+
+
+def _read_sheet(
+    source: str,
+    sheet: SheetGrid,
+    header_row: int,
+    lookup: dict,
+    fw: Framework,
+    schemes: dict[str, Scheme],
+    fmt: WorkbookFormat,
+) -> Intake:
+    """One people sheet read into an intake of its own."""
+    k = len(fw.competencies)
+    reader = _Reader(fw, schemes, fmt, source, sheet.name)
     cols = _map_columns(reader, sheet.rows[header_row], lookup, header_row, fw, fmt)
 
     records: dict[str, list] = defaultdict(list)
@@ -382,6 +470,7 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
                 else:
                     scheme = schemes[sid]
         records["row"].append(r + 1)
+        records["sheet"].append(sheet.name)
         records["scheme_id"].append(scheme.id if scheme else "")
         invalid: set[str] = set() if scheme is not None or "scheme" not in cols.fields else {"scheme"}
         for spec in fmt.fields:
@@ -432,7 +521,7 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
     people = pd.DataFrame({key: pd.Series(records.get(key, []), dtype=object) for key in _people_columns(fmt)})
     n = len(people)
     intake = Intake(
-        source=grid.source,
+        source=source,
         sheet=sheet.name,
         header_row=header_row,
         columns=cols,
@@ -444,13 +533,14 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
             i: np.array(v, dtype=float).reshape(n, len(fw.competencies[i].subitems)) for i, v in subs.items()
         },
         issues=reader.issues,
+        header_rows={sheet.name: header_row},
     )
     _check_people(intake, reader, numeric_ids)
     return intake
 
 
 def _people_columns(fmt: WorkbookFormat) -> list[str]:
-    return ["row", "scheme_id", "invalid", *(k for k in fmt.by_key if k != "scheme")]
+    return ["row", "sheet", "scheme_id", "invalid", *(k for k in fmt.by_key if k != "scheme")]
 
 
 def _empty_people(fmt: WorkbookFormat) -> pd.DataFrame:

@@ -164,7 +164,8 @@ def person_results(
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
     rows = [int(r) for r in people["row"].tolist()]
-    keys = [k for k in people.columns if k not in ("row", "scheme_id", "invalid")]
+    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid")]
+    sheets = people["sheet"].tolist()
     columns = {k: people[k].tolist() for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
     totals = [row[0] for row in rounded(s.total.reshape(-1, 1))]
@@ -174,12 +175,12 @@ def person_results(
     from_level = s.item_from_level.tolist()
     unknown_gap = np.isnan(s.gaps).any(axis=1)
     below = (np.nan_to_num(s.gaps, nan=0) < 0).sum(axis=1)
-    by_row: dict[int, list[Issue]] = {}
+    by_row: dict[tuple[str, int], list[Issue]] = {}
     for i in issues:
-        if i.sheet == intake.sheet and i.cell:
+        if i.cell:
             digits = "".join(ch for ch in i.cell if ch.isdigit())
             if digits:
-                by_row.setdefault(int(digits), []).append(i)
+                by_row.setdefault((i.sheet, int(digits)), []).append(i)
     out = []
     for p in range(n):
         cert = certifications[p]
@@ -187,7 +188,7 @@ def person_results(
         out.append(
             PersonResult(
                 file=intake.source,
-                sheet=intake.sheet,
+                sheet=sheets[p],
                 row=rows[p],
                 employee_id=ids[p],
                 name=names[p],
@@ -210,7 +211,7 @@ def person_results(
                 certification=cert,
                 scheme_name=scheme_names.get(cert.scheme_id, "") if cert.status else "",
                 facts={k: columns[k][p] for k in keys if columns[k][p] is not None},
-                issues=by_row.get(rows[p], []),
+                issues=by_row.get((sheets[p], rows[p]), []),
             )
         )
     return out

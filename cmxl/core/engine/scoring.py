@@ -84,13 +84,14 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
     cols = intake.columns
     rows = intake.people["row"].to_numpy(dtype=int) - 1 if n else np.empty(0, dtype=int)
     ids = intake.people["employee_id"].tolist()
+    sheets = intake.people["sheet"].tolist() if n else []
 
     def flag(code: str, p: int, col: int, field: str, value: object, **ctx) -> None:
         issues.append(
             issue(
                 code,
                 file=intake.source,
-                sheet=intake.sheet,
+                sheet=sheets[p],
                 cell=a1(rows[p], col),
                 employee_id=ids[p] or "",
                 field=field,

@@ -47,9 +47,10 @@ def build_results(
     created: str,
     profile_id: str | None = None,
 ) -> ReportSpec:
+    copies = copy_names(a)
     sheets = [
-        *_result_sheets(a, source, DATA, profile_id),
-        _data_copy(a, grid),
+        *_result_sheets(a, source, copies, profile_id),
+        *(_data_copy(a, grid, sheet, name) for sheet, name in copies.items()),
         _info(a, source, sha256, tool_version, created),
     ]
     return ReportSpec(
@@ -64,9 +65,10 @@ def build_in_workbook(
     validate, only 校验问题), and marks on the clerk's own cells that have issues."""
     styles = base_styles(len(a.framework.levels))
     marks = issue_marks(a)
+    own = {s: s for s in a.intake.sheets}  # issues link to the clerk's own sheets
     if issues_only:
-        return ReportSpec(sheets=[_issues(a, a.intake.sheet)], styles=styles, marks=marks)
-    sheets = [*_result_sheets(a, source, a.intake.sheet), _info(a, source, None, tool_version, created)]
+        return ReportSpec(sheets=[_issues(a, own)], styles=styles, marks=marks)
+    sheets = [*_result_sheets(a, source, own), _info(a, source, None, tool_version, created)]
     return ReportSpec(sheets=sheets, styles=styles, marks=marks)
 
 
@@ -75,7 +77,7 @@ class Context:
     """What a result sheet builder may need besides the assessment."""
 
     source: str  # the input's file name (or the open workbook's name)
-    data_sheet: str  # the sheet 校验问题 links to: the copy in a file, the clerk's own sheet in Excel
+    data_sheets: dict[str, str]  # people sheet -> the sheet 校验问题 links to (a copy in a file, itself in Excel)
     profile_id: str | None = None  # whom 个人画像 shows first
 
 
@@ -86,29 +88,33 @@ RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec]] = [
     lambda a, ctx: profile_sheet(a, DETAIL_COLUMNS, ctx.profile_id),
     lambda a, ctx: stats_sheet(a.framework, a.people),
     lambda a, ctx: detail_sheet(a),
-    lambda a, ctx: _issues(a, ctx.data_sheet),
+    lambda a, ctx: _issues(a, ctx.data_sheets),
 ]
 
 
-def _result_sheets(a: Assessment, source: str, data_sheet: str, profile_id: str | None = None) -> list[SheetSpec]:
-    ctx = Context(source, data_sheet, profile_id)
+def _result_sheets(
+    a: Assessment, source: str, data_sheets: dict[str, str], profile_id: str | None = None
+) -> list[SheetSpec]:
+    ctx = Context(source, data_sheets, profile_id)
     return [build(a, ctx) for build in RESULT_SHEETS]
 
 
 def issue_marks(a: Assessment) -> list[Mark]:
     """One mark per cell of the people sheet that has issues: the worst severity's colour and
     every issue's message and hint in its note."""
-    notes: dict[str, list[str]] = {}
-    worst: dict[str, str] = {}
+    notes: dict[tuple[str, str], list[str]] = {}
+    worst: dict[tuple[str, str], str] = {}
+    people_sheets = set(a.intake.sheets)
     for i in a.report.issues:
-        if not i.cell or i.sheet != a.intake.sheet:
+        if not i.cell or i.sheet not in people_sheets:
             continue
-        notes.setdefault(i.cell, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
-        if worst.get(i.cell) != "error":
-            worst[i.cell] = i.severity
+        key = (i.sheet, i.cell)
+        notes.setdefault(key, []).append(f"{SEVERITY_ZH[i.severity]}：{i.message}。{i.hint}")
+        if worst.get(key) != "error":
+            worst[key] = i.severity
     return [
-        Mark(a.intake.sheet, cell, "cell_error" if worst[cell] == "error" else "cell_warning", "\n".join(lines))
-        for cell, lines in notes.items()
+        Mark(sheet, cell, "cell_error" if worst[(sheet, cell)] == "error" else "cell_warning", "\n".join(lines))
+        for (sheet, cell), lines in notes.items()
     ]
 
 
@@ -117,12 +123,14 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
     sheet = SheetSpec(
         SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
     )
+    several = len(a.intake.sheets) > 1  # a workbook with one sheet per unit: say which sheet a row is on
     cols = ColumnMap(
         [
             "员工编号",
             "姓名",
             "单位",
             "部门",
+            *(["工作表"] if several else []),
             "现岗位级别",
             *(f"{c}得分" for c in fw.category_names),
             "加权总分",
@@ -137,10 +145,11 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         ]
     )
     sheet.put_row(0, 0, cols.heads, "head")
-    first_cat, total_col = cols["员工编号"] + 5, cols["加权总分"]
+    first_cat, total_col = cols["现岗位级别"] + 1, cols["加权总分"]
     for r, p in enumerate(a.people, start=1):
         gaps = "；".join(f"{fw.item_names[i]}{g:+d}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
-        sheet.put_row(r, 0, [p.employee_id, p.name, p.unit, p.department, p.grade], "text")
+        who = [p.employee_id, p.name, p.unit, p.department, *([p.sheet] if several else []), p.grade]
+        sheet.put_row(r, 0, who, "text")
         sheet.put_row(r, first_cat, p.category_scores, "num")
         sheet.put(r, total_col, p.total, "num")
         sheet.put_row(r, cols["综合级别"], [p.level_shown, p.attainment_shown], "top")
@@ -176,9 +185,18 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
 ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]
 
 
-def _issues(a: Assessment, target: str) -> SheetSpec:
-    """One row per issue; a cell address links to that cell on `target`, the sheet holding the
-    people's data (the copy in a results file, the clerk's own sheet in the open workbook)."""
+def copy_names(a: Assessment) -> dict[str, str]:
+    """People sheet -> the name of its copy in a results file: 测评数据, or 测评数据-<sheet> when a
+    workbook has several people sheets (Excel allows 31 characters)."""
+    sheets = a.intake.sheets or [""]
+    if len(sheets) == 1:
+        return {sheets[0]: DATA}
+    return {s: f"{DATA}-{s}"[:31] for s in sheets}
+
+
+def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
+    """One row per issue; a cell address links to that cell on the sheet holding the people's
+    data (`targets`: people sheet -> the copy in a results file, or the clerk's own sheet)."""
     sheet = SheetSpec(ISSUES, freeze="A2", tab_color="C00000", print_setup=PrintSetup(repeat_rows="1:1", header=ISSUES))
     sheet.put_row(0, 0, ISSUE_HEADS, "head")
     for n, i in enumerate(a.report.issues, start=1):
@@ -186,8 +204,8 @@ def _issues(a: Assessment, target: str) -> SheetSpec:
         sheet.put_row(n, 0, row)
         sheet.put(n, 2, i.code, "text")
         sheet.put(n, 7, i.value, "text")
-        if i.cell and i.sheet:
-            sheet.put(n, 4, i.cell, "link", link=link_to(target, i.cell))
+        if i.cell and i.sheet in targets:
+            sheet.put(n, 4, i.cell, "link", link=link_to(targets[i.sheet], i.cell))
     last = max(len(a.report.issues), 1)
     sheet.conditional.append(ConditionalFormat(cell_range(1, 1, last, 1), 'B2="错误"', "error_text"))
     if a.report.issues:
@@ -202,14 +220,15 @@ def _issues(a: Assessment, target: str) -> SheetSpec:
     return sheet
 
 
-def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
-    """The people sheet as read (values only), with every cell an issue points at highlighted."""
-    sheet = SheetSpec(DATA, tab_color="7F7F7F")
-    source = next((s for s in grid.sheets if s.name == a.intake.sheet), None)
+def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSpec:
+    """People sheet `of` as read (values only), as sheet `name`, with every cell an issue points
+    at highlighted."""
+    sheet = SheetSpec(name, tab_color="7F7F7F")
+    source = next((s for s in grid.sheets if s.name == of), None)
     if source is None:
         sheet.put(0, 0, "（未找到测评数据表）", "note")
         return sheet
-    header = a.intake.header_row
+    header = a.intake.header_rows.get(of, a.intake.header_row)
     dates = a.intake.columns.date_columns
     for r, row in enumerate(source.rows):
         for c, value in enumerate(row):
@@ -225,6 +244,8 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
                 style = None
             sheet.cells[(r, c)] = Cell(value, style)
     for mark in issue_marks(a):
+        if mark.sheet != of:
+            continue
         key = parse_a1(mark.cell)
         cell = sheet.cells.get(key) or Cell(None)
         cell.style, cell.comment = mark.style, mark.note
@@ -237,7 +258,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid) -> SheetSpec:
             repeat_rows=f"{header + 1}:{header + 1}",
             repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
             fit_width=False,
-            header="测评数据（副本）",
+            header=f"{name}（副本）",
         )
         for (r, _c), cell in sheet.cells.items():
             if r == header and cell.style is None:
@@ -263,7 +284,7 @@ def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, cre
             (f"认证方案 {s.id}", f"{s.scheme.name}（版本 {s.version}），内容哈希 {s.content_hash}")
             for s in a.schemes.values()
         ),
-        ("测评数据表", a.intake.sheet or "（未找到）"),
+        ("测评数据表", "、".join(a.intake.sheets) or "（未找到）"),
         ("评估基准日", a.as_of.isoformat()),
         ("生成时间", created),
         ("人数", a.size),
