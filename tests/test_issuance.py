@@ -5,6 +5,7 @@ roster's order, a two-part certificate ends with its earlier part."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import python_calamine as pc
 
@@ -109,3 +110,62 @@ def test_a_two_part_certificate_in_the_ledger_ends_with_its_earlier_part(tmp_pat
     with Ledger(tmp_path / "证书台账.sqlite") as db:
         [cert] = db.all()
     assert (cert.issue_date, cert.expiry) == ("2026-12-01", "2027-03-01")  # theory's 2 years, not the issue's
+
+
+def test_a_batch_of_every_kind_of_doubt(tmp_path):
+    """The issue's 'done when': last cycle's outputs, a conflicting duplicate, a row with an error,
+    an expired prerequisite and a 网优 pass in one folder."""
+    head = [
+        *HEAD,
+        "已持证书等级",
+        "证书取得日期",
+        "本岗位连续年限",
+        "认证类别",
+        "理论成绩",
+        "理论通过日期",
+        "实操成绩",
+        "实操通过日期",
+    ]
+    items = [55] * len(ITEMS_A)
+
+    def row(pid, grade="四级", written=70, *, held="", held_date=None, years=None, scheme="客户经理", net=()):
+        base = [pid, f"人{pid}", "南京", "中级客户经理", grade, 30 if grade == "四级" else 24, written, 70, *items]
+        return [*base, held, held_date, years, scheme, *(net or ["", None, "", None])]
+
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    write_xlsx(
+        folder / "江苏_2026.xlsx",
+        [
+            head,
+            row("P1"),  # beyond doubt: passes
+            row("P2", "三级", held="四级", held_date=dt.date(2025, 6, 1), years=2),  # 三级 on a valid 四级
+            row("E1", "三级", held="四级", held_date=dt.date(2022, 11, 4), years=2),  # expired prerequisite
+            [*row("R1")[:8], "好", *row("R1")[9:]],  # an error in a competency
+            row("D1"),
+            row("N1", "五级", scheme="网优", net=[80, dt.date(2025, 3, 1), 75, dt.date(2026, 5, 1)]),
+        ],
+    )
+    write_xlsx(folder / "无锡_2026.xlsx", [head, row("D1", written=50)])  # D1 again, other data
+    first = cmxl.bulk(folder, issue_date=AS_OF, jobs=1, ledger=tmp_path / "上期台账.sqlite")
+    shutil.copy(first.roster, folder / "上期认证名单.xlsx")  # last cycle's outputs left in the folder
+    shutil.copy(tmp_path / "批次_输出" / "江苏_2026_评分结果.xlsx", folder / "江苏_2026_评分结果 (2).xlsx")
+    shutil.rmtree(tmp_path / "批次_输出")
+
+    result = cmxl.bulk(folder, issue_date=AS_OF, jobs=1)
+    with Ledger(tmp_path / "证书台账.sqlite") as db:
+        certs = {c.employee_id: c for c in db.all()}
+    assert sorted(certs) == ["N1", "P1", "P2"]  # exactly the people beyond doubt, each once
+    assert certs["N1"].expiry == "2027-03-01"  # 网优: ends with its theory part
+    book = pc.CalamineWorkbook.from_path(str(result.roster))
+    held = book.get_sheet_by_name("暂缓发证").to_python()
+    assert sorted(r[0] for r in held[1:]) == ["D1", "D1", "R1"]
+    failed = book.get_sheet_by_name("未通过名单").to_python()
+    e1 = next(r for r in failed[1:] if r[0] == "E1")
+    assert "已过 2 年有效期" in " ".join(str(v) for v in e1)
+    passed = book.get_sheet_by_name("通过名单").to_python()
+    order = [(r[0], r[1]) for r in passed[1:]]
+    assert [pid for _, pid in order] == ["P2", "P1", "N1"]  # 客户经理 三级 before 四级, then 网优
+    assert [n for n, _ in order] == sorted(n for n, _ in order if n.startswith("KH")) + [order[-1][0]]
+    log = {r[0]: r[1] for r in book.get_sheet_by_name("处理日志").to_python()[1:]}
+    assert log["上期认证名单.xlsx"] == log["江苏_2026_评分结果 (2).xlsx"] == "已跳过"
