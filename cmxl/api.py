@@ -135,9 +135,11 @@ def score(
     framework: str | Framework | None = None,
     schemes: Sequence[SchemeSpec] = (),
     as_of: dt.date | None = None,
+    force: bool = False,
 ) -> list[FileResult]:
     """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
-    or `output` when scoring one file). The inputs are never changed."""
+    or `output` when scoring one file). The inputs are never changed; an earlier results file is
+    replaced, any other existing file only with `force`."""
     files = [Path(p) for p in paths]
     if output is not None and len(files) > 1:
         raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")

@@ -90,6 +90,22 @@ class BulkResult:
     held: int = 0  # applicants whose certificate waits (暂缓发证)
 
 
+MAX_JOBS = 64
+MAX_BATCH_NAME = 60  # characters: the roster's file name is 认证名单_<批次>.xlsx
+_UNSAFE_IN_NAMES = set('/\\:*?"<>|')
+
+
+def check_batch_name(name: str) -> None:
+    """A batch name becomes part of a file name: it must be one that every system accepts."""
+    bad = sorted({ch for ch in name if ch in _UNSAFE_IN_NAMES or ord(ch) < 32})
+    if not name.strip() or bad or len(name) > MAX_BATCH_NAME or name.strip(" .") != name:
+        shown = "、".join(repr(ch) for ch in bad)
+        why = (
+            f"含有不能用于文件名的字符 {shown}" if bad else f"须为 1–{MAX_BATCH_NAME} 个字符，且不以空格或句点开头结尾"
+        )
+        raise OptionProblem(f"批次名称“{name[:MAX_BATCH_NAME]}”{why}（它会成为认证名单的文件名）", "--batch")
+
+
 def default_output(folder: Path) -> Path:
     return folder.resolve().parent / f"{folder.resolve().name}_输出"
 
@@ -118,6 +134,10 @@ def make_options(
     beside the folder, the ledger in the output's parent (shared by later batches)."""
     if not folder.is_dir():
         raise OptionProblem(f"{folder} 不是文件夹", "文件夹")
+    if batch is not None:
+        check_batch_name(batch)
+    if not 0 <= jobs <= MAX_JOBS:
+        raise OptionProblem(f"进程数 {jobs} 不合理，请给出 0–{MAX_JOBS}（0 表示每个 CPU 核一个）", "-j")
     folder = folder.resolve()
     out = (output or default_output(folder)).resolve()
     if folder == out or folder in out.parents:

@@ -52,13 +52,32 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚�
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示技术细节")]
 
 
-def _as_of(text: str | None) -> dt.date:
+FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # dates an assessment can have
+MAX_WITHIN = 3650  # days ahead 即将到期 may look
+
+
+def _as_of(text: str | None, option: str = "--as-of") -> dt.date:
     if text is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"“{text}”不是日期，请写成 2026-12-01", param_hint="--as-of") from None
+        raise typer.BadParameter(f"“{text}”不是日期，请写成 2026-12-01", param_hint=option) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"{day} 不在 {FIRST_DAY.year}–{LAST_DAY.year} 年之间，请检查年份", param_hint=option)
+    return day
+
+
+def _xlsx_target(path: Path | None) -> None:
+    """cmxl writes .xlsx workbooks: an output named otherwise would be an .xlsx under a wrong name."""
+    if path is not None and path.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{path} 的扩展名应为 .xlsx（cmxl 写出的是 Excel 工作簿）", param_hint="-o")
+
+
+def _within(days: int) -> int:
+    if not 0 <= days <= MAX_WITHIN:
+        raise typer.BadParameter(f"{days} 天不合理，请给出 0–{MAX_WITHIN} 之间的天数", param_hint="--within")
+    return days
 
 
 def _framework(spec: str | None, debug: bool) -> Framework:
@@ -144,6 +163,7 @@ def validate(
 def score(
     files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="结果文件已存在且不是 cmxl 的评分结果时，仍然覆盖")] = False,
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
     as_of: AsOfOpt = None,
@@ -152,9 +172,10 @@ def score(
 ) -> None:
     """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
     day = _as_of(as_of)
+    _xlsx_target(output)
     fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
     try:
-        results = api.score(files, output=output, framework=fw, schemes=schemes, as_of=day)
+        results = api.score(files, output=output, framework=fw, schemes=schemes, as_of=day, force=force)
     except OptionProblem as exc:
         raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     people: list[dict] = []
@@ -235,6 +256,7 @@ def template(
     debug: DebugOpt = False,
 ) -> None:
     """生成空白测评模板（带下拉列表、分数检查、填写说明和模型参数）。"""
+    _xlsx_target(output)
     fw = _framework(framework, debug)
     try:
         target = api.template(fw, output, force)
@@ -271,7 +293,8 @@ def bulk(
     from cmxl.batch import Interrupted, make_options
     from cmxl.core.records import FILE_FAILED
 
-    day = _as_of(issue_date)
+    day = _as_of(issue_date, "--issue-date")
+    within = _within(within)
     try:  # said before any work, in the words of the option
         opts = make_options(folder, issue_date=day, output=output, ledger=ledger, batch=batch)
     except OptionProblem as exc:
@@ -440,10 +463,10 @@ def _print_certs(certs, as_json: bool, as_of: dt.date | None = None) -> None:
     for c in certs:
         left = f"  剩余 {(dt.date.fromisoformat(c.expiry) - as_of).days} 天" if as_of else ""
         renews = f"  续证自 {c.renews}" if c.renews else ""
-        out.print(
-            f"{c.number}  {c.employee_id} {c.name}  {c.unit}  {c.scheme_name} {c.grade}  "
-            f"{c.issue_date} 至 {c.expiry}{left}{renews}"
+        line = (
+            f"{c.number}  {c.employee_id} {c.name}  {c.unit}  {c.scheme_name} {c.grade}  {c.issue_date} 至 {c.expiry}"
         )
+        out.print(escape(line + left + renews))  # names are data, never rich markup
 
 
 @certs_app.command("list")
@@ -462,6 +485,7 @@ def certs_expiring(
 ) -> None:
     """列出指定天数内到期（或已过期且未续证）的证书。"""
     day = _as_of(as_of)
+    within = _within(within)
     with _open_ledger(ledger) as db:
         _print_certs(db.expiring(day, within), as_json, day)
 

@@ -6,7 +6,10 @@ said again in Chinese. The exit code stays 2."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import traceback
 
 import typer
 import typer.rich_utils as rich_utils
@@ -77,7 +80,9 @@ def usage_error_in_chinese(error: click_errors.UsageError) -> str:
 
 
 def run(app: typer.Typer) -> None:
-    """Run the CLI; usage errors are explained in Chinese (exit 2), everything else as typer does."""
+    """Run the CLI: the one place every error ends. Usage errors are explained in Chinese (exit 2);
+    Ctrl-C is exit 130; a closed pipe (`cmxl certs list | head -1`) ends quietly; anything else is
+    one Chinese line and exit 1, with the traceback only under --debug."""
     try:
         result = app(standalone_mode=False)
     except click_errors.UsageError as error:
@@ -86,7 +91,17 @@ def run(app: typer.Typer) -> None:
             print(f"运行 '{error.ctx.command_path} -h' 查看帮助。", file=sys.stderr)
         print(f"用法错误：{usage_error_in_chinese(error)}", file=sys.stderr)
         sys.exit(2)
-    except click_errors.Abort:  # click's form of Ctrl-C (KeyboardInterrupt)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C, as typer reports it or as Python does
         print("已中断。", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the reader of our output went away: nothing left to say to it
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as error:
+        if "--debug" in sys.argv:
+            traceback.print_exc()
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        print(f"错误：{message}（这是 cmxl 未预料到的情况；加 --debug 可查看技术细节）", file=sys.stderr)
+        sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

@@ -19,7 +19,7 @@ from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import Catalogue, catalogue
 from cmxl.core.model.schemes import Scheme
 from cmxl.version import __version__
-from cmxl.xlsx.read import read_workbook
+from cmxl.xlsx.read import producer, read_workbook
 from cmxl.xlsx.render import render
 
 
@@ -97,6 +97,14 @@ class Scored:
 def read(path: Path) -> WorkbookGrid:
     """A workbook file as a cell grid (read once: its hash and what cmxl made it as, if anything)."""
     return read_workbook(path)
+
+
+def producer_of(path: Path) -> str:
+    """What cmxl made an existing file as ('' for a file cmxl did not write, or cannot read)."""
+    try:
+        return producer(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGrid, Assessment]:

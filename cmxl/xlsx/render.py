@@ -102,6 +102,12 @@ class _Styles:
         )
 
 
+def xml_text(text: str) -> str:
+    """Text as XML can hold it: control characters (\\v, \\x07 … typed or pasted into a cell and
+    quoted in an issue's note) are dropped rather than stopping the whole file."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def render(report: S.ReportSpec, path: Path) -> None:
     """Write the report to `path` atomically (temp file, then rename)."""
     check_target(path)
@@ -115,7 +121,7 @@ def render(report: S.ReportSpec, path: Path) -> None:
                 patches[f"xl/worksheets/sheet{n}.xml"] = fast  # openpyxl numbers sheets in order from 1
         wb.active = report.active
         if report.title:
-            wb.properties.title = report.title
+            wb.properties.title = xml_text(report.title)
         wb.properties.creator = "cmxl"
         if report.producer:
             wb.custom_doc_props.append(StringProperty(name=PRODUCER_PROPERTY, value=report.producer))
@@ -251,7 +257,7 @@ def _register_extras(ws, cell: S.Cell, r: int, c: int, where: str) -> None:
     """What openpyxl's row writer does for a cell's comment and link (written at the sheet's end)."""
     if cell.comment:
         holder = Cell(ws, row=r + 1, column=c + 1)
-        holder.comment = Comment(cell.comment, "cmxl", width=260, height=110)
+        holder.comment = Comment(xml_text(cell.comment), "cmxl", width=260, height=110)
         ws._comments.append(CommentRecord.from_cell(holder))
     if cell.link:
         ws._hyperlinks.append(Hyperlink(ref=where, location=cell.link))
@@ -274,7 +280,7 @@ def _cell(ws, spec_cell: S.Cell, styles: _Styles, r: int, c: int) -> object:
     if spec_cell.style is not None:
         styles.apply(cell, spec_cell.style)
     if spec_cell.comment:
-        cell.comment = Comment(spec_cell.comment, "cmxl", width=260, height=110)
+        cell.comment = Comment(xml_text(spec_cell.comment), "cmxl", width=260, height=110)
     if spec_cell.link:
         cell.hyperlink = Hyperlink(ref=f"{column_letter(c)}{r + 1}", location=spec_cell.link)
     return cell
@@ -294,7 +300,7 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
     if setup.repeat_cols:
         ws.print_title_cols = setup.repeat_cols
     if setup.header:
-        ws.oddHeader.center.text = setup.header
+        ws.oddHeader.center.text = xml_text(setup.header)
     if setup.footer:
         ws.oddFooter.center.text = setup.footer
     ws.page_margins = PageMargins(

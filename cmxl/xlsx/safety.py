@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,8 +12,14 @@ from cmxl.core.errors import FileProblem
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a regional workbook is a few MB; 200 MB is not one
-MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # all parts together: a 50,000-person workbook is ~100 MB unpacked
 MAX_RATIO = 200  # real sheet XML compresses ~10-30x; a zip bomb compresses thousands of times
+MAX_SHEETS = 100  # a regional workbook has a few sheets (one per unit at most)
+MAX_CELLS = 25_000_000  # rows x columns of a sheet's used range: the reader holds it as a dense grid
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_LAST_ROW = re.compile(rb'<row r="(\d+)"')
+_FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3})(\d+)"')  # beyond column ZZ: rare in a real sheet
 SUPPORTED = {".xlsx", ".xlsm", ".xls"}
 
 
@@ -43,6 +50,7 @@ def check_workbook_file(path: Path) -> tuple[str, bytes]:
         return "xls", data
     if data.startswith(ZIP_MAGIC):
         _check_zip(name, data)
+        check_extent(name, data)
         return "xlsx", data
     raise FileProblem(
         name,
@@ -64,7 +72,58 @@ def _check_zip(name: str, data: bytes) -> None:
         raise FileProblem(name, "not-a-workbook", "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx")
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem(name, "zip-bomb", f"解压后过大（{unpacked / 1073741824:.1f} GB），已拒绝处理（疑似压缩炸弹）")
+        raise FileProblem(
+            name,
+            "too-large",
+            f"解压后过大（{unpacked / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES // 1048576} MB），"
+            "不像是测评工作簿；如确是，请把人员分到几个工作簿中",
+        )
+    sheets = [i for i in infos if _SHEET_PART.match(i.filename)]
+    if len(sheets) > MAX_SHEETS:
+        raise FileProblem(
+            name, "too-many-sheets", f"工作表过多（{len(sheets)} 张，上限 {MAX_SHEETS} 张），请删除无关的工作表后另存"
+        )
     for info in infos:
         if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise FileProblem(name, "zip-bomb", f"压缩比异常（{info.filename}），已拒绝处理（疑似压缩炸弹）")
+
+
+def check_extent(name: str, data: bytes) -> None:
+    """Refuse a sheet whose used range is too big to hold (a stray value at XFD1048576 makes a
+    54 KB file a grid of 17 billion cells), before the reader allocates it. Reads each sheet's XML
+    as a stream: the declared dimension, the last row, and any cell beyond column ZZ."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if not _SHEET_PART.match(info.filename):
+                continue
+            rows, cols, far = 0, 0, ""
+            tail = b""
+            with zf.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    window = tail + chunk
+                    if not cols and (dim := _DIMENSION.search(window)):
+                        cols, far = _column_number(dim.group(1)), (dim.group(1) + dim.group(2)).decode()
+                    for found in _FAR_COLUMN.finditer(window):
+                        col = _column_number(found.group(1))
+                        if col > cols:
+                            cols, far = col, (found.group(1) + found.group(2)).decode()
+                    at = window.rfind(b'<row r="')  # rows come in order: the last one is the highest
+                    if at >= 0 and (last := _LAST_ROW.match(window, at)):
+                        rows = max(rows, int(last.group(1)))
+                    tail = window[-64:]
+            cols = cols or 702  # no dimension and nothing beyond ZZ
+            if rows * cols > MAX_CELLS:
+                where = far or f"第 {rows} 行"
+                raise FileProblem(
+                    name,
+                    "too-large",
+                    f"工作表的使用范围过大（{rows} 行 × {cols} 列，最远处 {where}），多半是误填了远处的单元格；"
+                    "请在 Excel 中删除该单元格（或多余的行、列）后另存再处理",
+                )
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
