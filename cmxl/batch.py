@@ -6,16 +6,19 @@ rows the roster needs, so memory does not grow with the size of the batch's work
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import signal
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
-from cmxl.pipeline import own_output, read, result_names, rules, score_grid
+from cmxl.pipeline import assess_grid, own_output, read, result_names, rules, write_results
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
 
@@ -185,7 +188,10 @@ def process(job: Job) -> FileOutcome:
         if why:  # last cycle's results or roster left in the batch folder
             log = FileLog(job.rel, grid.sha256, SKIPPED, 0, 0, 0, why, "", time.perf_counter() - start)
             return FileOutcome(log)
-        scored = score_grid(grid, job.path, job.out, rules(job.framework, job.schemes), job.as_of)
+        a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
+        if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
+            return _failed(job, "没有人员数据（人员数据表只有表头）", start)
+        scored = write_results(a, grid, job.path, job.out)
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
@@ -268,6 +274,8 @@ def _run_bulk(
         out = opts.output / path.relative_to(opts.folder).parent / names[path]
         jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
+    if any(o.log.reason == DIED for o in outcomes):
+        _remove_temp_files(opts.output, started)
     for path, why in others:  # every file found is accounted for in the log
         rel = path.relative_to(opts.folder).as_posix()
         outcomes.append(FileOutcome(FileLog(rel, "", SKIPPED, 0, 0, 0, why, "", 0.0)))
@@ -362,8 +370,21 @@ def _run_bulk(
 
 def _worker_start() -> None:
     """Ctrl-C reaches every process of the terminal's group; the workers leave it to the main
-    process, which lets them finish the file in hand (written whole) and starts no more."""
+    process, which lets them finish the file in hand (written whole) and starts no more. A worker
+    whose main process is gone (killed) exits instead of waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="cmxl-parent-watch").start()
+
+
+DIED = "处理该文件时进程异常终止（文件可能过大、已损坏，或内存不足），未生成结果；其余文件不受影响"
 
 
 def _run_jobs(
@@ -372,30 +393,56 @@ def _run_jobs(
     on_file: Callable[[FileOutcome, int], None] | None,
     on_stopping: Callable[[], None] | None,
 ) -> list[FileOutcome]:
+    """Every job in worker processes (also with one worker: a file that aborts or exhausts its
+    process must not take the batch with it). When a worker dies, the pool is replaced and the
+    files that were in it are run again one at a time, each alone: the one whose process dies
+    again is logged as failed."""
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     outcomes: list[FileOutcome] = []
-    if workers <= 1:
-        for job in jobs:
-            outcome = process(job)
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome, len(jobs))
-        return outcomes
+
+    def done(outcome: FileOutcome) -> None:
+        outcomes.append(outcome)
+        if on_file:
+            on_file(outcome, len(jobs))
+
+    lost = _pool_round(jobs, workers, done, on_stopping)
+    for job in lost:
+        again = _pool_round([job], 1, done, on_stopping)
+        if again:
+            done(FileOutcome(FileLog(job.rel, "", FILE_FAILED, 0, 0, 0, DIED, "", 0.0)))
+    return outcomes
+
+
+def _remove_temp_files(folder: Path, since: dt.datetime) -> None:
+    """What a worker that died was writing: its temp files (a finished file is renamed from one)."""
+    for path in folder.rglob(".cmxl-*"):
+        with contextlib.suppress(OSError):
+            if dt.datetime.fromtimestamp(path.stat().st_mtime) >= since - dt.timedelta(seconds=2):
+                path.unlink()
+
+
+def _pool_round(
+    jobs: list[Job], workers: int, done: Callable[[FileOutcome], None], on_stopping: Callable[[], None] | None
+) -> list[Job]:
+    """Run `jobs` in a pool; return those whose worker died before it answered."""
+    lost: list[Job] = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     try:
-        futures = [pool.submit(process, job) for job in jobs]
+        futures = {pool.submit(process, job): job for job in jobs}
         for future in as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome, len(jobs))
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+                continue
+            done(outcome)
     except KeyboardInterrupt:
         if on_stopping:
             on_stopping()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # after Ctrl-C: the files in hand finish, no more start
-    return outcomes
+    return sorted(lost, key=lambda job: job.rel)
 
 
 def _flag_duplicates(outcomes: list[FileOutcome]) -> int:

@@ -119,7 +119,10 @@ def score_file(path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
 
 
 def score_grid(grid: WorkbookGrid, path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
-    a = assess_grid(grid, run, as_of)
+    return write_results(assess_grid(grid, run, as_of), grid, path, target)
+
+
+def write_results(a: Assessment, grid: WorkbookGrid, path: Path, target: Path) -> Scored:
     target.parent.mkdir(parents=True, exist_ok=True)
     render(results_spec(a, grid, path.name), target)
     return Scored(grid, a, target)

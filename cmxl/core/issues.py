@@ -28,6 +28,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "工作表“{value}”也像人员数据表，但列与“{first}”不同，未读取",
         "一个工作簿中的多张人员数据表须使用相同的表头（可从测评模板复制表头）",
     ),
+    "no-people": (
+        "warning",
+        "人员数据表只有表头，没有人员数据",
+        "请在表头下方每人填写一行；如这是空白模板，无需处理",
+    ),
     "column-missing": (
         "error",
         "缺少必填列“{field}”",
@@ -89,6 +94,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "error",
         "“{field}”的值 {value} 不合理（应在 {low}–{high} 之间）",
         "请核对后重新填写",
+    ),
+    "number-comma": (
+        "error",
+        "“{field}”的值“{value}”含逗号，无法确定是小数点还是千位分隔",
+        "请用“.”作小数点（如 8.5），不要用逗号分隔数字",
     ),
     "number-normalised": (
         "warning",

@@ -23,6 +23,9 @@ from cmxl.core.numbers import parse_number
 _SPACE = re.compile(r"\s+")
 _BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, as serial numbers count
+# Excel date serial numbers accepted as dates: 1990-01-01 .. 2100-12-31 (the number 2026 typed into a
+# date column is not 1905-07-18 but an error)
+SERIAL_RANGE = ((dt.date(1990, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
@@ -126,8 +129,8 @@ def parse_date(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))  # a date cell formatted as a number
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         for fmt in _DATE_FORMATS:
@@ -136,6 +139,11 @@ def parse_date(value: object) -> dt.date | None:
             except ValueError:
                 continue
     return None
+
+
+def _has_comma(raw: object) -> bool:
+    """'8,5' may be 8.5 (a decimal comma) or 85: neither is guessed."""
+    return isinstance(raw, str) and "," in unicodedata.normalize("NFKC", raw)
 
 
 class _Reader:
@@ -174,6 +182,9 @@ class _Reader:
         if isinstance(raw, CellError):
             self.add("formula-error", row, col, pid, name, raw.text)
             return np.nan, True
+        if _has_comma(raw):
+            self.add("number-comma", row, col, pid, name, raw)
+            return np.nan, True
         value, normalised = parse_number(raw)
         if value is None:
             self.add("value-not-number", row, col, pid, name, raw)
@@ -199,6 +210,9 @@ class _Reader:
             level = self.level_lookup.get(clean_text(raw))
             if level is not None:
                 return np.nan, level, False
+        if _has_comma(raw):
+            self.add("number-comma", row, col, pid, name, raw)
+            return np.nan, -1, True
         value, normalised = parse_number(raw)
         if value is None:
             self.add("score-not-number", row, col, pid, name, raw, levels="/".join(self.fw.level_names))
@@ -374,6 +388,8 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
         if x.columns != first.columns
     ]
     intake = _merge(same) if len(same) > 1 else first
+    if len(intake.people) == 0:
+        notes.append(issue("no-people", file=grid.source, sheet=first.sheet, cell=a1(first.header_row, 0)))
     intake.issues = notes + intake.issues
     return intake
 
