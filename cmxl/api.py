@@ -31,6 +31,7 @@ from cmxl.pipeline import (
     SchemeSpec,
     assess_grid,
     own_output,
+    producer_of,
     read,
     read_and_assess,
     result_names,
@@ -154,6 +155,10 @@ def score(
         if target.resolve() in inputs:
             raise CmxlError(
                 f"{path}：结果文件 {target.name} 也是本次要读取的输入文件，未覆盖；请用 -o 指定另一个文件名"
+            )
+        if not force and target.is_file() and producer_of(target) != "results":
+            raise CmxlError(
+                f"{target} 已存在且不是 cmxl 的评分结果，未覆盖；如要覆盖请加 --force，或用 -o 指定其他文件名"
             )
         scored = score_grid(_input(path), path, target, run, day)
         return FileResult(path, scored.assessment, scored.output)

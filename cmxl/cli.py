@@ -6,8 +6,10 @@ Chinese text and colours that degrade to plain text when output is piped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -26,13 +28,24 @@ from cmxl.core.issues import SEVERITY_ZH, Issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import catalogue
 
+
+class QuietPipeConsole(Console):
+    """A console whose reader may go away (`cmxl certs list | head -1`): the rest of the output
+    is dropped and the command ends normally, not with an error."""
+
+    def on_broken_pipe(self) -> None:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0)
+
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="cmxl：客户经理能力测评评分与岗位技能认证工具",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = QuietPipeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 FrameworkOpt = Annotated[
     str | None, typer.Option("--framework", "-f", help="能力模型编号（见 cmxl frameworks）或总部下发的模型文件路径")
@@ -235,7 +248,7 @@ def compare(
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console(highlight=False, soft_wrap=True)
+    out = QuietPipeConsole(highlight=False, soft_wrap=True)
     what = "模型差异" if found.kind == "framework" else "认证方案差异"
     out.print(f"[bold]{what}[/bold]（{before.id} {before.version} → {after.id} {after.version}）：")
     for line in rules or ["（规则内容相同）"]:
@@ -296,7 +309,7 @@ def bulk(
     day = _as_of(issue_date, "--issue-date")
     within = _within(within)
     try:  # said before any work, in the words of the option
-        opts = make_options(folder, issue_date=day, output=output, ledger=ledger, batch=batch)
+        opts = make_options(folder, issue_date=day, output=output, ledger=ledger, batch=batch, jobs=jobs)
     except OptionProblem as exc:
         raise typer.BadParameter(exc.message, param_hint=exc.option) from None
     progress = Progress(
@@ -457,7 +470,7 @@ def _print_certs(certs, as_json: bool, as_of: dt.date | None = None) -> None:
     if as_json:
         sys.stdout.write(json.dumps([vars(c) for c in certs], ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console(highlight=False, soft_wrap=True)
+    out = QuietPipeConsole(highlight=False, soft_wrap=True)
     if not certs:
         out.print("（无）")
     for c in certs:
@@ -557,7 +570,7 @@ def frameworks(
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console(highlight=False, soft_wrap=True)
+    out = QuietPipeConsole(highlight=False, soft_wrap=True)
     for r in rows:
         unit = "项" if r["kind"] == "能力模型" else "个等级"
         out.print(

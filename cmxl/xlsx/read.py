@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -70,9 +71,14 @@ def read_workbook(path: Path) -> WorkbookGrid:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise FileProblem(str(path), "encrypted", "工作簿设置了密码，请在 Excel 中取消密码后另存再处理") from None
-    except Exception as exc:  # calamine raises several types for a damaged file
-        raise FileProblem(str(path), "unreadable", f"无法读取工作簿（文件可能已损坏）：{exc}") from None
-    extras = _xml_extras(data) if kind == "xlsx" else {}
+    except Exception:  # calamine raises several types (in English) for a damaged file
+        raise FileProblem(
+            str(path), "unreadable", "无法读取工作簿，文件可能已损坏；请在 Excel 中打开后另存再处理"
+        ) from None
+    try:
+        extras = _xml_extras(data) if kind == "xlsx" else {}
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise FileProblem(str(path), "damaged", "文件已损坏（数据校验失败），请重新保存或重新发送") from None
     grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
     grid.producer = producer(data) if kind == "xlsx" else ""
     for meta in book.sheets_metadata:
@@ -80,8 +86,10 @@ def read_workbook(path: Path) -> WorkbookGrid:
             continue
         try:
             rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise FileProblem(str(path), "unreadable", f"无法读取工作表“{meta.name}”：{exc}") from None
+        except Exception:
+            raise FileProblem(
+                str(path), "unreadable", f"无法读取工作表“{meta.name}”，文件可能已损坏；请在 Excel 中打开后另存再处理"
+            ) from None
         errors, hidden = extras.get(meta.name, ({}, frozenset()))
         for (r, c), text in errors.items():
             if r < len(rows) and c < len(rows[r]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from cmxl.core.errors import FileProblem
@@ -50,7 +51,10 @@ def check_workbook_file(path: Path) -> tuple[str, bytes]:
         return "xls", data
     if data.startswith(ZIP_MAGIC):
         _check_zip(name, data)
-        check_extent(name, data)
+        try:
+            check_extent(name, data)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise FileProblem(name, "damaged", f"文件已损坏（{_damage(exc)}），请重新保存或重新发送") from None
         return "xlsx", data
     raise FileProblem(
         name,
@@ -120,6 +124,15 @@ def check_extent(name: str, data: bytes) -> None:
                     f"工作表的使用范围过大（{rows} 行 × {cols} 列，最远处 {where}），多半是误填了远处的单元格；"
                     "请在 Excel 中删除该单元格（或多余的行、列）后另存再处理",
                 )
+
+
+def _damage(exc: Exception) -> str:
+    text = str(exc)
+    if "CRC" in text:
+        return "数据校验失败"
+    if isinstance(exc, NotImplementedError):
+        return "使用了不支持的压缩方式"
+    return "无法解压其中的工作表"
 
 
 def _column_number(letters: bytes) -> int:
