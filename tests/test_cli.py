@@ -120,7 +120,7 @@ def test_locked_output_is_a_clear_error_and_leaves_nothing_half_written(tmp_path
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("cmxl.xlsx.write.os.replace", locked)
-    r = cli("score", book, "-o", out)
+    r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "文件被占用" in r.output
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "结果.xlsx"]
@@ -131,7 +131,7 @@ def test_read_only_output_is_a_clear_error(tmp_path, monkeypatch):
     out = tmp_path / "只读.xlsx"
     out.write_bytes(b"old")
     monkeypatch.setattr("cmxl.xlsx.write._writable", lambda path: False)
-    r = cli("score", book, "-o", out)
+    r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "只读" in r.output and out.read_bytes() == b"old"
 
 
@@ -217,7 +217,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_half_written_file(tmp_path, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
-    r = cli("score", book, "-o", out)
+    r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "写入失败" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
 
