@@ -56,6 +56,7 @@ SchemeOpt = Annotated[
         "--scheme",
         help="总部下发的认证方案文件（可多次给出）；替换同编号的内置认证方案",
         show_default=False,
+        readable=False,
     ),
 ]
 AsOfOpt = Annotated[
@@ -130,7 +131,9 @@ def _line(i: Issue) -> str:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件")],
+    files: Annotated[
+        list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件", readable=False)
+    ],
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
     as_of: AsOfOpt = None,
@@ -174,8 +177,12 @@ def validate(
 
 @app.command()
 def score(
-    files: Annotated[list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件", readable=False)
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="结果文件路径（只评一个文件时可用）", readable=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="结果文件已存在且不是 cmxl 的评分结果时，仍然覆盖")] = False,
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
@@ -218,7 +225,9 @@ def score(
 
 @app.command()
 def compare(
-    file: Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件")],
+    file: Annotated[
+        Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件", readable=False)
+    ],
     new: Annotated[str, typer.Option("--new", help="新模型或新认证方案：编号或总部下发的文件路径")],
     old: Annotated[
         str | None, typer.Option("--old", help="原模型或原认证方案，默认为默认模型或同编号的认证方案")
@@ -263,7 +272,7 @@ def compare(
 def template(
     framework: FrameworkOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="模板文件路径，默认 测评模板_<模型编号>.xlsx")
+        Path | None, typer.Option("--output", "-o", help="模板文件路径，默认 测评模板_<模型编号>.xlsx", readable=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖")] = False,
     debug: DebugOpt = False,
@@ -282,10 +291,12 @@ def template(
 @app.command()
 def bulk(
     folder: Annotated[
-        Path, typer.Argument(help="地市工作簿所在文件夹（含子文件夹）", show_default=False, metavar="文件夹")
+        Path,
+        typer.Argument(help="地市工作簿所在文件夹（含子文件夹）", show_default=False, metavar="文件夹", readable=False),
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="输出文件夹，默认为 <文件夹名>_输出（与输入文件夹并列）")
+        Path | None,
+        typer.Option("--output", "-o", help="输出文件夹，默认为 <文件夹名>_输出（与输入文件夹并列）", readable=False),
     ] = None,
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
@@ -293,7 +304,8 @@ def bulk(
         str | None, typer.Option("--issue-date", help="发证日期（也是有效期判断的基准日），默认今天")
     ] = None,
     ledger: Annotated[
-        Path | None, typer.Option("--ledger", help="证书台账文件，默认在输出文件夹的上一级：证书台账.sqlite")
+        Path | None,
+        typer.Option("--ledger", help="证书台账文件，默认在输出文件夹的上一级：证书台账.sqlite", readable=False),
     ] = None,
     batch: Annotated[str | None, typer.Option("--batch", help="批次名称，默认为文件夹名")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数，0 表示每个 CPU 核一个")] = 0,
@@ -408,7 +420,7 @@ def _addin_settings(interpreter: str | None):
 
 @addin_app.command("build")
 def addin_build(
-    output: Annotated[Path, typer.Option("--output", "-o", help="加载项文件")] = Path("cmxl.xlam"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="加载项文件", readable=False)] = Path("cmxl.xlam"),
     interpreter: InterpreterOpt = None,
     native: NativeOpt = False,
     debug: DebugOpt = False,
@@ -429,7 +441,10 @@ def addin_build(
 @addin_app.command("install")
 def addin_install(
     folder: Annotated[
-        Path | None, typer.Option("--dir", help="安装到哪个文件夹（默认：Excel 启动时自动打开加载项的 XLSTART 文件夹）")
+        Path | None,
+        typer.Option(
+            "--dir", help="安装到哪个文件夹（默认：Excel 启动时自动打开加载项的 XLSTART 文件夹）", readable=False
+        ),
     ] = None,
     interpreter: InterpreterOpt = None,
     native: NativeOpt = False,
@@ -452,7 +467,7 @@ def addin_install(
 
 certs_app = typer.Typer(help="查询证书台账", no_args_is_help=True)
 app.add_typer(certs_app, name="certs")
-LedgerOpt = Annotated[Path, typer.Option("--ledger", help="证书台账文件")]
+LedgerOpt = Annotated[Path, typer.Option("--ledger", help="证书台账文件", readable=False)]
 
 
 def _open_ledger(path: Path):
@@ -521,7 +536,9 @@ def certs_show(
 @app.command()
 def frameworks(
     as_json: JsonOpt = False,
-    check: Annotated[Path | None, typer.Option("--check", help="检查一个模型/认证方案文件，列出全部问题")] = None,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="检查一个模型/认证方案文件，列出全部问题", readable=False)
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """列出可用的能力模型和认证方案（或检查总部下发的模型文件）。"""

@@ -212,8 +212,10 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     folder = tmp_path / "批次"
     folder.mkdir()
     write_xlsx(folder / "南京.xlsx", [HEAD, *[row(f"{k:04d}") for k in range(300)]])
+    import cmxl as api
+
+    api.bulk(folder, issue_date=AS_OF, jobs=1)
     exe = Path(sys.executable).with_name("cmxl")
-    subprocess.run([exe, "bulk", folder, "--issue-date", "2026-12-01"], capture_output=True, check=False)
     shell = f"'{exe}' certs list --ledger '{tmp_path / '证书台账.sqlite'}' | head -1; exit ${{PIPESTATUS[0]}}"
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("KH") and "Traceback" not in done.stderr
@@ -232,7 +234,7 @@ CELL = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.lists(CELL, min_size=len(HEAD), max_size=len(HEAD)), min_size=1, max_size=3))
 def test_any_cell_values_give_a_workbook_or_issues(tmp_path, values):
     rows = [[f"{k:04d}", "张三", *v[2:]] for k, v in enumerate(values)]
@@ -246,3 +248,35 @@ def test_any_cell_values_give_a_workbook_or_issues(tmp_path, values):
     assert book.sheetnames[0] == "汇总" and a.size == len(rows)
     for p in a.people:  # every value either counted or explained
         assert p.total is not None or p.issues
+
+
+def test_a_score_formatted_as_a_percentage_is_read_as_shown(tmp_path, capsys, monkeypatch):
+    """0.58 shown as 58% was scored 0.58 -> 初级 without a word: it is 58, with a warning."""
+    book = write_xlsx(tmp_path / "a.xlsx", [HEAD, row(成就导向=0.58, 笔试成绩=0.7)])
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    ws.cell(2, HEAD.index("成就导向") + 1).number_format = "0%"
+    ws.cell(2, HEAD.index("笔试成绩") + 1).number_format = "0.0%"
+    wb.save(book)
+    code, text = cmxl(capsys, monkeypatch, "validate", book, "--as-of", "2026-12-01")
+    assert code == 0 and "0.58 显示为 58%，已按 58 读取" in text and "0.7 显示为 70%" in text
+    code, text = cmxl(capsys, monkeypatch, "score", book, "--json", "--as-of", "2026-12-01")
+    [person] = __import__("json").JSONDecoder().raw_decode(text[text.index("[") :])[0]  # stdout, then the summary
+    assert person["items"]["成就导向"] == {"score": 58.0, "level": "中级", "from_level": False, "gap": 0}
+    assert person["certification"]["status"] == "通过"  # 笔试 70, not 0.7
+
+
+def test_an_unreadable_file_does_not_stop_the_others(tmp_path, capsys, monkeypatch):
+    """Was exit 2 with click's English 'is not readable' and no file processed."""
+    locked = write_xlsx(tmp_path / "锁定.xlsx", [HEAD, row()])
+    fine = write_xlsx(tmp_path / "正常.xlsx", [HEAD, row()])
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "锁定.xlsx":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, text = cmxl(capsys, monkeypatch, "validate", locked, fine)
+    assert code == 1 and "锁定.xlsx：没有读取权限" in text and "正常.xlsx" in text and "没有发现问题" in text

@@ -26,6 +26,7 @@ class SheetGrid:
     rows: list[list[object]]
     hidden_rows: frozenset[int] = frozenset()
     visible: bool = True
+    percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) shown as a percentage (58%)
 
 
 @dataclass

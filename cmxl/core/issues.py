@@ -100,6 +100,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "“{field}”的值“{value}”含逗号，无法确定是小数点还是千位分隔",
         "请用“.”作小数点（如 8.5），不要用逗号分隔数字",
     ),
+    "number-percent": (
+        "warning",
+        "“{field}”的单元格设为百分比格式，{value} 显示为 {shown}%，已按 {shown} 读取",
+        "请把该列的单元格格式改为“常规”或“数值”，直接填写分数",
+    ),
     "number-normalised": (
         "warning",
         "“{field}”的值“{value}”已按数字 {normalised} 读取",

@@ -90,11 +90,12 @@ def read_workbook(path: Path) -> WorkbookGrid:
             raise FileProblem(
                 str(path), "unreadable", f"无法读取工作表“{meta.name}”，文件可能已损坏；请在 Excel 中打开后另存再处理"
             ) from None
-        errors, hidden = extras.get(meta.name, ({}, frozenset()))
+        errors, hidden, percent = extras.get(meta.name, ({}, frozenset(), frozenset()))
         for (r, c), text in errors.items():
             if r < len(rows) and c < len(rows[r]):
                 rows[r][c] = CellError(text)
-        grid.sheets.append(SheetGrid(meta.name, rows, hidden, str(meta.visible).endswith("Visible")))
+        visible = str(meta.visible).endswith("Visible")
+        grid.sheets.append(SheetGrid(meta.name, rows, hidden, visible, percent_cells=percent))
     return grid
 
 
@@ -105,15 +106,40 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _xml_extras(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]]:
-    """Sheet name -> (error cells, hidden rows), both 0-based."""
-    out: dict[str, tuple[dict[tuple[int, int], str], frozenset[int]]] = {}
+Extras = tuple[dict[tuple[int, int], str], frozenset[int], frozenset[tuple[int, int]]]
+_PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell formats (xf) that show a number as a percentage."""
+    try:
+        styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return set()
+    percent = set(_PERCENT_FORMATS)
+    for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
+        code = fmt.get("formatCode", "").replace("\\%", "").replace('"%"', "")
+        if "%" in code:
+            percent.add(int(fmt.get("numFmtId", "-1")))
+    xfs = styles.findall("m:cellXfs/m:xf", _NS)
+    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent}
+
+
+def _xml_extras(data: bytes) -> dict[str, Extras]:
+    """Sheet name -> (error cells, hidden rows, cells formatted as a percentage), 0-based."""
+    out: dict[str, Extras] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
             workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         except (KeyError, ElementTree.ParseError):
             return out
+        percent_styles = _percent_styles(zf)
+        percent_cell = (
+            re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(?:' + "|".join(map(str, percent_styles)).encode() + rb')"')
+            if percent_styles
+            else None
+        )
         targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
         names = set(zf.namelist())
         for sheet in workbook.findall("m:sheets/m:sheet", _NS):
@@ -136,5 +162,9 @@ def _xml_extras(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], froz
                     ref = re.search(rb'\br="(\d+)"', match.group(0))
                     if ref:
                         hidden.add(int(ref.group(1)) - 1)
-            out[sheet.get("name", "")] = (errors, frozenset(hidden))
+            percent: set[tuple[int, int]] = set()
+            if percent_cell is not None:  # only a workbook that has a percentage format pays for this scan
+                for match in percent_cell.finditer(data):
+                    percent.add((int(match.group(2)) - 1, _col_index(match.group(1))))
+            out[sheet.get("name", "")] = (errors, frozenset(hidden), frozenset(percent))
     return out

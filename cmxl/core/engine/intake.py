@@ -149,9 +149,17 @@ def _has_comma(raw: object) -> bool:
 class _Reader:
     """Turns one sheet into records; collects issues as it goes."""
 
-    def __init__(self, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat, source: str, sheet: str):
+    def __init__(
+        self,
+        fw: Framework,
+        schemes: dict[str, Scheme],
+        fmt: WorkbookFormat,
+        source: str,
+        sheet: str,
+        percent: frozenset[tuple[int, int]] = frozenset(),
+    ):
         self.fw, self.schemes, self.fmt = fw, schemes, fmt
-        self.source, self.sheet = source, sheet
+        self.source, self.sheet, self.percent = source, sheet, percent
         self.issues: list[Issue] = []
         self.scheme_lookup: dict[str, str] = {}
         for s in schemes.values():
@@ -174,6 +182,15 @@ class _Reader:
             )
         )
 
+    def as_shown(self, value: float, raw: object, row: int, col: int, pid: str, name: str) -> float:
+        """A number in a cell formatted as a percentage is read as the clerk sees it: 0.58 shown
+        as 58% is 58 (with a warning, so the cell's format gets fixed)."""
+        if (row, col) not in self.percent or not isinstance(raw, int | float):
+            return value
+        shown = round(value * 100, 9)
+        self.add("number-percent", row, col, pid, name, f"{value:g}", shown=f"{shown:g}")
+        return shown
+
     # -- single values ---------------------------------------------------------------------
     def number(self, raw, row, col, pid, name, low=0.0, high=100.0, score=True) -> tuple[float, bool]:
         """(value or NaN, bad). Empty is NaN and not bad."""
@@ -191,6 +208,7 @@ class _Reader:
             return np.nan, True
         if normalised:
             self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+        value = self.as_shown(value, raw, row, col, pid, name)
         if not low <= value <= high:
             if score:
                 self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
@@ -219,6 +237,7 @@ class _Reader:
             return np.nan, -1, True
         if normalised:
             self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+        value = self.as_shown(value, raw, row, col, pid, name)
         if not 0 <= value <= 100:
             self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
             return np.nan, -1, True
@@ -446,7 +465,7 @@ def _read_sheet(
 ) -> Intake:
     """One people sheet read into an intake of its own."""
     k = len(fw.competencies)
-    reader = _Reader(fw, schemes, fmt, source, sheet.name)
+    reader = _Reader(fw, schemes, fmt, source, sheet.name, sheet.percent_cells)
     cols = _map_columns(reader, sheet.rows[header_row], lookup, header_row, fw, fmt)
 
     records: dict[str, list] = defaultdict(list)
