@@ -257,3 +257,31 @@ def test_compare_shows_rule_changes_and_whose_results_change(tmp_path):
     ]
     r = cli("compare", book, "--new", "cm18")
     assert r.exit_code == 0 and "规则内容相同" in r.output and "2 人中有 0 人" in r.output
+
+
+def test_full_disk_while_splicing_rows_leaves_nothing_and_prints_nothing(tmp_path, monkeypatch):
+    """Was: .cmxl-*.xlsx.patched files left and 'Exception ignored in ZipFile.__del__'."""
+    import gc
+    import sys
+    import zipfile
+
+    book = clean_book(tmp_path / "a.xlsx")
+    real = zipfile.ZipFile.writestr
+    calls = {"n": 0}
+
+    def full(self, name, data, *args, **kwargs):
+        if str(self.filename).endswith(".patched"):
+            calls["n"] += 1
+            if calls["n"] > 3:
+                raise OSError(28, "No space left on device")
+        return real(self, name, data, *args, **kwargs)
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    monkeypatch.setattr("cmxl.xlsx.render.FAST_MIN_CELLS", 1)  # every sheet takes the splicing path
+    r = cli("score", book, "-o", tmp_path / "结果.xlsx")
+    gc.collect()
+    assert r.exit_code == 1 and "写入失败" in r.output
+    assert calls["n"] > 3  # the splice really ran and failed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"] and unraisable == []

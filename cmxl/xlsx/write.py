@@ -35,9 +35,13 @@ _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 
 
 def _patch(package: str, patches: dict[str, tuple[str, str]]) -> None:
-    """Splice directly written rows into the package openpyxl saved (members keep their order)."""
+    """Splice directly written rows into the package openpyxl saved (members keep their order).
+    On any failure (a full disk) the half-written copy is closed and removed, quietly: a zip left
+    to the garbage collector prints 'Exception ignored in ZipFile.__del__'."""
     patched = package + ".patched"
-    with zipfile.ZipFile(package) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+    src = zipfile.ZipFile(package)
+    dst = zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED)
+    try:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename in patches:
@@ -50,6 +54,16 @@ def _patch(package: str, patches: dict[str, tuple[str, str]]) -> None:
                 text = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', text, count=1)
                 data = text.encode("utf-8")
             dst.writestr(info.filename, data)
+        dst.close()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            dst.close()
+        dst.fp = None  # nothing left for __del__ to flush
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(patched)
+        raise
+    finally:
+        src.close()
     os.chmod(patched, os.stat(package).st_mode & 0o777)
     os.replace(patched, package)
 
@@ -84,8 +98,9 @@ def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]]
             _patch(tmp, patches)
         os.replace(tmp, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        for leftover in (tmp, tmp + ".patched"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
 
 
 def discard(wb: Workbook) -> None:
