@@ -346,7 +346,7 @@ def _run_bulk(
             logs,
             info,
             opts.within_days,
-            RosterRules(cat.schemes, cat.workbook_format.labels, len(fw.levels)),
+            RosterRules(cat.schemes, cat.workbook_format.labels, fw),
         ),
         roster_path,
     )

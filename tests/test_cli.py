@@ -66,7 +66,17 @@ def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
     assert out.exists() and "已生成" in r.output
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
     wb = pc.CalamineWorkbook.from_path(str(out))
-    assert wb.sheet_names == ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "测评数据", "运行信息"]
+    assert wb.sheet_names == [
+        "汇总",
+        "个人画像",
+        "统计图表",
+        "培训需求",
+        "培训需求名单",
+        "评分明细",
+        "校验问题",
+        "测评数据",
+        "运行信息",
+    ]
     rows = wb.get_sheet_by_name("汇总").to_python()
     first = dict(zip(rows[0], rows[1], strict=True))
     # 成就导向 60, the other 17 at 55: (6*60 + 94*55) / 100 = 3.6 + 51.7 = 55.3

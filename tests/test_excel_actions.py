@@ -64,7 +64,18 @@ def test_validate_then_score_writes_what_the_results_file_has(tmp_path):
     actions.validate(book, as_of=AS_OF)
     actions.score(book, as_of=AS_OF)
     names = [s.name for s in book.sheets]
-    assert names == ["测评数据", "汇总", "个人画像", "统计图表", "评分明细", "校验问题", "运行信息", REGISTRY]
+    assert names == [
+        "测评数据",
+        "汇总",
+        "个人画像",
+        "统计图表",
+        "培训需求",
+        "培训需求名单",
+        "评分明细",
+        "校验问题",
+        "运行信息",
+        REGISTRY,
+    ]
 
     cat = catalogue()
     a = assess(read_workbook(SAMPLE), cat.framework(), cat, AS_OF)
@@ -100,7 +111,16 @@ def test_scoring_again_replaces_cmxls_sheets_and_only_those():
     names = [s.name for s in book.sheets]
     assert names.count("汇总") == 1 and "我的备注" in names
     assert book.sheets["我的备注"].range("A1").value == "区里的说明"
-    assert Registry.load(book).sheets == {"汇总", "个人画像", "统计图表", "评分明细", "校验问题", "运行信息"}
+    assert Registry.load(book).sheets == {
+        "汇总",
+        "个人画像",
+        "统计图表",
+        "培训需求",
+        "培训需求名单",
+        "评分明细",
+        "校验问题",
+        "运行信息",
+    }
 
 
 def test_a_clerks_own_sheet_with_cmxls_name_is_never_replaced():

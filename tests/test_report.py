@@ -17,7 +17,7 @@ from cmxl.xlsx.render import render
 from tests.conftest import AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
-SHEETS = ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "测评数据", "运行信息"]
+SHEETS = ["汇总", "个人画像", "统计图表", "培训需求", "培训需求名单", "评分明细", "校验问题", "测评数据", "运行信息"]
 
 
 def results(name):
@@ -135,7 +135,7 @@ def test_written_file_reopens_with_everything_in_it(tmp_path):
     assert wb["测评数据"][a.report.issues[1].cell].comment is not None
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == len(spec.sheet("统计图表").charts) + 1
+    assert len(charts) == len(spec.sheet("统计图表").charts) + len(spec.sheet("培训需求").charts) + 1
 
 
 def test_empty_workbook_still_gives_a_readable_report(tmp_path):
@@ -190,7 +190,16 @@ def test_in_workbook_report_links_and_marks_the_clerks_own_sheet():
     normalised = f"{chr(65 + head.index('抗挫能力'))}3"
 
     spec = build_in_workbook(a, source="地市.xlsx", tool_version="t", created="c")
-    assert [s.name for s in spec.sheets] == ["汇总", "个人画像", "统计图表", "评分明细", "校验问题", "运行信息"]
+    assert [s.name for s in spec.sheets] == [
+        "汇总",
+        "个人画像",
+        "统计图表",
+        "培训需求",
+        "培训需求名单",
+        "评分明细",
+        "校验问题",
+        "运行信息",
+    ]
     links = [c.link for c in spec.sheet("校验问题").cells.values() if c.link]
     assert links == [f"'地市报表'!{bad}", f"'地市报表'!{normalised}"]
     marks = {(m.sheet, m.cell): m for m in spec.marks}

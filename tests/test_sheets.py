@@ -66,6 +66,8 @@ def test_the_results_workbook_has_a_sheet_column_and_a_copy_of_each_sheet(tmp_pa
         "汇总",
         "个人画像",
         "统计图表",
+        "培训需求",
+        "培训需求名单",
         "评分明细",
         "校验问题",
         "测评数据-徐州",

@@ -112,13 +112,21 @@ def test_the_roster_regions_add_up(tmp_path):
     assert check_adds_up([provinces, units]) >= 8
     total = sum(read_people(b) for b in books)
     # by province (the file name's region when there is no 省份 column), then units with subtotals
-    assert sorted(provinces) == ["四川", "陕西"] and sum(row["人数"] for row in provinces.values()) == total
-    assert units["合计"]["人数"] == total
-    for province, row in provinces.items():
+    by_province = {k: v for k, v in provinces.items() if k != "合计"}
+    assert sorted(by_province) == ["四川", "陕西"] and sum(row["人数"] for row in by_province.values()) == total
+    assert units["合计"]["人数"] == provinces["合计"]["人数"] == total
+    # the roster's lists and its counts agree: held certificates are their own column
+    assert provinces["陕西"]["其中暂缓"] > 0
+    roster = openpyxl.load_workbook(tmp_path / "批次_输出" / "认证名单_批次.xlsx")
+    listed = {name: roster[name].max_row - 1 for name in ("通过名单", "暂缓发证")}
+    assert (provinces["合计"]["其中通过"], provinces["合计"]["其中暂缓"]) == (listed["通过名单"], listed["暂缓发证"])
+    for province, row in by_province.items():
         subtotal = {k: v for k, v in units[f"{province} 小计"].items() if k != "省份和单位"}
         assert subtotal == {k: v for k, v in row.items() if k != "省份"}
         under = [r for key, r in units.items() if key.startswith(f"{province} / ")]
-        assert under and all(sum(r[h] for r in under) == row[h] for h in ["人数", *ATTAINMENT, *RESULT, "其中通过"])
+        assert under and all(
+            sum(r[h] for r in under) == row[h] for h in ["人数", *ATTAINMENT, *RESULT, "其中通过", "其中暂缓"]
+        )
 
 
 def read_people(path: Path) -> int:

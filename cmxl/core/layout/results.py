@@ -35,6 +35,7 @@ from cmxl.core.layout.spec import (
 )
 from cmxl.core.layout.stats import stats_sheet
 from cmxl.core.layout.styles import base_styles, level_rules
+from cmxl.core.layout.training import training_list, training_matrix
 
 
 def build_results(
@@ -87,6 +88,8 @@ RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec]] = [
     lambda a, ctx: _summary(a, ctx.source),
     lambda a, ctx: profile_sheet(a, DETAIL_COLUMNS, ctx.profile_id),
     lambda a, ctx: stats_sheet(a.framework, a.people),
+    lambda a, ctx: training_matrix(a.framework, a.people),
+    lambda a, ctx: training_list(a.framework, a.people),
     lambda a, ctx: detail_sheet(a),
     lambda a, ctx: _issues(a, ctx.data_sheets),
 ]
@@ -270,7 +273,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
 def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, created: str) -> SheetSpec:
     """`sha256` None: the data was read from the open workbook, not from a file."""
     fw = a.framework
-    sheet = SheetSpec(INFO, tab_color="7F7F7F")
+    sheet = SheetSpec(INFO, tab_color="7F7F7F", print_setup=PrintSetup(header=INFO))
     sheet.put(0, 0, INFO, "title")
     rows = [
         ("工具版本", f"cmxl {tool_version}"),

@@ -13,6 +13,8 @@ from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, INFO, LOG
 from cmxl.core.layout.spec import ColumnMap, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import TOTAL, UNFILLED, Blocks, group_block, set_widths
 from cmxl.core.layout.styles import base_styles
+from cmxl.core.layout.training import training_list, training_matrix
+from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, WITH_ERRORS, WITH_WARNINGS, Certificate, FileLog
 
@@ -31,12 +33,14 @@ def build_roster(
 ) -> ReportSpec:
     """`people`: everyone of the batch (the statistics count them all); `issuance`: who is
     certain and who is held (cmxl.core.engine.issuance.decide)."""
-    styles = base_styles(rules.level_count)
+    styles = base_styles(len(rules.framework.levels))
     sheets = [
         _passed(issuance, certificates, rules),
         _failed(issuance, rules),
         _held(issuance, rules),
-        _regions(people),
+        _regions(people, {id(h.person) for h in issuance.held}),
+        training_matrix(rules.framework, people),
+        training_list(rules.framework, people),
         _expiring(expiring, issue_date, within_days),
         _log(logs),
         _info(info),
@@ -47,11 +51,11 @@ def build_roster(
 @dataclass(frozen=True)
 class RosterRules:
     """What the roster needs of the rules in force: the schemes (for the order of categories and
-    grades), the workbook format's column names, and the model's level count (styles)."""
+    grades), the workbook format's column names, and the model (levels, standards)."""
 
     schemes: dict[str, Scheme]
     labels: dict[str, str]
-    level_count: int
+    framework: Framework
 
 
 EXAM_FIELDS = ("written", "interview", "simulated", "marketing", "appraisal", "theory", "practical")
@@ -63,6 +67,8 @@ def _date(text: str) -> dt.date:
 
 def _note(p: PersonResult, issuance: Issuance) -> str:
     notes = []
+    if p.certification.valid_until is not None:
+        notes.append("有效期至两项子认证中较早到期之日")
     if p.also_in:
         notes.append(f"员工编号同时出现在：{'、'.join(p.also_in)}")
     same = issuance.same_elsewhere.get(id(p))
@@ -212,7 +218,7 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
         cols.heads,
         rows,
         "暂缓发证表",
-        "暂缓发证（改正后重新运行即可发证）",
+        "暂缓发证（改正后重新运行，即按规则给出确定的结果）",
         wrap_cols=(cols["暂缓原因"], cols["需要修改"]),
     )
     sheet.widths[cols["暂缓原因"]] = 30.0
@@ -221,7 +227,7 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     return sheet
 
 
-def _regions(people: list[PersonResult]) -> SheetSpec:
+def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
     """By province (with a chart), then every unit under its province with subtotals and a
     grand total: each row's counts add up to its 人数."""
     sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header=REGIONS))
@@ -231,7 +237,7 @@ def _regions(people: list[PersonResult]) -> SheetSpec:
     for p in people:
         provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
     order = sorted(provinces)
-    group_block(sheet, blocks, "按省份", [(k, provinces[k]) for k in order])
+    group_block(sheet, blocks, "按省份", [(k, provinces[k]) for k in order] + [(TOTAL, people)], held=held, totals=1)
     rows: list[tuple[str, list[PersonResult]]] = []
     for k in order:
         units: dict[str, list[PersonResult]] = {}
@@ -240,7 +246,13 @@ def _regions(people: list[PersonResult]) -> SheetSpec:
         rows += [(f"{k} / {u}", units[u]) for u in sorted(units)]
         rows.append((f"{k} 小计", provinces[k]))
     rows.append((TOTAL, people))
-    group_block(sheet, blocks, "按省份和单位", rows, charts=False)
+    group_block(sheet, blocks, "按省份和单位", rows, charts=False, held=held, totals=1)
+    for key, _ in rows:  # subtotal rows stand out too
+        if key.endswith(" 小计"):
+            r = next(r for (r, c), cell in sheet.cells.items() if c == 0 and cell.value == key)
+            for (rr, _c), cell in sheet.cells.items():
+                if rr == r and cell.style in ("value", "pct", "num"):
+                    cell.style = {"value": "total", "pct": "total_pct", "num": "total_num"}[cell.style]
     set_widths(sheet)
     sheet.widths[0] = 30.0
     return sheet
@@ -294,7 +306,7 @@ def _log(logs: list[FileLog]) -> SheetSpec:
 
 
 def _info(info: list[tuple[str, object]]) -> SheetSpec:
-    sheet = SheetSpec(INFO, tab_color="7F7F7F")
+    sheet = SheetSpec(INFO, tab_color="7F7F7F", print_setup=PrintSetup(header=INFO))
     sheet.put(0, 0, INFO, "title")
     for r, (label, value) in enumerate(info, start=2):
         sheet.put(r, 0, label, "label")

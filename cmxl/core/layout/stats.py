@@ -141,31 +141,54 @@ def grouped(keys: list[str], key_of: list[str], people: list[PersonResult]) -> l
 
 
 def group_block(
-    sheet: SheetSpec, blocks: Blocks, title: str, rows: list[tuple[str, list[PersonResult]]], charts: bool = True
+    sheet: SheetSpec,
+    blocks: Blocks,
+    title: str,
+    rows: list[tuple[str, list[PersonResult]]],
+    charts: bool = True,
+    held: set[int] | None = None,
+    totals: int = 0,
 ) -> None:
-    """Per-group counts and rates (one row per (label, people)), with two charts unless told not."""
+    """Per-group counts and rates (one row per (label, people)), with two charts unless told not;
+    the last `totals` rows are subtotals or a total (bold, and left out of the charts). With
+    `held` (ids of the records whose certificate waits, in a roster) 其中通过 counts only the
+    certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
     n = len(rows)
     height = max(8.0, 0.6 * n + 4)
     top = blocks.reserve(n + 1, height if charts else 0)
     sheet.put(top, 0, f"{title}统计", "label")
-    cols = ColumnMap([title[1:], *GROUP_HEADS])
+    heads = list(GROUP_HEADS)
+    if held is not None:
+        heads.insert(heads.index("其中通过") + 1, "其中暂缓")
+    cols = ColumnMap([title[1:], *heads])
     sheet.put_row(top + 1, 0, cols.heads, "head")
     sheet.heights[top + 1] = 30
     for j, (key, group) in enumerate(rows):
         att = Counter(p.attainment_shown for p in group)
         rated = sum(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED))
         applying = sum(1 for p in group if p.applying)
-        passed = sum(1 for p in group if p.status == PASSED)
+        waiting = sum(1 for p in group if held is not None and id(p) in held)
+        passed = sum(1 for p in group if p.status == PASSED and not (held is not None and id(p) in held))
         known = [p.total_exact for p in group if p.total_exact is not None]
         r = top + 2 + j
         sheet.put_row(r, 0, [key, len(group), *(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED))], "value")
         sheet.put(r, cols["达标率（已评定人数）"], att[ATTAINED] / rated if rated else None, "pct")
         sheet.put_row(r, cols[NOT_APPLIED], [len(group) - applying, applying, passed], "value")
+        if held is not None:
+            sheet.put(r, cols["其中暂缓"], waiting, "value")
         sheet.put(r, cols["通过率（申报人数）"], passed / applying if applying else None, "pct")
         mean = round_half_up(sum(known) / len(known), 1) if known else None
         sheet.put(r, cols["平均总分（有总分人数）"], mean, "num")
+    for r in range(top + 2 + n - totals, top + 2 + n):  # subtotals and totals stand out
+        for c in range(len(cols.heads)):
+            cell = sheet.cells.get((r, c))
+            if cell is not None:
+                cell.style = {"value": "total", "pct": "total_pct", "num": "total_num"}.get(
+                    cell.style or "", cell.style
+                )
     if not charts:
         return
+    n -= totals
     cats = Ref(sheet.name, top + 2, 0, top + 1 + n, 0)
 
     def column(head: str) -> Ref:

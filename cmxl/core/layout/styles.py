@@ -17,6 +17,10 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "num": Style(number_format="0.0", vertical="top"),
         "num_box": Style(number_format="0.0", border=True),
         "int": Style(number_format="0", vertical="top"),
+        "total": Style(bold=True, fill="F2F2F2", border=True),
+        "total_pct": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0%"),
+        "total_num": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0"),
+        "gap": Style(number_format="+0;-0;0", vertical="top"),  # level steps: +1 above, -1 below standard
         "pct": Style(number_format="0.0%"),
         "text": Style(number_format="@", vertical="top"),
         "top": Style(vertical="top"),

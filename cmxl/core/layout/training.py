@@ -1,0 +1,122 @@
+"""培训需求 and 培训需求名单: where people are below their grade's standard, for the people who plan
+training (docs/rules.md, 差距与达标).
+
+培训需求: per competency and unit, how many people are below standard and what share of those
+assessed that is, and a chart of the competencies most often below standard. 培训需求名单: one
+row per person and competency below standard, ordered so that a training group can be formed by
+filtering one competency (the largest gaps first). Both read only the per-person records."""
+
+from __future__ import annotations
+
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.names import TRAINING, TRAINING_LIST
+from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
+from cmxl.core.layout.stats import UNFILLED
+from cmxl.core.model.framework import Framework
+
+TOTAL = "合计"
+
+
+def standard_level(fw: Framework, p: PersonResult, item: int) -> str | None:
+    """The level the person's grade requires for a competency (None without a standard profile)."""
+    if not p.standard_grade:
+        return None
+    grade = next(g for g, spec in enumerate(fw.grades) if spec.name == p.standard_grade)
+    return fw.level_names[int(fw.standards[grade, item])]
+
+
+def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
+    sheet = SheetSpec(TRAINING, tab_color="C55A11", print_setup=PrintSetup(header=TRAINING))
+    sheet.put(0, 0, f"培训需求：低于岗位标准级别的人数（{len(people)} 人）", "title")
+    sheet.put(1, 0, "“已评定”指该能力项有级别、且有岗位标准的人；比例 = 低于标准人数 ÷ 已评定人数。", "note")
+    sheet.merges.append("A2:J2")
+    units = sorted({p.unit or UNFILLED for p in people})
+    k = len(fw.item_names)
+    below = [[0] * (len(units) + 1) for _ in range(k)]
+    rated = [[0] * (len(units) + 1) for _ in range(k)]
+    col_of = {u: j for j, u in enumerate(units)}
+    for p in people:
+        j = col_of[p.unit or UNFILLED]
+        for i, gap in enumerate(p.gaps):
+            if gap is None:
+                continue
+            for c in (j, len(units)):
+                rated[i][c] += 1
+                below[i][c] += gap < 0
+
+    heads = ["能力项", *units, TOTAL]
+    top = 3
+    sheet.put(top, 0, "低于标准的人数", "label")
+    sheet.put_row(top + 1, 0, heads, "head")
+    for i, name in enumerate(fw.item_names):
+        sheet.put(top + 2 + i, 0, name, "value")
+        sheet.put_row(top + 2 + i, 1, below[i], "value")
+
+    share_top = top + k + 4
+    sheet.put(share_top, 0, "占已评定人数的比例", "label")
+    sheet.put_row(share_top + 1, 0, heads, "head")
+    for i, name in enumerate(fw.item_names):
+        sheet.put(share_top + 2 + i, 0, name, "value")
+        for c in range(len(units) + 1):
+            share = below[i][c] / rated[i][c] if rated[i][c] else None
+            sheet.put(share_top + 2 + i, 1 + c, share, "pct")
+
+    # the competencies most often below standard, most first, with a chart
+    rank_top = share_top + k + 4
+    order = sorted(range(k), key=lambda i: (-below[i][-1], i))
+    cols = ColumnMap(["能力项", "低于标准人数", "已评定人数", "比例"])
+    sheet.put(rank_top, 0, "低于标准最多的能力项", "label")
+    sheet.put_row(rank_top + 1, 0, cols.heads, "head")
+    for n, i in enumerate(order):
+        r = rank_top + 2 + n
+        total_rated = rated[i][-1]
+        sheet.put_row(r, 0, [fw.item_names[i], below[i][-1], total_rated], "value")
+        sheet.put(r, cols["比例"], below[i][-1] / total_rated if total_rated else None, "pct")
+    sheet.charts.append(
+        Chart(
+            kind="bar",
+            title="低于岗位标准的人数（按能力项）",
+            anchor=f"F{rank_top + 1}",
+            categories=Ref(TRAINING, rank_top + 2, 0, rank_top + 1 + k, 0),
+            series=[Series(Ref(TRAINING, rank_top + 2, 1, rank_top + 1 + k, 1), "低于标准人数")],
+            x_title=None,
+            y_title="人数",
+            width_cm=16,
+            height_cm=max(8.0, 0.6 * k + 3),
+            colors=["C55A11"],
+            categories_reversed=True,
+        )
+    )
+    sheet.row_breaks.append(rank_top - 1)  # the ranking and its chart on a page of their own
+    sheet.widths = {0: 18.0, **{c: 11.0 for c in range(1, len(heads))}}
+    return sheet
+
+
+def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
+    cols = ColumnMap(["能力项", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距", "来源文件"])
+    rows: list[tuple[tuple, list[object]]] = []
+    for p in people:
+        for i, gap in enumerate(p.gaps):
+            if gap is None or gap >= 0:
+                continue
+            standard = standard_level(fw, p, i)
+            key = (i, gap, p.unit, p.employee_id, p.file)
+            rows.append(
+                (
+                    key,
+                    [fw.item_names[i], p.unit, p.employee_id, p.name, p.grade, p.item_levels[i], standard, gap, p.file],
+                )
+            )
+    rows.sort(key=lambda r: r[0])
+    setup = PrintSetup(repeat_rows="1:1", header="培训需求名单（按能力项，差距大的在前）")
+    sheet = SheetSpec(TRAINING_LIST, freeze="B2", tab_color="C55A11", print_setup=setup)
+    sheet.put_row(0, 0, cols.heads, "head")
+    for r, (_, values) in enumerate(rows, start=1):
+        sheet.put_row(r, 0, values, "text")
+        sheet.put(r, cols["差距"], values[cols["差距"]], "gap")
+    if rows:
+        sheet.tables.append(Table("培训需求表", cell_range(0, 0, len(rows), len(cols.heads) - 1)))
+    else:
+        sheet.put(1, 0, "（没有低于岗位标准的能力项）", "note")
+    sheet.fit_widths(maximum=30)
+    return sheet
