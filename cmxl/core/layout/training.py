@@ -82,12 +82,12 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
             x_title=None,
             y_title="人数",
             width_cm=16,
-            height_cm=max(8.0, 0.6 * k + 3),
+            height_cm=max(9.0, 0.75 * k + 3),  # room for every competency's label
             colors=["C55A11"],
             categories_reversed=True,
         )
     )
-    sheet.row_breaks.append(rank_top - 1)  # the ranking and its chart on a page of their own
+    sheet.row_breaks += [share_top - 1, rank_top - 1]  # each table (the ranking with its chart) on its own page
     sheet.widths = {0: 18.0, **{c: 11.0 for c in range(1, len(heads))}}
     return sheet
 
