@@ -62,6 +62,7 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
         assert info["综合级别"] == (person["level"] or "未评定")
         assert info["达标情况"] == (person["attainment"] or "未评定")
         assert info["认证结果"] == (person["certification"]["status"] or "未申报")
+        assert info["认证原因"] == "；".join(r["message"] for r in person["certification"]["reasons"])
         for i, item in enumerate(a.framework.item_names):
             row = rows[TABLE_ROW + 1 + i]
             expected = person["items"][item]
@@ -69,10 +70,13 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
             assert row[2] == ("" if expected["score"] is None else pytest.approx(expected["score"])), (pid, item)
             assert row[3] == (expected["level"] or "未评定")
             assert row[6] == ("" if expected["gap"] is None else expected["gap"])
+            levels = a.framework.level_names  # the radar's numbers: 1 for the lowest level, so every standard shows
+            assert row[7] == ("" if expected["level"] is None else levels.index(expected["level"]) + 1)
             if person["standard_grade"]:
                 standard = row[4]
                 low = next(lv.min for lv in a.framework.levels if lv.name == standard)
                 assert row[5] == low  # the standard's score line, looked up by formula
+                assert row[8] == levels.index(standard) + 1 >= 1
 
 
 def _colourful_pixels(ppm: bytes) -> int:

@@ -76,7 +76,7 @@ def test_charts_point_at_their_tables(built):
     assert [profile.cells[(r, 0)].value for r in range(radar.categories.first_row, radar.categories.last_row + 1)] == (
         a.framework.item_names
     )
-    assert [s.values.first_col for s in radar.series] == [2, 5]
+    assert [s.values.first_col for s in radar.series] == [7, 8]  # level numbers: assessed, standard
     levels = stats.charts[0]
     names = [stats.cells[(r, 0)].value for r in range(levels.categories.first_row, levels.categories.last_row + 1)]
     assert names == a.framework.item_names
@@ -209,3 +209,28 @@ def test_in_workbook_report_links_and_marks_the_clerks_own_sheet():
 
     only = build_in_workbook(a, source="地市.xlsx", tool_version="t", created="c", issues_only=True)
     assert [s.name for s in only.sheets] == ["校验问题"] and only.marks == spec.marks
+
+
+def test_summary_ranks_by_total_overall_and_within_the_unit():
+    """Totals 80 / 90 / 90 / none / 70 in units A, B, A, A, B (every item at that score): overall
+    90, 90 share rank 1, then 80 is 3 and 70 is 4; the one without a total has no rank. Within A:
+    90 -> 1, 80 -> 2; within B: 90 -> 1, 70 -> 2."""
+    from tests.conftest import grid, person
+
+    g = grid(
+        [
+            person("0001", score=80, 单位="A"),
+            person("0002", score=90, 单位="B"),
+            person("0003", score=90, 单位="A"),
+            person("0004", score=80, 单位="A", 成就导向=""),
+            person("0005", score=70, 单位="B"),
+        ]
+    )
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, AS_OF)
+    summary = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("汇总")
+    heads = {summary.cells[(0, c)].value: c for c in range(40) if (0, c) in summary.cells}
+    got = [
+        (summary.cells[(r, heads["总排名"])].value, summary.cells[(r, heads["单位排名"])].value) for r in range(1, 6)
+    ]
+    assert got == [(3, 2), (1, 1), (1, 1), (None, None), (4, 2)]

@@ -374,6 +374,8 @@ def _chart(c: S.Chart):
         chart.y_axis.scaling.max = c.y_max
     if c.categories_reversed:
         chart.x_axis.scaling.orientation = "maxMin"
+    if c.axis_format:
+        chart.y_axis.number_format = c.axis_format
     if c.percent:
         chart.y_axis.number_format = "0%"
         chart.y_axis.majorGridlines = None

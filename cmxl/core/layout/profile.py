@@ -10,8 +10,8 @@ from cmxl.core.layout.names import DETAIL, PROFILE
 from cmxl.core.layout.spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
 
 PICK_ROW, PICK_COL = 2, 1  # B3: the id to show
-INFO_LABELS = ["姓名", "单位", "现岗位级别", "对标岗位级别", "加权总分", "综合级别", "达标情况", "认证结果"]
-ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距"]
+INFO_LABELS = ["姓名", "单位", "现岗位级别", "对标岗位级别", "加权总分", "综合级别", "达标情况", "认证结果", "认证原因"]
+ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距", "级别序号", "标准序号"]
 TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
 
 
@@ -23,7 +23,7 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
     sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=PrintSetup(header="个人能力画像"))
     sheet.put(0, 0, "个人能力画像", "title")
     sheet.put(
-        1, 0, "在黄色单元格选择员工编号，本页数据和雷达图随之更新（在 Excel 中直接可用，无需运行 Python）。", "note"
+        1, 0, "在黄色单元格选择员工编号，本页的数据和雷达图随之更新。差距 +1 表示高出标准一级，−1 表示低一级。", "note"
     )
     sheet.merges.append("A2:H2")
     sheet.put(PICK_ROW, 0, "员工编号", "label")
@@ -59,11 +59,16 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
         cols.tail_col("综合级别", k),
         cols.tail_col("达标情况", k),
         cols.tail_col("认证结果", k),
+        cols.tail_col("认证原因", k),
     ]
     for n, (label, col) in enumerate(zip(INFO_LABELS, info_cols, strict=True)):
         r = PICK_ROW + 1 + n
         sheet.put(r, 0, label, "label")
         sheet.put(r, 1, pull(col), "num_box" if label == "加权总分" else "value", formula=True)
+        if label == "认证原因":  # every reason, on one wide wrapped line beside the result
+            sheet.cells[(r, 1)].style = "wrap"
+            sheet.merges.append(f"B{r + 1}:I{r + 1}")
+            sheet.heights[r] = 40
 
     sheet.put_row(TABLE_ROW, 0, ITEM_HEADS, "head")
     levels_row = TABLE_ROW + k + 3
@@ -94,7 +99,10 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
             formula=True,
         )
         sheet.put(r, 5, f'=IFERROR(INDEX({level_mins},MATCH({a1(r, 4)},{level_names},0)),"")', "num_box", formula=True)
-        sheet.put(r, 6, pull(cols.item_col(i, "差距")), "value", formula=True)
+        sheet.put(r, 6, pull(cols.item_col(i, "差距")), "gap_box", formula=True)
+        # the levels as numbers 1..n, which the radar draws: a standard of the lowest level is 1, not 0
+        for c, level_cell in ((7, a1(r, 3)), (8, a1(r, 4))):
+            sheet.put(r, c, f'=IFERROR(MATCH({level_cell},{level_names},0),"")', "value", formula=True)
     first, end = TABLE_ROW + 1, TABLE_ROW + k
     summary = end + 1
     sheet.put(summary, 0, "低于标准的项数", "label")
@@ -115,19 +123,20 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
     sheet.charts.append(
         Chart(
             kind="radar",
-            title="能力素质状况：测评得分与岗位标准",
-            anchor="I3",
+            title="能力素质状况：测评级别与岗位标准级别",
+            anchor="K3",
             categories=Ref(PROFILE, first, 0, end, 0),
             series=[
-                Series(Ref(PROFILE, first, 2, end, 2), "测评得分"),
-                Series(Ref(PROFILE, first, 5, end, 5), "岗位标准（标准级别分数线）"),
+                Series(Ref(PROFILE, first, 7, end, 7), "测评级别"),
+                Series(Ref(PROFILE, first, 8, end, 8), "岗位标准级别"),
             ],
             y_min=0,
-            y_max=100,
+            y_max=len(fw.levels),
+            axis_format="0",
             width_cm=17,
             height_cm=14,
             colors=["2E75B6", "C00000"],
         )
     )
-    sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 3.0}
+    sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 9.0, 8: 9.0, 9: 3.0}
     return sheet

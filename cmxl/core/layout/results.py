@@ -121,6 +121,16 @@ def issue_marks(a: Assessment) -> list[Mark]:
     ]
 
 
+def ranks(totals: list[float | None]) -> list[int | None]:
+    """Rank by total, highest first, on the total as shown (one decimal): equal totals share a
+    rank and the next rank skips (1, 2, 2, 4); no total, no rank."""
+    known = sorted((t for t in totals if t is not None), reverse=True)
+    first = {}
+    for n, t in enumerate(known, start=1):
+        first.setdefault(t, n)
+    return [first[t] if t is not None else None for t in totals]
+
+
 def _summary(a: Assessment, source: str) -> SheetSpec:
     fw = a.framework
     sheet = SheetSpec(
@@ -137,6 +147,8 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
             "现岗位级别",
             *(f"{c}得分" for c in fw.category_names),
             "加权总分",
+            "总排名",
+            "单位排名",
             "综合级别",
             "达标情况",
             "低于标准项数",
@@ -149,12 +161,21 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
     )
     sheet.put_row(0, 0, cols.heads, "head")
     first_cat, total_col = cols["现岗位级别"] + 1, cols["加权总分"]
+    overall = ranks([p.total for p in a.people])
+    in_unit = [0] * a.size
+    units: dict[str, list[int]] = {}
+    for n, p in enumerate(a.people):
+        units.setdefault(p.unit, []).append(n)
+    for members in units.values():
+        for n, rank in zip(members, ranks([a.people[m].total for m in members]), strict=True):
+            in_unit[n] = rank
     for r, p in enumerate(a.people, start=1):
         gaps = "；".join(f"{fw.item_names[i]}{g:+d}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
         who = [p.employee_id, p.name, p.unit, p.department, *([p.sheet] if several else []), p.grade]
         sheet.put_row(r, 0, who, "text")
         sheet.put_row(r, first_cat, p.category_scores, "num")
         sheet.put(r, total_col, p.total, "num")
+        sheet.put_row(r, cols["总排名"], [overall[r - 1], in_unit[r - 1]], "int")
         sheet.put_row(r, cols["综合级别"], [p.level_shown, p.attainment_shown], "top")
         sheet.put(r, cols["低于标准项数"], p.items_below, "int")
         sheet.put_row(r, cols["差距明细"], [gaps, p.scheme_name, p.applied, p.status, p.reasons_text], "top")

@@ -73,6 +73,7 @@ class Chart:
     height_cm: float = 8.0
     colors: list[str] = field(default_factory=list)  # per series, RRGGBB
     categories_reversed: bool = False  # list categories top-down (horizontal bars)
+    axis_format: str | None = None  # number format of the value axis labels, e.g. "0"
 
 
 @dataclass
