@@ -31,7 +31,7 @@ from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
-from cmxl.pipeline import assess_grid, own_output, read, result_names, rules, write_results
+from cmxl.pipeline import assess_grid, gc_paused, own_output, read, result_names, rules, write_results
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
 
@@ -188,10 +188,11 @@ def process(job: Job) -> FileOutcome:
         if why:  # last cycle's results or roster left in the batch folder
             log = FileLog(job.rel, grid.sha256, SKIPPED, 0, 0, 0, why, "", time.perf_counter() - start)
             return FileOutcome(log)
-        a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
-        if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
-            return _failed(job, "没有人员数据（人员数据表只有表头）", start)
-        scored = write_results(a, grid, job.path, job.out)
+        with gc_paused():
+            a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
+            if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
+                return _failed(job, "没有人员数据（人员数据表只有表头）", start)
+            scored = write_results(a, grid, job.path, job.out)
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch

@@ -627,9 +627,11 @@ def _check_people(intake: Intake, reader: _Reader, numeric_ids: list[int]) -> No
     id_col = cols.fields.get("employee_id", 0)
     name_col = cols.fields.get("name", 1)
     seen: dict[str, int] = {}
-    for p in range(len(people)):
-        r = int(people["row"].iat[p]) - 1
-        pid = people["employee_id"].iat[p] or ""
+    # plain lists: one DataFrame .iat lookup per person cost 0.26 s at 10,000 people
+    for row, pid, name in zip(
+        people["row"].tolist(), people["employee_id"].tolist(), people["name"].tolist(), strict=True
+    ):
+        r, pid = int(row) - 1, pid or ""
         if not pid:
             reader.add("id-missing", r, id_col, "", "员工编号", "")
         elif pid in seen:
@@ -638,7 +640,7 @@ def _check_people(intake: Intake, reader: _Reader, numeric_ids: list[int]) -> No
             reader.add("id-duplicate", first, id_col, pid, "员工编号", pid, other=a1(r, id_col))
         else:
             seen[pid] = r
-        if not people["name"].iat[p]:
+        if not name:
             reader.add("name-missing", r, name_col, pid, "姓名", "")
     if numeric_ids:
         r = numeric_ids[0]
