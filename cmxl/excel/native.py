@@ -39,7 +39,7 @@ class WindowsExcel:
             ps.PaperSize = XL_PAPER_A4
             if setup.fit_width:
                 ps.Zoom = False
-                ps.FitToPagesWide = 1
+                ps.FitToPagesWide = setup.pages_wide
                 ps.FitToPagesTall = False
             if setup.repeat_rows:
                 ps.PrintTitleRows = _absolute(setup.repeat_rows)

@@ -293,7 +293,7 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
     ws.page_setup.paperSize = "9"  # A4
     if setup.fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToWidth = setup.pages_wide
         ws.page_setup.fitToHeight = 0
     if setup.repeat_rows:
         ws.print_title_rows = setup.repeat_rows

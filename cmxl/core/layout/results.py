@@ -203,6 +203,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         if r and c in wrapped:
             cell.style = "wrap"
     sheet.fit_heights(wrapped)
+    sheet.print_across_if_wide()
     return sheet
 
 

@@ -117,6 +117,7 @@ def _table_sheet(
     for c in wrap_cols:
         sheet.widths[c] = 48.0
     sheet.fit_heights(list(wrap_cols))
+    sheet.print_across_if_wide(repeat_cols="A:C")  # 证书编号/员工编号/姓名 or 员工编号/姓名/省份 on every page
     return sheet
 
 
@@ -224,6 +225,7 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     sheet.widths[cols["暂缓原因"]] = 30.0
     sheet.widths[cols["需要修改"]] = 60.0
     sheet.fit_heights([cols["暂缓原因"], cols["需要修改"]])
+    sheet.print_across_if_wide()
     return sheet
 
 

@@ -4,6 +4,7 @@ live Excel) only translates it. Coordinates are 0-based (row, col) unless writte
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
@@ -108,6 +109,7 @@ class Table:
 class PrintSetup:
     landscape: bool = True
     fit_width: bool = True
+    pages_wide: int = 1  # with fit_width: the table is scaled to this many pages across
     repeat_rows: str | None = None  # e.g. "1:1"
     repeat_cols: str | None = None  # e.g. "A:B": who a row is about, on every page of a wide sheet
     header: str = ""  # centre page header
@@ -118,6 +120,9 @@ class PrintSetup:
     margin_bottom: float = 0.7
     margin_header: float = 0.3
     margin_footer: float = 0.3
+
+
+LEGIBLE_WIDTH = 200.0  # total column width (characters) a landscape page shows at a legible scale
 
 
 @dataclass
@@ -164,6 +169,19 @@ class SheetSpec:
         for r, n in lines.items():
             if n > 1:
                 self.heights[r] = max(self.heights.get(r, 0), n * line_pt + 2)
+
+    def print_across_if_wide(self, repeat_cols: str = "A:B") -> None:
+        """Fit a table to the page width only while that keeps it legible: a landscape A4 page holds
+        about 140 characters of column width at 100 %, so beyond LEGIBLE_WIDTH (about 70 % scale)
+        the table is scaled to two or more pages across, with the columns naming the person on
+        every page (the rows still run down as many pages as they need)."""
+        if self.print_setup is None:
+            return
+        used = {c for _, c in self.cells}
+        total = sum(self.widths.get(c, 8.43) for c in used)
+        if total > LEGIBLE_WIDTH:  # a few pages across, each at a legible scale, the person named on each
+            self.print_setup.pages_wide = math.ceil(total / LEGIBLE_WIDTH)
+            self.print_setup.repeat_cols = repeat_cols
 
     def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300) -> None:
         """Width of every column from its content (CJK characters count double): no '#####'."""

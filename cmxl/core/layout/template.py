@@ -49,7 +49,8 @@ def build_template(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookForma
 
 
 def _data_sheet(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> SheetSpec:
-    sheet = SheetSpec(DATA, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1"))
+    setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header="测评数据")
+    sheet = SheetSpec(DATA, freeze="C2", tab_color="1F4E78", print_setup=setup)  # too wide for one page
     sheet.heights[0] = 42
     cat_index = {c: n for n, c in enumerate(fw.category_names)}
     choices = _Choices(fw, schemes, _all_cert_grades(schemes), _appraisal_words(schemes))
