@@ -1,6 +1,6 @@
 """cmxl — competency assessment scoring and post-skill certification for HR workbooks.
 
-From Python: `cmxl.validate`, `cmxl.score`, `cmxl.bulk`, `cmxl.template`, `cmxl.compare`
+From Python: `cmxl.validate`, `cmxl.score`, `cmxl.report`, `cmxl.bulk`, `cmxl.template`, `cmxl.compare`
 (cmxl/api.py). They are loaded on first use, so `import cmxl` stays light for the Excel
 add-in's button, which runs `import cmxl; cmxl.main()`."""
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from cmxl.version import __version__
 
-__all__ = ["__version__", "bulk", "compare", "main", "score", "template", "validate"]
-_API = {"validate", "score", "bulk", "template", "compare", "FileResult", "Comparison", "BulkResult"}
+__all__ = ["__version__", "bulk", "compare", "main", "report", "score", "template", "validate"]
+_API = {"validate", "score", "report", "bulk", "template", "compare", "FileResult", "Comparison", "BulkResult"}
 
 
 def __getattr__(name: str) -> Any:

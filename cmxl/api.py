@@ -34,9 +34,11 @@ from cmxl.pipeline import (
     producer_of,
     read,
     read_and_assess,
+    report_path,
     result_names,
     rules,
     score_grid,
+    write_reports,
 )
 from cmxl.xlsx.render import render
 
@@ -47,6 +49,7 @@ __all__ = [
     "OptionProblem",
     "bulk",
     "compare",
+    "report",
     "score",
     "template",
     "validate",
@@ -166,6 +169,29 @@ def score(
     return _each(files, one)
 
 
+def report(
+    paths: Iterable[Path | str],
+    *,
+    output: Path | str | None = None,
+    framework: str | Framework | None = None,
+    schemes: Sequence[SchemeSpec] = (),
+    as_of: dt.date | None = None,
+    pdf: bool = False,
+) -> list[FileResult]:
+    """A report per person (个人能力测评报告) for each workbook: `<stem>_个人报告.docx`, one page a
+    person, beside it or in the folder `output`; with `pdf`, also the PDF (needs LibreOffice).
+    `FileResult.output` is the .docx."""
+    run, day = rules(framework, schemes), as_of or dt.date.today()
+    folder = Path(output) if output is not None else None
+
+    def one(path: Path) -> FileResult:
+        a = assess_grid(_input(path), run, day)
+        written = write_reports(a, path, report_path(path, folder), pdf)
+        return FileResult(path, a, written[0])
+
+    return _each(paths, one)
+
+
 def bulk(
     folder: Path | str,
     *,
@@ -177,6 +203,7 @@ def bulk(
     schemes: Sequence[str | Path] = (),
     jobs: int = 0,
     within_days: int = 90,
+    reports: bool = False,
     on_file: Callable[[FileOutcome, int], None] | None = None,
     on_stopping: Callable[[], None] | None = None,
 ) -> BulkResult:
@@ -193,6 +220,7 @@ def bulk(
         schemes=[str(s) for s in schemes],
         jobs=jobs,
         within_days=within_days,
+        reports=reports,
     )
     return run_bulk(opts, on_file, on_stopping)
 

@@ -26,12 +26,23 @@ from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
+from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
-from cmxl.pipeline import assess_grid, gc_paused, own_output, read, result_names, rules, write_results
+from cmxl.pipeline import (
+    REPORT_SUFFIX,
+    assess_grid,
+    gc_paused,
+    own_output,
+    read,
+    result_names,
+    rules,
+    write_reports,
+    write_results,
+)
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
 
@@ -60,6 +71,7 @@ class BulkOptions:
     schemes: list[str] = field(default_factory=list)  # HQ's own scheme files
     jobs: int = 0  # 0: one per core
     within_days: int = 90
+    reports: bool = False  # also a report per person (个人报告.docx) beside each results file
 
 
 @dataclass
@@ -70,6 +82,7 @@ class Job:
     framework: Framework  # loaded once by the main process, sent to the workers with each job
     as_of: dt.date
     schemes: list[Scheme] = field(default_factory=list)  # HQ's own schemes, likewise
+    reports: bool = False
 
 
 @dataclass
@@ -132,6 +145,7 @@ def make_options(
     schemes: list[str] | None = None,
     jobs: int = 0,
     within_days: int = 90,
+    reports: bool = False,
 ) -> BulkOptions:
     """The options of a run, with the defaults the CLI and the Excel launcher share: output
     beside the folder, the ledger in the output's parent (shared by later batches)."""
@@ -155,6 +169,7 @@ def make_options(
         schemes=list(schemes or []),
         jobs=jobs,
         within_days=within_days,
+        reports=reports,
     )
 
 
@@ -193,6 +208,10 @@ def process(job: Job) -> FileOutcome:
             if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
                 return _failed(job, "没有人员数据（人员数据表只有表头）", start)
             scored = write_results(a, grid, job.path, job.out)
+            if job.reports:
+                write_reports(
+                    a, job.path, job.out.with_name(job.out.stem.replace(RESULT_SUFFIX, REPORT_SUFFIX) + ".docx")
+                )
     except CmxlError as exc:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
@@ -273,7 +292,7 @@ def _run_bulk(
     for path in files:
         rel = path.relative_to(opts.folder).as_posix()
         out = opts.output / path.relative_to(opts.folder).parent / names[path]
-        jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes))
+        jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes, opts.reports))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
     if any(o.log.reason == DIED for o in outcomes):
         _remove_temp_files(opts.output, started)

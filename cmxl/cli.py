@@ -224,6 +224,37 @@ def score(
 
 
 @app.command()
+def report(
+    files: Annotated[
+        list[Path], typer.Argument(help="工作簿（可多个）", show_default=False, metavar="文件", readable=False)
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="报告放在哪个文件夹（默认在各工作簿旁边）", readable=False)
+    ] = None,
+    pdf_format: Annotated[
+        str, typer.Option("--format", help="docx：Word 报告；pdf：另外生成 PDF（需要 LibreOffice）")
+    ] = "docx",
+    framework: FrameworkOpt = None,
+    scheme: SchemeOpt = None,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """每人一页的个人能力测评报告（<原文件名>_个人报告.docx）：雷达图、各能力项与标准的差距、发展目标、认证结果。"""
+    if pdf_format not in ("docx", "pdf"):
+        raise typer.BadParameter(f"“{pdf_format}”不是可用的格式，请写 docx 或 pdf", param_hint="--format")
+    day = _as_of(as_of)
+    fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
+    results = api.report(files, output=output, framework=fw, schemes=schemes, as_of=day, pdf=pdf_format == "pdf")
+    for f in results:
+        if f.problem is not None:
+            _fail(f.problem, debug)
+            continue
+        extra = "（及 PDF）" if pdf_format == "pdf" else ""
+        err.print(f"[bold]{escape(f.path.name)}[/bold]：{len(f.people)} 人 → 已生成 {escape(str(f.output))}{extra}")
+    raise typer.Exit(0 if all(f.problem is None for f in results) else 1)
+
+
+@app.command()
 def compare(
     file: Annotated[
         Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件", readable=False)
@@ -310,6 +341,7 @@ def bulk(
     batch: Annotated[str | None, typer.Option("--batch", help="批次名称，默认为文件夹名")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数，0 表示每个 CPU 核一个")] = 0,
     within: Annotated[int, typer.Option("--within", help="“即将到期”列出多少天内到期的证书")] = 90,
+    reports: Annotated[bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx）")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
@@ -356,6 +388,7 @@ def bulk(
                 schemes=scheme or [],
                 jobs=jobs,
                 within_days=within,
+                reports=reports,
                 on_file=on_file,
                 on_stopping=on_stopping,
             )

@@ -147,3 +147,21 @@ def gc_paused() -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect()
+
+
+REPORT_SUFFIX = "_个人报告"
+
+
+def report_path(path: Path, folder: Path | None = None) -> Path:
+    return (folder or path.parent) / f"{path.stem}{REPORT_SUFFIX}.docx"
+
+
+def write_reports(a: Assessment, path: Path, target: Path, pdf: bool = False) -> list[Path]:
+    """The Word report of every person of `a` (one page each), and its PDF when asked."""
+    from cmxl.core.layout.person_report import person_pages
+    from cmxl.docx.render import to_pdf, write_docx
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with gc_paused():
+        write_docx(person_pages(a, path.name), target, f"{path.name} 个人能力测评报告")
+    return [target, to_pdf(target)] if pdf else [target]

@@ -21,9 +21,29 @@ from collections.abc import Collection
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cmxl"
-ABOVE_CORE = ("cmxl.xlsx", "cmxl.excel", "cmxl.addin", "cmxl.batch", "cmxl.cli", "cmxl.api", "cmxl.pipeline")
+ABOVE_CORE = (
+    "cmxl.xlsx",
+    "cmxl.excel",
+    "cmxl.addin",
+    "cmxl.docx",
+    "cmxl.batch",
+    "cmxl.cli",
+    "cmxl.api",
+    "cmxl.pipeline",
+)
 ABOVE_CORE += ("cmxl.ledger", "cmxl.version")
-LIBRARIES = {"openpyxl", "python_calamine", "xlwings", "typer", "rich", "click", "tkinter", "sqlite3"}
+LIBRARIES = {
+    "openpyxl",
+    "python_calamine",
+    "xlwings",
+    "typer",
+    "rich",
+    "click",
+    "tkinter",
+    "sqlite3",
+    "docx",
+    "matplotlib",
+}
 BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records"}
 LAYERS = ["basics", "model", "engine", "layout"]  # each may import only the ones before it (and itself)
 

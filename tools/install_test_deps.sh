@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond Python packages: LibreOffice Calc (headless; the
+# Installs what the test suite needs beyond Python packages: LibreOffice Calc and Writer (headless; the
 # reference spreadsheet engine for recalculation and chart rendering), a CJK font so Chinese
 # renders, poppler-utils (pdftoppm/pdftotext), and Xvfb with Tk, on which the Excel launcher
 # window (tkinter) is driven. Does nothing when they are already there.
 set -euo pipefail
 need=()
-for pkg in libreoffice-calc-nogui fonts-noto-cjk poppler-utils xvfb libtk8.6; do
+for pkg in libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils xvfb libtk8.6; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then
