@@ -551,6 +551,31 @@ def certs_expiring(
         _print_certs(db.expiring(day, within), as_json, day)
 
 
+@certs_app.command("print")
+def certs_print(
+    output: Annotated[Path, typer.Option("--output", "-o", help="证书文件（.docx），每张证书一页", readable=False)],
+    ledger: LedgerOpt = Path(LEDGER_NAME),
+    batch: Annotated[str | None, typer.Option("--batch", help="只打印这个批次发的证书（默认全部）")] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="证书模板（Word，可在 Word 中修改；默认用内置模板）", readable=False),
+    ] = None,
+) -> None:
+    """按证书模板生成可打印的证书（Word），每张证书一页。"""
+    from cmxl.docx.certificates import print_certificates
+
+    if output.suffix.lower() != ".docx":
+        raise typer.BadParameter(f"{output} 的扩展名应为 .docx（证书是 Word 文档）", param_hint="-o")
+    with _open_ledger(ledger) as db:
+        certs = db.of_batch(batch)
+    try:
+        print_certificates(certs, template, output)
+    except CmxlError as exc:
+        _fail(exc, False)
+        raise typer.Exit(1) from None
+    err.print(f"已生成 {len(certs)} 张证书：{escape(str(output))}")
+
+
 @certs_app.command("show")
 def certs_show(
     key: Annotated[str, typer.Argument(help="证书编号或员工编号", show_default=False, metavar="编号")],

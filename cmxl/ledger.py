@@ -199,6 +199,16 @@ class Ledger:
         rows = self.db.execute("SELECT * FROM certificates ORDER BY number").fetchall()
         return [_certificate(r) for r in rows]
 
+    def of_batch(self, batch: str | None) -> list[Certificate]:
+        """The certificates issued in the runs of a batch (all when None), in number order."""
+        if batch is None:
+            return self.all()
+        rows = self.db.execute(
+            "SELECT c.* FROM certificates c JOIN runs r ON c.run_id = r.run_id WHERE r.batch = ? ORDER BY c.number",
+            (batch,),
+        ).fetchall()
+        return [_certificate(r) for r in rows]
+
     def find(self, key: str) -> list[Certificate]:
         """By certificate number or by employee id."""
         rows = self.db.execute(

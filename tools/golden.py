@@ -30,11 +30,13 @@ from cmxl.core.engine.assessment import assess  # noqa: E402
 from cmxl.core.layout.results import build_results  # noqa: E402
 from cmxl.core.layout.template import build_template  # noqa: E402
 from cmxl.core.model.loading import catalogue  # noqa: E402
+from cmxl.docx.certificates import default_template  # noqa: E402
 from cmxl.xlsx.read import read_workbook  # noqa: E402
 from cmxl.xlsx.render import render  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 TEMPLATES = ROOT / "templates"
+CERTIFICATE_TEMPLATE = "证书模板.docx"  # the certificate a clerk prints (cmxl certs print --template)
 SAMPLE = ROOT / "workbooks" / "陕西_2026.xlsx"
 AS_OF = dt.date(2026, 12, 1)
 SKIP = {"docProps/core.xml"}
@@ -105,6 +107,10 @@ def main() -> None:
                 shutil.copy(fresh, target)
                 print(target)
     save_golden("template_cm18", normalised(TEMPLATES / template_name("cm18")))
+    certificate = TEMPLATES / CERTIFICATE_TEMPLATE
+    if not certificate.exists():  # HR edits this copy in Word: written once, never overwritten
+        default_template(certificate)
+        print(certificate)
     with tempfile.TemporaryDirectory() as tmp:
         save_golden("results_陕西", normalised(write_results(Path(tmp) / "results.xlsx")))
     print(GOLDEN)
