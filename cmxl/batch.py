@@ -10,14 +10,17 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
+import sys
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -83,6 +86,7 @@ class Job:
     as_of: dt.date
     schemes: list[Scheme] = field(default_factory=list)  # HQ's own schemes, likewise
     reports: bool = False
+    fault: bool = False  # fault injection (tests): the worker dies on this file
 
 
 @dataclass
@@ -111,15 +115,17 @@ MAX_BATCH_NAME = 60  # characters: the roster's file name is 认证名单_<批�
 _UNSAFE_IN_NAMES = set('/\\:*?"<>|')
 
 
-def check_batch_name(name: str) -> None:
-    """A batch name becomes part of a file name: it must be one that every system accepts."""
+def check_batch_name(name: str, default: bool = False) -> None:
+    """A batch name becomes part of a file name: it must be one that every system accepts. The
+    default (the folder's name) is checked too, and then the message says to give --batch."""
     bad = sorted({ch for ch in name if ch in _UNSAFE_IN_NAMES or ord(ch) < 32})
     if not name.strip() or bad or len(name) > MAX_BATCH_NAME or name.strip(" .") != name:
         shown = "、".join(repr(ch) for ch in bad)
         why = (
             f"含有不能用于文件名的字符 {shown}" if bad else f"须为 1–{MAX_BATCH_NAME} 个字符，且不以空格或句点开头结尾"
         )
-        raise OptionProblem(f"批次名称“{name[:MAX_BATCH_NAME]}”{why}（它会成为认证名单的文件名）", "--batch")
+        given = "（默认取文件夹名；请用 --batch 给一个较短的名称）" if default else "（它会成为认证名单的文件名）"
+        raise OptionProblem(f"批次名称“{name[:MAX_BATCH_NAME]}”{why}{given}", "--batch")
 
 
 def default_output(folder: Path) -> Path:
@@ -151,8 +157,7 @@ def make_options(
     beside the folder, the ledger in the output's parent (shared by later batches)."""
     if not folder.is_dir():
         raise OptionProblem(f"{folder} 不是文件夹", "文件夹")
-    if batch is not None:
-        check_batch_name(batch)
+    check_batch_name(batch if batch is not None else folder.resolve().name, default=batch is None)
     if not 0 <= jobs <= MAX_JOBS:
         raise OptionProblem(f"进程数 {jobs} 不合理，请给出 0–{MAX_JOBS}（0 表示每个 CPU 核一个）", "-j")
     folder = folder.resolve()
@@ -194,9 +199,16 @@ def discover(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[t
     return workbooks, skipped
 
 
+FAULT_ABORT = "CMXL_FAULT_ABORT"  # fault injection for tests: a worker given this file name dies
+
+
 def process(job: Job) -> FileOutcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
     start = time.perf_counter()
+    if job.fault:  # as a reader aborting on a hostile file does
+        job.out.parent.mkdir(parents=True, exist_ok=True)
+        (job.out.parent / f".cmxl-{job.path.stem}.xlsx").write_bytes(b"half")  # what a dying render leaves
+        os.abort()
     try:
         grid = read(job.path)
         why = own_output(grid)
@@ -292,7 +304,8 @@ def _run_bulk(
     for path in files:
         rel = path.relative_to(opts.folder).as_posix()
         out = opts.output / path.relative_to(opts.folder).parent / names[path]
-        jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes, opts.reports))
+        fault = os.environ.get(FAULT_ABORT) == path.name
+        jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes, opts.reports, fault))
     outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
     if any(o.log.reason == DIED for o in outcomes):
         _remove_temp_files(opts.output, started)
@@ -388,17 +401,20 @@ def _run_bulk(
     return result
 
 
-def _worker_start() -> None:
+def _worker_start(main: int) -> None:
     """Ctrl-C reaches every process of the terminal's group; the workers leave it to the main
     process, which lets them finish the file in hand (written whole) and starts no more. A worker
     whose main process is gone (killed) exits instead of waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
 
-    def watch() -> None:
+    def watch() -> None:  # `main` started the pool (the fork server between them may outlive it)
         while True:
             time.sleep(1)
-            if os.getppid() != parent:
+            try:
+                os.kill(main, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was taken by another user's process: main is gone
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="cmxl-parent-watch").start()
@@ -441,27 +457,62 @@ def _remove_temp_files(folder: Path, since: dt.datetime) -> None:
                 path.unlink()
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean process: from a fork server that has imported cmxl once (POSIX),
+    or spawned (Windows). A plain fork copied the main process while its progress bar's thread
+    could hold a lock, and a worker that then wrote a warning waited for that lock forever."""
+    if sys.platform == "win32":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cmxl.batch"])
+    return context
+
+
 def _pool_round(
     jobs: list[Job], workers: int, done: Callable[[FileOutcome], None], on_stopping: Callable[[], None] | None
 ) -> list[Job]:
-    """Run `jobs` in a pool; return those whose worker died before it answered."""
+    """Run `jobs` in a pool; return those whose worker died before it answered.
+
+    Ctrl-C is taken as a request, not as an exception thrown into whatever the main thread is
+    doing: a KeyboardInterrupt landing inside the executor's own bookkeeping (submitting, or
+    collecting a result) could leave its manager waiting forever for a file no worker had. The
+    request is checked between results: the queued files are cancelled, the files in hand
+    finish (written whole), and only then KeyboardInterrupt is raised."""
     lost: list[Job] = []
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+    stop = threading.Event()
+    main = threading.current_thread() is threading.main_thread()  # the Excel window runs bulk on a thread
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),), mp_context=_context()
+    )
     try:
         futures = {pool.submit(process, job): job for job in jobs}
-        for future in as_completed(futures):
+        pending = set(futures)
+        while pending:
             try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                lost.append(futures[future])
-                continue
-            done(outcome)
-    except KeyboardInterrupt:
-        if on_stopping:
-            on_stopping()
-        raise
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    if future.cancelled():
+                        continue
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        lost.append(futures[future])
+                        continue
+                    done(outcome)
+            except KeyboardInterrupt:  # raised by a caller's progress callback, or before the handler
+                stop.set()
+            if stop.is_set():
+                if on_stopping:
+                    on_stopping()
+                for future in pending:
+                    future.cancel()
+                wait(pending)  # the files in hand finish; no more start
+                raise KeyboardInterrupt
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # after Ctrl-C: the files in hand finish, no more start
+        pool.shutdown(wait=True, cancel_futures=True)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return sorted(lost, key=lambda job: job.rel)
 
 

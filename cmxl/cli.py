@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -74,6 +75,8 @@ def _as_of(text: str | None, option: str = "--as-of") -> dt.date:
     if text is None:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat also takes 2026-W48-2
+            raise ValueError(text)
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"“{text}”不是日期，请写成 2026-12-01", param_hint=option) from None
@@ -511,7 +514,7 @@ def _open_ledger(path: Path):
             f"[red]错误：[/red]找不到证书台账 {escape(str(path))}（用 --ledger 指定；批量处理时默认建在输出文件夹的上一级）"
         )
         raise typer.Exit(1)
-    return Ledger(path)
+    return Ledger(path, read_only=True)
 
 
 def _print_certs(certs, as_json: bool, as_of: dt.date | None = None) -> None:

@@ -101,7 +101,13 @@ def run(app: typer.Typer) -> None:
     except Exception as error:
         if "--debug" in sys.argv:
             traceback.print_exc()
-        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        print(f"错误：{message}（这是 cmxl 未预料到的情况；加 --debug 可查看技术细节）", file=sys.stderr)
+        said = getattr(error, "message", None)  # cmxl's own errors say what to do in Chinese
+        if said:
+            print(f"错误：{said}", file=sys.stderr)
+        else:
+            print(
+                f"错误：{type(error).__name__}: {error}（这是 cmxl 未预料到的情况；加 --debug 可查看技术细节）",
+                file=sys.stderr,
+            )
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cmxl.core.engine.certification import expiry
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import CmxlError, os_reason
 from cmxl.core.records import Certificate
 
 SCHEMA = """
@@ -87,9 +87,23 @@ class Issued:
 
 
 class Ledger:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """`read_only`: for looking things up (cmxl certs): the file is opened as it is and never
+        written, so a query cannot turn an empty or foreign file into a ledger."""
         self.path = path
+        if path.is_dir():
+            raise LedgerProblem(f"证书台账 {path} 是一个文件夹，不是台账文件；请用 --ledger 指定 .sqlite 文件")
         try:
+            if read_only:
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+                self.db.row_factory = sqlite3.Row
+                tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if "certificates" not in tables:
+                    self.db.close()
+                    raise LedgerProblem(
+                        f"{path} 不是 cmxl 的证书台账（没有证书表），未作改动；请用 --ledger 指定证书台账文件"
+                    )
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
@@ -100,10 +114,12 @@ class Ledger:
                 if name not in columns:
                     self.db.execute(f"ALTER TABLE certificates ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError:
             raise LedgerProblem(
-                f"证书台账 {path} 无法打开（{exc}）；如文件已损坏，请从备份恢复或用 --ledger 指定新台账"
+                f"证书台账 {path} 无法打开（不是有效的数据库文件，或已损坏）；请从备份恢复，或用 --ledger 指定新台账"
             ) from None
+        except OSError as exc:
+            raise LedgerProblem(f"证书台账 {path} 无法创建（{os_reason(exc)}）；请用 --ledger 指定其他位置") from None
 
     def _check_owner(self, path: Path) -> None:
         """A database that is not a cmxl ledger is refused untouched (no table is added to it)."""

@@ -280,3 +280,57 @@ def test_an_unreadable_file_does_not_stop_the_others(tmp_path, capsys, monkeypat
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     code, text = cmxl(capsys, monkeypatch, "validate", locked, fine)
     assert code == 1 and "锁定.xlsx：没有读取权限" in text and "正常.xlsx" in text and "没有发现问题" in text
+
+
+# ---- found by an independent attack on the command line ------------------------------------------
+def test_dates_after_the_assessment_date_are_said_so_not_called_expired(tmp_path, capsys, monkeypatch):
+    head = [*HEAD, "已持证书等级", "本岗位连续年限", "本岗位累计年限"]
+    values = row(申报认证等级="三级", 证书取得日期=dt.date(2027, 6, 1), 培训学时=24)
+    book = write_xlsx(tmp_path / "a.xlsx", [head, [*values, "四级", 3, 1]])
+    _, text = cmxl(capsys, monkeypatch, "score", book, "--json", "--as-of", "2026-12-01")
+    person = __import__("json").JSONDecoder().raw_decode(text[text.index("[") :])[0][0]
+    reasons = [r["message"] for r in person["certification"]["reasons"]]
+    assert any("取得于 2027-06-01，晚于评估基准日 2026-12-01，请核对" in r for r in reasons)
+    assert not any("已过" in r for r in reasons)
+
+
+def test_a_date_cell_before_1990_is_an_error(tmp_path, capsys, monkeypatch):
+    book = write_xlsx(tmp_path / "a.xlsx", [HEAD, row(证书取得日期=dt.date(1905, 7, 18))])
+    code, text = cmxl(capsys, monkeypatch, "validate", book)
+    assert code == 1 and "date-invalid" in text
+
+
+def test_sheet_names_with_apostrophes_and_long_names(tmp_path):
+    from cmxl.core.layout.results import copy_names
+    from cmxl.core.layout.spec import link_to
+
+    assert link_to("测评数据-O'Neil", "T3") == "'测评数据-O''Neil'!T3"
+    long = "南京分公司二〇二六年度客户经理能力测评数据表第一批次"
+    cat = catalogue()
+    sheets = [SheetGrid(long + "甲", [HEAD, row("0001")]), SheetGrid(long + "乙", [HEAD, row("0002")])]
+    a = assess(WorkbookGrid("a.xlsx", sheets), cat.framework(), cat, AS_OF)
+    names = copy_names(a)
+    assert len(set(names.values())) == 2 and all(len(n) <= 31 for n in names.values())
+
+
+def test_looking_up_an_empty_file_does_not_make_it_a_ledger(tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "空.sqlite"
+    empty.write_bytes(b"")
+    code, text = cmxl(capsys, monkeypatch, "certs", "list", "--ledger", empty)
+    assert code == 1 and "不是 cmxl 的证书台账" in text and empty.read_bytes() == b""
+    assert "未预料" not in text
+
+
+def test_more_options_refused_before_work(tmp_path, capsys, monkeypatch):
+    book = write_xlsx(tmp_path / "a.xlsx", [HEAD, row()])
+    code, text = cmxl(capsys, monkeypatch, "validate", book, "--as-of", "2026-W48-2")
+    assert code == 2 and "不是日期" in text
+    folder = tmp_path / ("很长的文件夹名" * 12)
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", [HEAD, row()])
+    code, text = cmxl(capsys, monkeypatch, "bulk", folder, "--issue-date", "2026-12-01")
+    assert code == 2 and "--batch" in text and not (tmp_path / "证书台账.sqlite").exists()
+    scheme = (ROOT / "cmxl" / "frameworks" / "cert-cm.toml").read_text(encoding="utf-8")
+    (tmp_path / "hq.toml").write_text(scheme.replace("validity_years = 2", "validity_years = 100000"), encoding="utf-8")
+    code, text = cmxl(capsys, monkeypatch, "frameworks", "--check", tmp_path / "hq.toml")
+    assert code == 1 and "validity_years" in text

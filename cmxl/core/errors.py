@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from cmxl.core.issues import Issue
 
 
@@ -35,3 +37,21 @@ class FrameworkInvalid(CmxlError):
 
 class FrameworkNotFound(CmxlError):
     pass
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.ENAMETOOLONG: "文件名过长，请缩短文件名或文件夹名",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已有同名的文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "文件夹不存在",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What an operating-system error means, in Chinese (its own text is English)."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import CmxlError, os_reason
 
 
 class OutputProblem(CmxlError):
@@ -90,7 +90,7 @@ def _save_via_temp(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]]
         tmp = temp_beside(path)
     except OSError as exc:
         raise OutputProblem(
-            f"{path}：无法在 {path.parent} 中写文件（{exc.strerror}）；请换一个输出位置（-o）"
+            f"{path}：无法在 {path.parent} 中写文件（{os_reason(exc)}）；请换一个输出位置（-o）"
         ) from None
     try:
         wb.save(tmp)
@@ -120,4 +120,4 @@ def save_atomically(wb: Workbook, path: Path, patches: dict[str, tuple[str, str]
     except PermissionError:
         raise OutputProblem(f"{path}：文件被占用或没有写权限（是否在 Excel 中打开着？），请关闭后重试") from None
     except OSError as exc:
-        raise OutputProblem(f"{path}：写入失败（{exc.strerror}），未生成结果文件") from None
+        raise OutputProblem(f"{path}：写入失败（{os_reason(exc)}），未生成结果文件") from None

@@ -130,13 +130,15 @@ def _path_result(
                 unknown.append(case.missing_reason("held_date", rule, valid))
                 missing.append("held_date")
             elif not _valid_on(held_date, years, as_of):  # type: ignore[arg-type]
+                late = held_date > as_of  # type: ignore[operator]
+                why = f"晚于评估基准日 {as_of}，请核对" if late else f"到评估基准日 {as_of} 已过 {years} 年有效期"
                 unmet.append(
                     Reason(
                         rule,
                         case.label("held_date"),
                         _shown(held_date),
                         valid,
-                        f"{path.label}：{held}证书取得于 {held_date}，到评估基准日 {as_of} 已过 {years} 年有效期",
+                        f"{path.label}：{held}证书取得于 {held_date}，{why}",
                     )
                 )
     if path.continuous_years is not None:
@@ -367,7 +369,8 @@ def _part_failures(scheme: Scheme, case: _Case, as_of: dt.date) -> list[Reason]:
                     case.labels.get(part.date_field, part.name),
                     _shown(passed_on),
                     f"{years} 年内通过",
-                    f"{part.name}通过于 {passed_on}，已超过 {years} 年有效期",
+                    f"{part.name}通过于 {passed_on}，"
+                    + (f"晚于评估基准日 {as_of}，请核对" if passed_on > as_of else f"已超过 {years} 年有效期"),  # type: ignore[operator]
                 )
             )
     return failed

@@ -123,8 +123,17 @@ def _choose_sheets(grid: WorkbookGrid, lookup: dict, fmt: WorkbookFormat) -> lis
     return found
 
 
+DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # dates an assessment's facts can have
+
+
 def parse_date(value: object) -> dt.date | None:
-    """A date from a date cell, an Excel serial number or common written forms; None if not."""
+    """A date from a date cell, an Excel serial number or common written forms, within
+    DATE_RANGE; None if not (a date cell showing 1905-07-18 is the number 2026 typed into it)."""
+    day = _parse_date(value)
+    return day if day is not None and DATE_RANGE[0] <= day <= DATE_RANGE[1] else None
+
+
+def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

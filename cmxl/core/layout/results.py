@@ -216,7 +216,14 @@ def copy_names(a: Assessment) -> dict[str, str]:
     sheets = a.intake.sheets or [""]
     if len(sheets) == 1:
         return {sheets[0]: DATA}
-    return {s: f"{DATA}-{s}"[:31] for s in sheets}
+    names: dict[str, str] = {}
+    for s in sheets:  # long names cut to 31 characters must not become one name
+        name, n = f"{DATA}-{s}"[:31], 1
+        while name in names.values():
+            n += 1
+            name = f"{DATA}-{s}"[: 31 - len(f"({n})")] + f"({n})"
+        names[s] = name
+    return names
 
 
 def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:

@@ -256,4 +256,5 @@ def cell_range(first_row: int, first_col: int, last_row: int, last_col: int) -> 
 
 
 def link_to(sheet: str, cell: str) -> str:
-    return f"'{sheet}'!{cell}"
+    """A link to a cell of a sheet; an apostrophe in the sheet's name is doubled, as Excel writes it."""
+    return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 
-from cmxl.core.errors import FrameworkInvalid, FrameworkNotFound
+from cmxl.core.errors import FrameworkInvalid, FrameworkNotFound, os_reason
 from cmxl.core.issues import issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
@@ -23,7 +24,7 @@ def read_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise FrameworkNotFound(f"{path} 是文件夹，不是模型文件") from None
     except OSError as exc:
-        raise FrameworkNotFound(f"无法读取模型文件 {path}（{exc.strerror}）") from None
+        raise FrameworkNotFound(f"无法读取模型文件 {path}（{os_reason(exc)}）") from None
 
 
 def parse_toml(data: bytes, source: str) -> dict:
@@ -33,7 +34,11 @@ def parse_toml(data: bytes, source: str) -> dict:
         problem = issue("framework-invalid", file=source, field="TOML", value="文件不是 UTF-8 编码，请另存为 UTF-8")
         raise FrameworkInvalid(source, [problem]) from None
     except tomllib.TOMLDecodeError as exc:
-        problem = issue("framework-invalid", file=source, field="TOML", value=str(exc))
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f"第 {where.group(1)} 行第 {where.group(2)} 列" if where else "文件中"
+        problem = issue(
+            "framework-invalid", file=source, field="TOML", value=f"{at}附近的写法不符合 TOML 格式（{exc}）"
+        )
         raise FrameworkInvalid(source, [problem]) from None
 
 

@@ -119,7 +119,7 @@ class Transition(StrictModel):
     """截止日期（含）。"""
     counts_as: str
     """视同的等级。"""
-    years: int = Field(2, ge=1)
+    years: int = Field(2, ge=1, le=50)
     """视同的有效年数。"""
 
 
@@ -140,7 +140,7 @@ class SchemeMeta(StrictModel):
     """认证类别（工作簿“认证类别”列填写的名称）。"""
     aliases: list[str] = []
     """认证类别的其他写法。"""
-    validity_years: int = Field(2, ge=1)
+    validity_years: int = Field(2, ge=1, le=50)
     """证书有效年数（自发证日起；两项子认证方案以较早到期的子认证为准）。"""
     certificate_prefix: str
     """证书编号前缀（编号为 前缀 + 发证年份 + 6 位序号）。"""
