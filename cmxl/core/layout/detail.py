@@ -52,12 +52,12 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
     for row, p in enumerate(a.people, start=1):
         sheet.put_row(row, 0, [p.employee_id, p.name, p.unit, p.department, p.grade, p.standard_grade])
-        # plain cells: values are already rounded, and a style on 60+ cells a row costs more than it shows
+        # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed
         scores, levels, gaps = p.item_scores, p.item_levels, p.gaps
         for i in range(k):
-            cells[(row, score_cols[i])] = Cell(scores[i])
+            cells[(row, score_cols[i])] = Cell(scores[i], "num_plain")
             cells[(row, level_cols[i])] = Cell(levels[i] or NOT_RATED)
-            cells[(row, gap_cols[i])] = Cell(gaps[i])
+            cells[(row, gap_cols[i])] = Cell(gaps[i], "gap_plain")
         sheet.put(row, tail, p.total, "num")
         sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status, p.reasons_text])
     last = max(a.size, 1)

@@ -20,6 +20,8 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "total": Style(bold=True, fill="F2F2F2", border=True),
         "total_pct": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0%"),
         "total_num": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0"),
+        "num_plain": Style(number_format="0.0"),
+        "gap_plain": Style(number_format="+0;-0;0"),
         "gap_box": Style(number_format="+0;-0;0", border=True),
         "gap": Style(number_format="+0;-0;0", vertical="top"),  # level steps: +1 above, -1 below standard
         "pct": Style(number_format="0.0%"),
