@@ -1,10 +1,11 @@
-"""Pictures for docs/excel.md, made from the real code:
+"""Pictures for docs/excel.md and the README, made from the real code:
 
 - the cmxl window after scoring workbooks/陕西_2026.xlsx (on Xvfb; the workbook is the xlwings
   test double holding that file, since this machine has no Excel);
 - a message the window shows when a clerk's own sheet has a name cmxl writes;
 - the sheets written into the workbook as they print (the same ReportSpec through the file
-  renderer, rendered by LibreOffice: 汇总 and 个人画像).
+  renderer, rendered by LibreOffice: 汇总, 个人画像 and 培训需求);
+- a page of the person report and a printed certificate (cmxl report, cmxl certs print).
 
 Run: .venv/bin/python tools/screenshots.py (needs tools/install_test_deps.sh)."""
 
@@ -86,7 +87,31 @@ def window_pictures() -> None:
         launcher.root.destroy()
 
 
+def first_page_of(pdf: Path, header: str) -> int:
+    """The first page whose page header (its first text line) is `header`."""
+    pages = int(next(line.split()[1] for line in _run(["pdfinfo", str(pdf)]).splitlines() if line.startswith("Pages:")))
+    for page in range(1, pages + 1):
+        text = _run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"]).strip()
+        if text.splitlines() and text.splitlines()[0].strip().startswith(header):
+            return page
+    raise SystemExit(f"{header} not found in {pdf}")
+
+
+def _run(cmd: list[str]) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def picture(pdf: Path, page: int, name: str, dpi: int = 75) -> None:
+    out = IMAGES / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(out)],
+        check=True,
+    )
+    print(out.with_suffix(".png"))
+
+
 def results_pictures() -> None:
+    """The sheets as they print: 汇总 and 个人画像 (as written into the open workbook), 培训需求."""
     cat = catalogue()
     a = assess(read_workbook(SAMPLE), cat.framework(), cat, dt.date(2026, 12, 1))
     spec = build_in_workbook(a, source=SAMPLE.name, tool_version="0.1.0", created="2026-12-01T09:00:00")
@@ -95,16 +120,34 @@ def results_pictures() -> None:
         book = work / "in_workbook.xlsx"
         render(spec, book)
         [pdf] = convert([book], "pdf", work / "pdf", make_profile(work / "profile"))
-        for page, name in ((1, "results_summary"), (2, "results_profile")):
-            out = IMAGES / name
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "75", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(out)],
-                check=True,
-            )
-            print(out.with_suffix(".png"))
+        picture(pdf, first_page_of(pdf, f"{SAMPLE.name} 评分汇总"), "results_summary")
+        picture(pdf, first_page_of(pdf, "个人能力画像"), "results_profile")
+        picture(pdf, first_page_of(pdf, "培训需求"), "training_needs")
+
+
+def report_and_certificate_pictures() -> None:
+    """A page of the person report and a printed certificate, from the sample workbooks."""
+    import cmxl
+    from cmxl.docx.certificates import print_certificates
+    from cmxl.ledger import Ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        [report] = cmxl.report([SAMPLE], output=work, as_of=dt.date(2026, 12, 1), pdf=True)
+        picture(report.output.with_suffix(".pdf"), 2, "person_report", dpi=70)
+        folder = work / "批次"
+        folder.mkdir()
+        (folder / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+        cmxl.bulk(folder, issue_date=dt.date(2026, 12, 1), jobs=1)
+        with Ledger(work / "证书台账.sqlite", read_only=True) as db:
+            certs = db.all()[:1]
+        docx = print_certificates(certs, ROOT / "templates" / "证书模板.docx", work / "证书.docx")
+        [pdf] = convert([docx], "pdf", work / "cert-pdf", make_profile(work / "profile2"))
+        picture(pdf, 1, "certificate", dpi=60)
 
 
 if __name__ == "__main__":
     IMAGES.mkdir(parents=True, exist_ok=True)
     window_pictures()
     results_pictures()
+    report_and_certificate_pictures()
