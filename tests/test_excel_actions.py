@@ -160,3 +160,23 @@ def test_scoring_a_workbook_without_people_says_why_and_adds_nothing():
         actions.score(book, as_of=AS_OF)
     assert "找不到测评数据表" in caught.value.message and [s.name for s in book.sheets] == ["Sheet1"]
     assert "没有找到测评数据表" in actions.validate(book, as_of=AS_OF).summary  # validating explains it in 校验问题
+
+
+def test_person_reports_from_the_open_workbook(tmp_path, monkeypatch):
+    """The window's 个人报告 button: one page and one radar per person of the open workbook (the
+    radar itself is drawn and checked in tests/test_person_report.py; a tiny image here)."""
+    import zipfile
+
+    from PIL import Image
+
+    def tiny(page, font):
+        out = __import__("io").BytesIO()
+        Image.new("RGB", (4, 4), "white").save(out, format="PNG")
+        return out.getvalue()
+
+    monkeypatch.setattr("cmxl.docx.render.radar_png", tiny)
+    book = open_book()
+    target = actions.person_reports(book, tmp_path / "陕西_个人报告.docx")
+    with zipfile.ZipFile(target) as zf:
+        assert zf.read("word/document.xml").count(b"<a:blip ") == 48  # a radar on each person's page
+    assert [s.name for s in book.sheets] == ["测评数据"]  # nothing written into the workbook

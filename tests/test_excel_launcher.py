@@ -70,6 +70,10 @@ class FakeDesk:
         self.schemes = list(schemes)
         return self._step("score", framework, progress)
 
+    def report(self, target, framework, schemes=()):
+        self.calls.append(("report", target, framework))
+        return target
+
     def bulk(self, folder, framework, on_file, schemes=()):
         self.schemes = list(schemes)
         self.calls.append(("bulk", folder, framework))
@@ -130,6 +134,9 @@ def test_each_button_does_its_action_with_the_chosen_model(display, prefs_file, 
         launcher.buttons["template"].invoke()
         assert bench.calls[-1] == ("template", tmp_path / "模板.xlsx", "cm18")
         assert launcher.dialogs.default == "测评模板_cm18.xlsx"
+        launcher.buttons["report"].invoke()
+        assert bench.calls[-1] == ("report", tmp_path / "模板.xlsx", "cm18")  # the path the dialog answered
+        assert launcher.dialogs.default == "陕西_2026_个人报告.docx" and "个人报告" in text_of(launcher)
 
         launcher.buttons["bulk"].invoke()
         seen = pump_until(launcher, lambda: ("open", Path("/名单/认证名单.xlsx")) in bench.calls)

@@ -21,7 +21,7 @@ from cmxl.core.layout.names import REGISTRY_SHEET
 from cmxl.core.layout.spec import Cell
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
-from cmxl.pipeline import assess_grid, in_workbook_spec, rules
+from cmxl.pipeline import assess_grid, in_workbook_spec, rules, write_reports
 
 REGISTRY = REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
@@ -157,6 +157,17 @@ def _summary(a: Any, issues_only: bool) -> str:
     if issues_only:
         return f"{found}。{where}"
     return f"{found}。已写入“汇总”“个人画像”“统计图表”等工作表。{where if a.report.issues else ''}"
+
+
+def person_reports(book: Any, target: Path, framework: str | None = None, schemes: Sequence[str] = ()) -> Path:
+    """A report per person of the open workbook (one page each), as a Word document at `target`."""
+    run = rules(framework, schemes)
+    registry = Registry.load(book)
+    a = assess_grid(read_book(book, skip=registry.sheets | {REGISTRY}), run, dt.date.today())
+    if not a.people:
+        raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
+    write_reports(a, Path(book.name), target)
+    return target
 
 
 def new_template(app: Any, target: Path, framework: str | None = None) -> Path:

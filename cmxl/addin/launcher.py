@@ -31,8 +31,9 @@ from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED
 
 TITLE = "cmxl 能力测评"
-ACTIONS = ("validate", "score", "bulk", "template", "framework")  # the native ribbon's button tags
+ACTIONS = ("validate", "score", "report", "bulk", "template", "framework")  # the native ribbon's button tags
 OTHER_MODEL = "总部下发的模型文件…"
+COLUMNS = 5  # the window's grid: one column per action button
 FONTS = ("Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Zen Hei")
 
 
@@ -49,6 +50,7 @@ class Desk(Protocol):
     ) -> actions.ActionOutcome: ...
     def bulk(self, folder: Path, framework: str | None, on_file: Any, schemes: list[str] = ...) -> Any: ...
     def template(self, target: Path, framework: str | None) -> Path: ...
+    def report(self, target: Path, framework: str | None, schemes: list[str] = ...) -> Path: ...
     def open(self, path: Path) -> None: ...
 
 
@@ -85,6 +87,9 @@ class ExcelDesk:
     def template(self, target: Path, framework: str | None) -> Path:
         return actions.new_template(self.book.app, target, framework)
 
+    def report(self, target: Path, framework: str | None, schemes: list[str] = []) -> Path:  # noqa: B006
+        return actions.person_reports(self.book, target, framework, schemes=schemes)
+
     def open(self, path: Path) -> None:
         self.book.app.books.open(str(path))
 
@@ -109,9 +114,11 @@ class Dialogs:
         return filedialog.askdirectory(parent=self.root, title="选择地市工作簿所在的文件夹")
 
     def save_as(self, default: str) -> str:
+        word = default.endswith(".docx")
         return filedialog.asksaveasfilename(
-            parent=self.root, title="保存测评模板", initialfile=default, defaultextension=".xlsx",
-            filetypes=[("Excel 工作簿", "*.xlsx")],
+            parent=self.root, title="保存个人报告" if word else "保存测评模板", initialfile=default,
+            defaultextension=".docx" if word else ".xlsx",
+            filetypes=[("Word 文档", "*.docx")] if word else [("Excel 工作簿", "*.xlsx")],
         )  # fmt: skip
 
     def model_file(self) -> str:
@@ -138,30 +145,31 @@ class Launcher:
         frame = ttk.Frame(root, padding=14)
         frame.grid(sticky="nsew")
         ttk.Label(frame, text=f"工作簿：{self.desk.name}", font=(family, 11, "bold")).grid(
-            row=0, column=0, columnspan=4, sticky="w"
+            row=0, column=0, columnspan=COLUMNS, sticky="w"
         )
         ttk.Label(frame, text="能力模型：").grid(row=1, column=0, sticky="w", pady=(10, 4))
         self.model = ttk.Combobox(frame, state="readonly", width=46, values=[*self.models, OTHER_MODEL])
-        self.model.grid(row=1, column=1, columnspan=3, sticky="we", pady=(10, 4))
+        self.model.grid(row=1, column=1, columnspan=COLUMNS - 1, sticky="we", pady=(10, 4))
         self.model.bind("<<ComboboxSelected>>", lambda _e: self._choose_model())
         self.buttons = {
             "validate": ttk.Button(frame, text="校验", command=lambda: self.run("validate")),
             "score": ttk.Button(frame, text="评分", command=lambda: self.run("score")),
             "bulk": ttk.Button(frame, text="批量处理…", command=lambda: self.run("bulk")),
+            "report": ttk.Button(frame, text="个人报告…", command=lambda: self.run("report")),
             "template": ttk.Button(frame, text="新建测评模板", command=lambda: self.run("template")),
         }
         for col, button in enumerate(self.buttons.values()):
             button.grid(row=2, column=col, sticky="we", padx=3, pady=10, ipady=6)
         self.status = tk.StringVar(value="请选择要做的事。")
         self.bar = ttk.Progressbar(frame, length=420, maximum=100)
-        self.bar.grid(row=3, column=0, columnspan=4, sticky="we")
-        ttk.Label(frame, textvariable=self.status).grid(row=4, column=0, columnspan=4, sticky="w", pady=(4, 8))
+        self.bar.grid(row=3, column=0, columnspan=COLUMNS, sticky="we")
+        ttk.Label(frame, textvariable=self.status).grid(row=4, column=0, columnspan=COLUMNS, sticky="w", pady=(4, 8))
         self.result = tk.Text(frame, height=6, width=60, wrap="word", relief="flat", background="#F3F3F3")
-        self.result.grid(row=5, column=0, columnspan=4, sticky="nsew")
+        self.result.grid(row=5, column=0, columnspan=COLUMNS, sticky="nsew")
         self.result.configure(state="disabled")
         self.close = ttk.Button(frame, text="关闭", command=root.destroy)
-        self.close.grid(row=6, column=3, sticky="e", pady=(10, 0))
-        for col in range(4):
+        self.close.grid(row=6, column=COLUMNS - 1, sticky="e", pady=(10, 0))
+        for col in range(COLUMNS):
             frame.columnconfigure(col, weight=1)
 
     def _show_model(self) -> None:
@@ -186,6 +194,7 @@ class Launcher:
             "validate": lambda: self._in_workbook("validate"),
             "score": lambda: self._in_workbook("score"),
             "bulk": self._bulk,
+            "report": self._report,
             "template": self._template,
             "framework": self._focus_model,
         }[action]()
@@ -264,6 +273,21 @@ class Launcher:
         try:
             path = self.desk.template(Path(target), fw)
             self._say(f"已生成并打开测评模板：{path}")
+            self.status.set("完成。")
+        except Exception as exc:
+            self._handle(exc)
+        finally:
+            self._busy(False)
+
+    def _report(self) -> None:
+        default = Path(self.desk.name).stem + "_个人报告.docx"
+        target = self.dialogs.save_as(default)
+        if not target:
+            return
+        self._busy(True)
+        try:
+            path = self.desk.report(Path(target), self.framework, schemes=list(self.prefs.schemes))
+            self._say(f"已生成个人报告（每人一页）：{path}")
             self.status.set("完成。")
         except Exception as exc:
             self._handle(exc)
