@@ -115,9 +115,16 @@ def test_every_chart_renders(tmp_path, lo_profile):
     ]
     found: dict[str, int] = {}
     for page in range(1, pages + 1):
-        text = subprocess.run(
-            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout.replace(" ", "")
+        text = (
+            subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.replace(" ", "")
+            .replace("\n", "")
+        )  # a long title may wrap onto two lines
         for title in titles:
             if title in text and title not in found:
                 found[title] = page

@@ -12,23 +12,30 @@ from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, She
 from cmxl.core.model.framework import Framework
 from cmxl.core.numbers import round_half_up
 
-CHART_COL = "N"  # after the tables (A–L) and a narrow gap column (M)
-SECOND_CHART_COL = "X"  # beside the first chart of a group block
+CHART_COL = "A"  # charts go under their table, so a page is as wide as a table (printed at 100 %)
+SECOND_CHART_COL = "G"  # the second chart of a group block, beside the first (A–F is ~13.6 cm)
 ROW_CM = 0.53  # default row height in cm
 LEVEL_COLORS = ["A5A5A5", "5B9BD5", "70AD47", "FFC000", "ED7D31", "7030A0"]
 ATTAIN_COLORS = ["70AD47", "FFC000", "C00000"]
 
 
 class Blocks:
-    """Tables stacked down the left, each with its chart(s) beside it; no overlaps."""
+    """Blocks stacked down the sheet: a table, its chart(s) under it, and each block after the
+    first starting a printed page (a sheet as wide as its tables prints legibly; charts beside
+    the tables made every page a shrunken strip)."""
 
     def __init__(self, sheet: SheetSpec):
         self.sheet = sheet
         self.row = 2
+        self.chart_row = 0  # where the block just reserved puts its charts (0-based)
 
     def reserve(self, table_rows: int, chart_cm: float) -> int:
         top = self.row
-        self.row += max(table_rows + 1, int(chart_cm / ROW_CM) + 2) + 1
+        if top > 2:
+            self.sheet.row_breaks.append(top - 1)
+        self.chart_row = top + table_rows + 2
+        charts = int(chart_cm / ROW_CM) + 2 if chart_cm else 0
+        self.row = self.chart_row + charts + 1
         return top
 
 
@@ -59,7 +66,7 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
             kind="bar",
             stacked=True,
             title="各能力项级别分布",
-            anchor=f"{CHART_COL}{top + 1}",
+            anchor=f"{CHART_COL}{blocks.chart_row + 1}",
             categories=Ref(STATS, top + 2, 0, top + 1 + k, 0),
             series=[Series(Ref(STATS, top + 2, 1 + j, top + 1 + k, 1 + j), lv) for j, lv in enumerate(shown)],
             y_title="人数",
@@ -86,7 +93,7 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
         Chart(
             kind="column",
             title="加权总分分布",
-            anchor=f"{CHART_COL}{top + 1}",
+            anchor=f"{CHART_COL}{blocks.chart_row + 1}",
             categories=Ref(STATS, top + 2, 0, top + 1 + len(bins), 0),
             series=[Series(Ref(STATS, top + 2, 1, top + 1 + len(bins), 1), "人数")],
             x_title="加权总分",
@@ -98,7 +105,6 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     )
 
     # 3. by job grade, 4. by unit
-    sheet.row_breaks.append(blocks.row - 2)  # the group blocks start a new printed page
     grades = [p.grade or UNFILLED for p in people]
     grade_order = [g.name for g in fw.grades] + ([UNFILLED] if UNFILLED in grades else [])
     group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
@@ -199,11 +205,11 @@ def group_block(
             kind="column",
             stacked=True,
             title=f"达标情况（{title}）",
-            anchor=f"{CHART_COL}{top + 1}",
+            anchor=f"{CHART_COL}{blocks.chart_row + 1}",
             categories=cats,
             series=[Series(column(x), x) for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED)],
             y_title="人数",
-            width_cm=15,
+            width_cm=13,
             height_cm=height,
             colors=[*ATTAIN_COLORS, UNRATED_COLOR],
         )
@@ -212,7 +218,7 @@ def group_block(
         Chart(
             kind="column",
             title=f"达标率与认证通过率（{title}）",
-            anchor=f"{SECOND_CHART_COL}{top + 1}",
+            anchor=f"{SECOND_CHART_COL}{blocks.chart_row + 1}",
             categories=cats,
             series=[
                 Series(column("达标率（已评定人数）"), "达标率"),
@@ -221,7 +227,7 @@ def group_block(
             percent=True,
             y_min=0,
             y_max=1,
-            width_cm=15,
+            width_cm=13,
             height_cm=height,
             colors=["70AD47", "2E75B6"],
         )
