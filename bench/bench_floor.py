@@ -1,0 +1,125 @@
+"""How far `cmxl score` is from the floor: reading the same input and writing the same output
+cells with the fastest tools available here, measured in the same run.
+
+    .venv/bin/python bench/bench_floor.py [N ...] [--repeats 3]      (default N: 10000 50000)
+
+For each N it generates an assessment workbook of N people, then times, each in a fresh process
+(imports included, as a clerk runs it):
+- cmxl: `cmxl score` of that workbook (read, validate, score, certify, lay out and write the
+  formatted results workbook with its charts);
+- floor: python-calamine reading the input, plus rustpy-xlsxwriter writing every cell value of
+  cmxl's results workbook, sheet by sheet (no formats, charts, formulas or validations).
+It prints the median and minimum of the repeats, the ratio cmxl / floor (medians), and cmxl's
+peak memory. A figure, not a pass/fail test (the machine is noisy: compare ratios, not seconds).
+Needs `pip install rustpy-xlsxwriter` (not a dependency of cmxl)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def make_input(n: int, path: Path) -> None:
+    from bench_scoring import build_grid
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("测评数据")
+    for row in build_grid(n).sheets[0].rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak memory in MB) of a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: the generated data has errors by design
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def floor_child(source: str, cells: str, target: str) -> None:
+    """The floor, in its own process: prepare the rows to write (not timed), then time the read
+    of `source` and the write of those rows."""
+    import python_calamine as pc
+    import rustpy_xlsxwriter as rx
+
+    with open(cells, "rb") as fh:
+        sheets: dict[str, list[list[object]]] = pickle.load(fh)
+    prepared = []
+    for name, rows in sheets.items():
+        width = max((len(r) for r in rows), default=1)
+        columns = [f"c{i}" for i in range(width)]
+        prepared.append((name, columns, [dict(zip(columns, r, strict=False)) for r in rows]))
+    start = time.perf_counter()
+    book = pc.CalamineWorkbook.from_path(source)
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+    for name, columns, records in prepared:
+        rx.FastExcel(f"{target}.{len(name)}.xlsx", header=False, columns=columns).sheet(name, records).save()
+    print(time.perf_counter() - start)
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    repeats = 3
+    if "--repeats" in argv:
+        at = argv.index("--repeats")
+        repeats = int(argv[at + 1])
+        del argv[at : at + 2]
+    args = [a for a in argv if not a.startswith("--")]
+    sizes = [int(a) for a in args if a.isdigit()] or [10_000, 50_000]
+    cmxl = str(Path(sys.executable).with_name("cmxl"))
+    print(f"cmxl score vs the floor (calamine read + rustpy-xlsxwriter write), {repeats} runs each")
+    print(f"{'people':>8} {'cmxl median':>12} {'min':>7} {'floor median':>13} {'min':>7} {'ratio':>6} {'peak MB':>8}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            source = work / f"bench{n}.xlsx"
+            make_input(n, source)
+            out = work / "out.xlsx"
+            runs = [
+                timed([cmxl, "score", str(source), "-o", str(out), "--force", "--as-of", "2026-12-01"])
+                for _ in range(repeats)
+            ]
+            import python_calamine as pc
+
+            book = pc.CalamineWorkbook.from_path(str(out))
+            cells = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+            with open(work / "cells.pickle", "wb") as fh:
+                pickle.dump(cells, fh)
+            floors = []
+            for _ in range(repeats):
+                done = subprocess.run(
+                    [sys.executable, __file__, "--floor", str(source), str(work / "cells.pickle"), str(work / "floor")],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                floors.append(float(done.stdout.strip().splitlines()[-1]))
+            seconds = [s for s, _ in runs]
+            peak = max(m for _, m in runs)
+            ratio = statistics.median(seconds) / statistics.median(floors)
+            print(
+                f"{n:>8,} {statistics.median(seconds):>11.2f}s {min(seconds):>6.2f}s "
+                f"{statistics.median(floors):>12.2f}s {min(floors):>6.2f}s {ratio:>5.1f}x {peak:>8.0f}"
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--floor":
+        floor_child(*sys.argv[2:5])
+    else:
+        main()
