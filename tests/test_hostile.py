@@ -334,3 +334,18 @@ def test_more_options_refused_before_work(tmp_path, capsys, monkeypatch):
     (tmp_path / "hq.toml").write_text(scheme.replace("validity_years = 2", "validity_years = 100000"), encoding="utf-8")
     code, text = cmxl(capsys, monkeypatch, "frameworks", "--check", tmp_path / "hq.toml")
     assert code == 1 and "validity_years" in text
+
+
+def test_a_big_sheet_without_a_declared_dimension_is_not_refused():
+    """A writer may omit <dimension> (openpyxl's write-only mode does): 40,000 people of 40
+    columns must pass, judged by the columns really used, not the 702 columns up to ZZ."""
+    from cmxl.core.cellref import column_letter
+    from cmxl.xlsx.safety import check_extent
+
+    header = "".join(f'<c r="{column_letter(c)}1" t="inlineStr"><is><t>h</t></is></c>' for c in range(40))
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 40_002))
+    sheet = f'<worksheet><sheetData><row r="1">{header}</row>{rows}</sheetData></worksheet>'
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    check_extent("big.xlsx", data.getvalue())  # no FileProblem

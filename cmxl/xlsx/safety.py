@@ -95,18 +95,23 @@ def _check_zip(name: str, data: bytes) -> None:
 def check_extent(name: str, data: bytes) -> None:
     """Refuse a sheet whose used range is too big to hold (a stray value at XFD1048576 makes a
     54 KB file a grid of 17 billion cells), before the reader allocates it. Reads each sheet's XML
-    as a stream: the declared dimension, the last row, and any cell beyond column ZZ."""
+    as a stream: the declared dimension, the columns of the first and last rows, the last row,
+    and any cell beyond column ZZ anywhere."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in zf.infolist():
             if not _SHEET_PART.match(info.filename):
                 continue
             rows, cols, far = 0, 0, ""
             tail = b""
+            first = True
             with zf.open(info) as member:
                 while chunk := member.read(1 << 20):
                     window = tail + chunk
-                    if not cols and (dim := _DIMENSION.search(window)):
-                        cols, far = _column_number(dim.group(1)), (dim.group(1) + dim.group(2)).decode()
+                    if first:  # the declared dimension, if any, and the columns of the first rows
+                        first = False
+                        if dim := _DIMENSION.search(window):
+                            cols, far = _column_number(dim.group(1)), (dim.group(1) + dim.group(2)).decode()
+                        cols = max(cols, _widest(window[:65536]))
                     for found in _FAR_COLUMN.finditer(window):
                         col = _column_number(found.group(1))
                         if col > cols:
@@ -114,8 +119,8 @@ def check_extent(name: str, data: bytes) -> None:
                     at = window.rfind(b'<row r="')  # rows come in order: the last one is the highest
                     if at >= 0 and (last := _LAST_ROW.match(window, at)):
                         rows = max(rows, int(last.group(1)))
-                    tail = window[-64:]
-            cols = cols or 702  # no dimension and nothing beyond ZZ
+                    tail = window[-65536:]
+            cols = max(cols, _widest(tail))  # and of the last rows (a writer may give no dimension)
             if rows * cols > MAX_CELLS:
                 where = far or f"第 {rows} 行"
                 raise FileProblem(
@@ -124,6 +129,14 @@ def check_extent(name: str, data: bytes) -> None:
                     f"工作表的使用范围过大（{rows} 行 × {cols} 列，最远处 {where}），多半是误填了远处的单元格；"
                     "请在 Excel 中删除该单元格（或多余的行、列）后另存再处理",
                 )
+
+
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
+
+
+def _widest(xml: bytes) -> int:
+    """The highest column number of the cells in a stretch of sheet XML."""
+    return max((_column_number(m.group(1)) for m in _CELL_COLUMN.finditer(xml)), default=0)
 
 
 def _damage(exc: Exception) -> str:
