@@ -63,6 +63,7 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
         assert info["达标情况"] == (person["attainment"] or "未评定")
         assert info["认证结果"] == (person["certification"]["status"] or "未申报")
         assert info["认证原因"] == "；".join(r["message"] for r in person["certification"]["reasons"])
+        assert info["按级别折算"] == "、".join(k for k, v in person["items"].items() if v["from_level"])
         for i, item in enumerate(a.framework.item_names):
             row = rows[TABLE_ROW + 1 + i]
             expected = person["items"][item]

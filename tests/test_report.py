@@ -234,3 +234,21 @@ def test_summary_ranks_by_total_overall_and_within_the_unit():
         (summary.cells[(r, heads["总排名"])].value, summary.cells[(r, heads["单位排名"])].value) for r in range(1, 6)
     ]
     assert got == [(3, 2), (1, 1), (1, 1), (None, None), (4, 2)]
+
+
+def test_scores_worked_out_from_a_level_are_named():
+    """成就导向 given as 高级 alone counts as the band's midpoint (70.5): 评分明细 names it, and
+    个人画像 pulls that line beside the person's results."""
+    from cmxl.core.layout.detail import DETAIL_COLUMNS
+    from tests.conftest import grid, person
+
+    g = grid([person(成就导向="高级")])
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, AS_OF)
+    spec = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
+    col = DETAIL_COLUMNS.tail_col("按级别折算的能力项", len(a.framework.item_names))
+    assert spec.sheet("评分明细").cells[(1, col)].value == "成就导向"
+    assert a.people[0].item_scores[0] == 70.5
+    profile = spec.sheet("个人画像")
+    labels = {c.value: r for (r, c0), c in profile.cells.items() if c0 == 0}
+    assert "按级别折算" in labels and profile.cells[(labels["按级别折算"], 1)].formula

@@ -154,13 +154,17 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
         doc.add_heading("发展目标（低于岗位标准的能力项：标准级别的行为要求）", level=2)
         if not page.goals:
             doc.add_paragraph("（没有低于岗位标准的能力项）")
+        texts = []
         for goal in page.goals:  # one paragraph each: a long list must still fit the person's page
             drafted = "（描述为起草稿）" if goal.drafted else ""
             text = f"{goal.item}（标准：{goal.level}）{drafted}：{goal.headline}"
             if goal.indicators:
                 text += "  ▶ " + "  ▶ ".join(goal.indicators)
-            run = doc.add_paragraph().add_run(text)
-            run.font.size = Pt(7 if len(page.goals) > 10 else 7.5 if len(page.goals) > 4 else 8.5)
+            texts.append(text)
+        length = sum(len(x) for x in texts)
+        size = 8.5 if length < 700 else 7.5 if length < 1500 else 6.5 if length < 2600 else 6
+        for text in texts:
+            doc.add_paragraph().add_run(text).font.size = Pt(size)
         doc.add_heading("岗位技能认证", level=2)
         doc.add_paragraph(f"结果：{page.certification}")
         for reason in page.reasons:

@@ -29,7 +29,7 @@ class DetailColumns:
 
 ITEM_PARTS = ["得分", "级别", "差距"]  # per competency in 评分明细 (标准级别 follows from 对标岗位级别)
 DETAIL_FIXED = ["员工编号", "姓名", "单位", "部门", "现岗位级别", "对标岗位级别"]
-DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果", "认证原因"]
+DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果", "认证原因", "按级别折算的能力项"]
 DETAIL_COLUMNS = DetailColumns(DETAIL_FIXED, len(DETAIL_FIXED), DETAIL_TAIL)
 
 
@@ -59,7 +59,8 @@ def detail_sheet(a: Assessment) -> SheetSpec:
             cells[(row, level_cols[i])] = Cell(levels[i] or NOT_RATED)
             cells[(row, gap_cols[i])] = Cell(gaps[i], "gap_plain")
         sheet.put(row, tail, p.total, "num")
-        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status, p.reasons_text])
+        from_level = "、".join(name for name, flag in zip(fw.item_names, p.item_from_level, strict=True) if flag)
+        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status, p.reasons_text, from_level])
     last = max(a.size, 1)
     level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
     sheet.conditional += level_rules(level_ranges, names, a1(1, level_cols[0]))

@@ -10,7 +10,18 @@ from cmxl.core.layout.names import DETAIL, PROFILE
 from cmxl.core.layout.spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
 
 PICK_ROW, PICK_COL = 2, 1  # B3: the id to show
-INFO_LABELS = ["姓名", "单位", "现岗位级别", "对标岗位级别", "加权总分", "综合级别", "达标情况", "认证结果", "认证原因"]
+INFO_LABELS = [
+    "姓名",
+    "单位",
+    "现岗位级别",
+    "对标岗位级别",
+    "加权总分",
+    "综合级别",
+    "达标情况",
+    "认证结果",
+    "认证原因",
+    "按级别折算",
+]
 ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距", "级别序号", "标准序号"]
 TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
 
@@ -60,12 +71,13 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
         cols.tail_col("达标情况", k),
         cols.tail_col("认证结果", k),
         cols.tail_col("认证原因", k),
+        cols.tail_col("按级别折算的能力项", k),  # items only a level was given for: their score is the band's midpoint
     ]
     for n, (label, col) in enumerate(zip(INFO_LABELS, info_cols, strict=True)):
         r = PICK_ROW + 1 + n
         sheet.put(r, 0, label, "label")
         sheet.put(r, 1, pull(col), "num_box" if label == "加权总分" else "value", formula=True)
-        if label == "认证原因":  # every reason, on one wide wrapped line beside the result
+        if label in ("认证原因", "按级别折算"):  # long texts: one wide wrapped line
             sheet.cells[(r, 1)].style = "wrap"
             sheet.merges.append(f"B{r + 1}:I{r + 1}")
             sheet.heights[r] = 40
