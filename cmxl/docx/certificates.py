@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cmxl.core.errors import CmxlError
 from cmxl.core.records import Certificate
-from cmxl.xlsx.write import temp_beside
+from cmxl.docx.render import save_atomically
 
 PLACEHOLDERS = {
     "姓名": lambda c: c.name,
@@ -141,12 +141,7 @@ def print_certificates(certs: list[Certificate], template: Path | None, target: 
                 if section is not None:
                     section.addprevious(breaker._p)
         _fill_all(master, certs, len(page))
-        tmp = temp_beside(target)
-        try:
-            master.save(tmp)
-            Path(tmp).replace(target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        save_atomically(master, target)
     finally:
         if remove is not None:
             remove.unlink(missing_ok=True)

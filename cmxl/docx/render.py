@@ -174,6 +174,12 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
         if n < len(pages) - 1:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    save_atomically(doc, target)
+
+
+def save_atomically(doc, target: Path) -> None:
+    """A Word document written to a temp file beside `target`, then renamed over it: a failure
+    leaves no half-written file and the earlier one as it was."""
     tmp = temp_beside(target)
     try:
         doc.save(tmp)
