@@ -106,3 +106,12 @@ def test_bulk_writes_the_reports_beside_each_results_file(tmp_path):
     cmxl.bulk(folder, issue_date=AS_OF, jobs=1, reports=True)
     out = tmp_path / "批次_输出"
     assert (out / "南京_评分结果.xlsx").exists() and (out / "南京_个人报告.docx").exists()
+
+
+def test_a_row_with_errors_says_its_results_are_not_final(tmp_path):
+    rows = [HEAD, ["0001", "王五", "南京", "中级客户经理", "四级", 30, 70, 70, *[55] * len(ITEMS_A)]]
+    rows[1][HEAD.index("成就导向")] = "很好"  # not a score: the item is not rated
+    [result] = cmxl.report([write_xlsx(tmp_path / "a.xlsx", rows)], as_of=AS_OF)
+    [page] = pages(result.output)
+    assert any(t.startswith("注意：本人的测评数据有 1 个错误") for t in page)
+    assert "（有能力项未评定或没有岗位标准，无法判断）" in page  # not 'no item below standard'

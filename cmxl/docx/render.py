@@ -76,8 +76,9 @@ def radar_png(page: PersonPage, font: str) -> bytes:
     ax.set_xticklabels(page.radar_labels, fontsize=7, fontfamily=font)
     ax.set_ylim(0, top)
     ax.set_yticks(range(1, top + 1))
-    ax.set_yticklabels(page.level_names, fontsize=7, fontfamily=font, color="#595959")
-    ax.legend(loc="upper right", bbox_to_anchor=(1.28, 1.12), prop={"family": font, "size": 8})
+    ax.set_yticklabels(page.level_names, fontsize=6, fontfamily=font, color="#7F7F7F")
+    ax.set_rlabel_position(100)  # the ring labels between two axes, off the competency names
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, frameon=False, prop={"family": font, "size": 8})
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
@@ -90,7 +91,7 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     font = cjk_font()
     doc = Document()
@@ -121,6 +122,9 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
 
     for n, page in enumerate(pages):
         doc.add_heading(page.title, level=1)
+        if page.warning:
+            run = doc.add_paragraph().add_run(page.warning)
+            run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
         who = doc.add_table(rows=0, cols=4, style="Table Grid")
         for k in range(0, len(page.who), 2):
             cells = who.add_row().cells
@@ -134,7 +138,7 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
         left.paragraphs[0].add_run().add_picture(io.BytesIO(radar_png(page, font)), width=Cm(8.8))
         items = right.add_table(rows=1, cols=5)
         items.style = doc.styles["Table Grid"]
-        for cell, head in zip(items.rows[0].cells, ["能力项", "得分", "测评级别", "标准级别", "差距"], strict=True):
+        for cell, head in zip(items.rows[0].cells, ["能力项", "得分", "级别", "标准", "差距"], strict=True):
             cell.text = head
         for line in page.items:
             cells = items.add_row().cells
@@ -150,10 +154,18 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
         small(items, 7.5)
         right.paragraphs[0].paragraph_format.space_after = Pt(0)
         doc.add_heading("优势", level=2)
-        doc.add_paragraph("、".join(page.strengths) if page.strengths else "（没有高于岗位标准的能力项）")
+        doc.add_paragraph(
+            "、".join(page.strengths)
+            if page.strengths
+            else "（有能力项未评定或没有岗位标准，无法判断）"
+            if page.gaps_unknown
+            else "（没有高于岗位标准的能力项）"
+        )
         doc.add_heading("发展目标（低于岗位标准的能力项：标准级别的行为要求）", level=2)
         if not page.goals:
-            doc.add_paragraph("（没有低于岗位标准的能力项）")
+            doc.add_paragraph(
+                "（有能力项未评定或没有岗位标准，无法判断）" if page.gaps_unknown else "（没有低于岗位标准的能力项）"
+            )
         texts = []
         for goal in page.goals:  # one paragraph each: a long list must still fit the person's page
             drafted = "（描述为起草稿）" if goal.drafted else ""
@@ -162,7 +174,7 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
                 text += "  ▶ " + "  ▶ ".join(goal.indicators)
             texts.append(text)
         length = sum(len(x) for x in texts)
-        size = 8.5 if length < 700 else 7.5 if length < 1500 else 6.5 if length < 2600 else 6
+        size = 8.5 if length < 700 else 7.5 if length < 1400 else 6.5 if length < 2000 else 5.5
         for text in texts:
             doc.add_paragraph().add_run(text).font.size = Pt(size)
         doc.add_heading("岗位技能认证", level=2)

@@ -49,6 +49,7 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     names = fw.level_names
     cells = sheet.cells
     tail = cols.item_first + len(ITEM_PARTS) * k
+    reason_col = cols.tail_col("认证原因", k)
     score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
     for row, p in enumerate(a.people, start=1):
         sheet.put_row(row, 0, [p.employee_id, p.name, p.unit, p.department, p.grade, p.standard_grade])
@@ -60,7 +61,8 @@ def detail_sheet(a: Assessment) -> SheetSpec:
             cells[(row, gap_cols[i])] = Cell(gaps[i], "gap_plain")
         sheet.put(row, tail, p.total, "num")
         from_level = "、".join(name for name, flag in zip(fw.item_names, p.item_from_level, strict=True) if flag)
-        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status, p.reasons_text, from_level])
+        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status])
+        sheet.put_row(row, reason_col, [p.reasons_text, from_level], "wrap")  # long texts wrap in their columns
     last = max(a.size, 1)
     level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
     sheet.conditional += level_rules(level_ranges, names, a1(1, level_cols[0]))
@@ -73,4 +75,5 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     sheet.widths[2] = 14.0
     sheet.widths[3] = 14.0
     sheet.widths[4] = sheet.widths[5] = 14.0
+    sheet.widths[reason_col], sheet.widths[reason_col + 1] = 40.0, 24.0
     return sheet

@@ -47,6 +47,8 @@ class PersonPage:
     goals: list[Goal]
     certification: str  # "通过", "未申报" or the status
     reasons: list[str] = field(default_factory=list)
+    warning: str = ""  # said above everything when the row's data has errors: the results are not final
+    gaps_unknown: bool = False  # some item is not rated: which items are below standard is not known
     signature: str = "测评人签字：__________    日期：__________        被测评人签字：__________    日期：__________"
 
 
@@ -114,4 +116,11 @@ def _page(fw: Framework, a: Assessment, p: PersonResult, source: str) -> PersonP
         goals=goals,
         certification=p.status,
         reasons=[r.message for r in p.reasons],
+        warning=(
+            f"注意：本人的测评数据有 {p.errors} 个错误（见评分结果的“校验问题”表），以下结果未定，"
+            "请改正后重新生成本报告。"
+            if p.errors
+            else ""
+        ),
+        gaps_unknown=p.items_below is None,
     )

@@ -116,8 +116,8 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
 
 def set_widths(sheet: SheetSpec) -> None:
     """Widths of a sheet of group blocks: the key column, the counts, a narrow gap before the charts."""
-    n = len(GROUP_HEADS)  # columns 1..n hold the counts, n + 1 is the gap (M)
-    sheet.widths = {0: 20.0, **{c: 10.0 for c in range(1, n + 1)}, n + 1: 2.0}
+    n = max((c for _, c in sheet.cells), default=len(GROUP_HEADS))  # the widest table's last column
+    sheet.widths = {0: 20.0, **{c: 10.0 for c in range(1, n + 1)}}
 
 
 UNFILLED = "（未填）"

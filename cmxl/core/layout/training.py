@@ -89,6 +89,7 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     )
     sheet.row_breaks += [share_top - 1, rank_top - 1]  # each table (the ranking with its chart) on its own page
     sheet.widths = {0: 18.0, **{c: 11.0 for c in range(1, len(heads))}}
+    sheet.print_across_if_wide(repeat_cols="A:A")  # many units: legible pages across, competencies on each
     return sheet
 
 
