@@ -219,22 +219,36 @@ def _fast_sheet_data(ws, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str]
     letters = [column_letter(c) for c in range(max_col + 1)]
     epoch = ws.parent.epoch
     rows_xml = ["<sheetData>"]
+    style_attrs: dict[str | None, str] = {None: ""}  # per style name, its ' s="N"' (looked up once)
+    texts: dict[str, str] = {}  # per distinct text, its escaped inline-string markup (levels, units … repeat)
     for r in sorted(by_row):
         ref = r + 1
         height = sheet.heights.get(r)
         out = [f'<row r="{ref}" ht="{height}" customHeight="1">' if height else f'<row r="{ref}">']
-        for c, cell in sorted(by_row[r], key=lambda x: x[0]):
+        cells = by_row[r]
+        if any(cells[i][0] > cells[i + 1][0] for i in range(len(cells) - 1)):  # builders mostly add in order
+            cells.sort(key=lambda x: x[0])
+        for c, cell in cells:
             value = cell.value
             if isinstance(value, float) and value != value:
                 value = None
-            style = f' s="{styles.style_id(ws, cell.style)}"' if cell.style is not None else ""
+            style = style_attrs.get(cell.style)
+            if style is None:
+                style = style_attrs[cell.style] = f' s="{styles.style_id(ws, cell.style)}"'
             where = f"{letters[c]}{ref}"
             if cell.comment or cell.link:
                 _register_extras(ws, cell, r, c, where)
             if value is None or value == "":
                 if style:
                     out.append(f'<c r="{where}"{style}/>')
-            elif cell.formula and isinstance(value, str) and value.startswith("="):
+            elif isinstance(value, str) and not (cell.formula and value.startswith("=")):
+                markup = texts.get(value)
+                if markup is None:
+                    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    markup = texts[value] = f' t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+                out.append(f'<c r="{where}"{style}{markup}')
+            elif cell.formula and isinstance(value, str):
                 out.append(f'<c r="{where}"{style}><f>{xml_escape(value[1:])}</f><v></v></c>')
             elif isinstance(value, bool):
                 out.append(f'<c r="{where}"{style} t="b"><v>{int(value)}</v></c>')
