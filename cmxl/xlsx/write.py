@@ -40,7 +40,9 @@ def _patch(package: str, patches: dict[str, tuple[str, str]]) -> None:
     to the garbage collector prints 'Exception ignored in ZipFile.__del__'."""
     patched = package + ".patched"
     src = zipfile.ZipFile(package)
-    dst = zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED)
+    # level 6 (zlib default), measured against 1 at 10,000 people: 1 saves 0.5 s of 5.5 s but makes
+    # the file 35 % larger (10.6 vs 7.9 MB); results are mailed and archived, so size wins here
+    dst = zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
     try:
         for info in src.infolist():
             data = src.read(info.filename)
