@@ -78,11 +78,6 @@ def result_names(paths: list[Path]) -> dict[Path, str]:
     return {path: result_name(path, stems[(path.parent, path.stem.casefold())] > 1) for path in paths}
 
 
-def result_path(path: Path) -> Path:
-    """Where `score` writes the results of `path` when not told: beside it."""
-    return path.with_name(result_name(path))
-
-
 def own_output(grid: WorkbookGrid) -> str:
     """Why a workbook is not an input but one of cmxl's own outputs ('' when it is an input)."""
     what = {"results": "cmxl 生成的评分结果", "roster": "cmxl 生成的认证名单"}.get(grid.producer)
@@ -112,12 +107,6 @@ def producer_of(path: Path) -> str:
 def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGrid, Assessment]:
     grid = read_workbook(path)  # the file is read once, its hash included
     return grid, assess_grid(grid, run, as_of)
-
-
-def score_file(path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
-    """Read, assess and write the results workbook of one file. Raises CmxlError for a file that
-    cannot be read or a target that cannot be written."""
-    return score_grid(read_workbook(path), path, target, run, as_of)
 
 
 def score_grid(grid: WorkbookGrid, path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:

@@ -10,7 +10,7 @@ import python_calamine as pc
 from typer.testing import CliRunner
 
 from cmxl.cli import app
-from tests.conftest import ITEMS_A
+from tests.conftest import ITEMS_A, RESULT_SHEETS
 from tests.test_files import write_xlsx
 
 runner = CliRunner()
@@ -67,13 +67,7 @@ def test_score_writes_results_beside_and_leaves_input_unchanged(tmp_path):
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
     wb = pc.CalamineWorkbook.from_path(str(out))
     assert wb.sheet_names == [
-        "汇总",
-        "个人画像",
-        "统计图表",
-        "培训需求",
-        "培训需求名单",
-        "评分明细",
-        "校验问题",
+        *RESULT_SHEETS,
         "测评数据",
         "运行信息",
     ]

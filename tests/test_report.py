@@ -14,10 +14,10 @@ from cmxl.core.layout.results import build_results
 from cmxl.core.model.loading import catalogue
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, RESULT_SHEETS
 
 ROOT = Path(__file__).resolve().parents[1]
-SHEETS = ["汇总", "个人画像", "统计图表", "培训需求", "培训需求名单", "评分明细", "校验问题", "测评数据", "运行信息"]
+SHEETS = [*RESULT_SHEETS, "测评数据", "运行信息"]
 
 
 def results(name):
@@ -191,13 +191,7 @@ def test_in_workbook_report_links_and_marks_the_clerks_own_sheet():
 
     spec = build_in_workbook(a, source="地市.xlsx", tool_version="t", created="c")
     assert [s.name for s in spec.sheets] == [
-        "汇总",
-        "个人画像",
-        "统计图表",
-        "培训需求",
-        "培训需求名单",
-        "评分明细",
-        "校验问题",
+        *RESULT_SHEETS,
         "运行信息",
     ]
     links = [c.link for c in spec.sheet("校验问题").cells.values() if c.link]

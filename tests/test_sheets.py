@@ -10,7 +10,7 @@ import cmxl
 from cmxl.core.engine.assessment import assess
 from cmxl.core.grid import SheetGrid, WorkbookGrid
 from cmxl.core.model.loading import catalogue
-from tests.conftest import AS_OF, ITEMS_A
+from tests.conftest import AS_OF, ITEMS_A, RESULT_SHEETS
 
 HEAD = ["员工编号", "姓名", "单位", "现岗位级别", *ITEMS_A]
 
@@ -63,13 +63,7 @@ def test_the_results_workbook_has_a_sheet_column_and_a_copy_of_each_sheet(tmp_pa
     [result] = cmxl.score([path], as_of=AS_OF)
     book = pc.CalamineWorkbook.from_path(str(result.output))
     assert book.sheet_names == [
-        "汇总",
-        "个人画像",
-        "统计图表",
-        "培训需求",
-        "培训需求名单",
-        "评分明细",
-        "校验问题",
+        *RESULT_SHEETS,
         "测评数据-徐州",
         "测评数据-无锡",
         "运行信息",

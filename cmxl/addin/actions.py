@@ -21,7 +21,7 @@ from cmxl.core.layout.names import REGISTRY_SHEET
 from cmxl.core.layout.spec import Cell
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
-from cmxl.pipeline import assess_grid, in_workbook_spec, rules, write_reports
+from cmxl.pipeline import Assessment, assess_grid, in_workbook_spec, rules, write_reports
 
 REGISTRY = REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
@@ -106,6 +106,22 @@ def _quiet(text: str, fraction: float) -> None:
     pass
 
 
+def _assess_open(
+    book: Any,
+    registry: Registry,
+    framework: str | None,
+    schemes: Sequence[str],
+    as_of: dt.date | None,
+    progress: Progress,
+) -> Assessment:
+    """The open workbook read as the clerk has it (cmxl's own sheets left out) and assessed."""
+    run = rules(framework, schemes)
+    progress("正在读取工作簿…", 0.05)
+    grid = read_book(book, skip=registry.sheets | {REGISTRY})
+    progress("正在校验和评分…", 0.3)
+    return assess_grid(grid, run, as_of or dt.date.today())
+
+
 def _write(
     book: Any,
     framework: str | None,
@@ -115,12 +131,8 @@ def _write(
     issues_only: bool,
     schemes: Sequence[str] = (),
 ) -> ActionOutcome:
-    run = rules(framework, schemes)
     registry = Registry.load(book)
-    progress("正在读取工作簿…", 0.05)
-    grid = read_book(book, skip=registry.sheets | {REGISTRY})
-    progress("正在校验和评分…", 0.3)
-    a = assess_grid(grid, run, as_of or dt.date.today())
+    a = _assess_open(book, registry, framework, schemes, as_of, progress)
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
         first = a.report.errors[0]
         raise CmxlError(f"{first.message}。{first.hint}")
@@ -161,9 +173,7 @@ def _summary(a: Any, issues_only: bool) -> str:
 
 def person_reports(book: Any, target: Path, framework: str | None = None, schemes: Sequence[str] = ()) -> Path:
     """A report per person of the open workbook (one page each), as a Word document at `target`."""
-    run = rules(framework, schemes)
-    registry = Registry.load(book)
-    a = assess_grid(read_book(book, skip=registry.sheets | {REGISTRY}), run, dt.date.today())
+    a = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet)
     if not a.people:
         raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
     write_reports(a, Path(book.name), target)

@@ -21,7 +21,7 @@ import python_calamine as pc
 from cmxl.core.errors import FileProblem
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
 from cmxl.core.layout.names import DETAIL, INFO, LOG, PASSED_SHEET, REGISTRY_SHEET, SUMMARY
-from cmxl.xlsx.safety import check_workbook_file
+from cmxl.xlsx.safety import check_extent, check_workbook_file
 
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -40,22 +40,27 @@ _SHEET_NAME = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"')
 
 
 def producer(data: bytes) -> str:
+    """What cmxl made the .xlsx in `data` as ('' when not cmxl's, or not a readable package)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return _producer(zf)
+    except (zipfile.BadZipFile, KeyError):
+        return ""
+
+
+def _producer(zf: zipfile.ZipFile) -> str:
     """What cmxl made an .xlsx as ("results", "roster", "template"), from its document property;
     for files of versions before the property, from their sheets: a 运行信息 sheet beside 汇总
     (results) or 通过名单 (roster), in a file that is not a clerk's workbook cmxl wrote into
     (that has cmxl's hidden registry sheet and the clerk's own data)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "docProps/custom.xml" in names:
-                found = _PRODUCER.search(zf.read("docProps/custom.xml"))
-                if found:
-                    return found.group(1).decode("utf-8", "replace")
-            if "xl/workbook.xml" not in names:
-                return ""
-            sheets = {m.group(1).decode("utf-8", "replace") for m in _SHEET_NAME.finditer(zf.read("xl/workbook.xml"))}
-    except (zipfile.BadZipFile, KeyError):
+    names = set(zf.namelist())
+    if "docProps/custom.xml" in names:
+        found = _PRODUCER.search(zf.read("docProps/custom.xml"))
+        if found:
+            return found.group(1).decode("utf-8", "replace")
+    if "xl/workbook.xml" not in names:
         return ""
+    sheets = {m.group(1).decode("utf-8", "replace") for m in _SHEET_NAME.finditer(zf.read("xl/workbook.xml"))}
     if INFO not in sheets or REGISTRY_SHEET in sheets:
         return ""
     if SUMMARY in sheets and DETAIL in sheets:
@@ -67,6 +72,11 @@ def producer(data: bytes) -> str:
 
 def read_workbook(path: Path) -> WorkbookGrid:
     kind, data = check_workbook_file(path)  # the file is read once; everything below uses these bytes
+    grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
+    try:  # one look at the package before the reader: limits, what cmxl made it as, errors, hidden rows
+        extras, grid.producer = _xml_extras(data, str(path)) if kind == "xlsx" else ({}, "")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        raise FileProblem(str(path), "damaged", "文件已损坏（数据校验失败），请重新保存或重新发送") from None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
@@ -75,12 +85,6 @@ def read_workbook(path: Path) -> WorkbookGrid:
         raise FileProblem(
             str(path), "unreadable", "无法读取工作簿，文件可能已损坏；请在 Excel 中打开后另存再处理"
         ) from None
-    try:
-        extras = _xml_extras(data) if kind == "xlsx" else {}
-    except (zipfile.BadZipFile, zlib.error, EOFError):
-        raise FileProblem(str(path), "damaged", "文件已损坏（数据校验失败），请重新保存或重新发送") from None
-    grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
-    grid.producer = producer(data) if kind == "xlsx" else ""
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue
@@ -125,15 +129,18 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
     return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent}
 
 
-def _xml_extras(data: bytes) -> dict[str, Extras]:
-    """Sheet name -> (error cells, hidden rows, cells formatted as a percentage), 0-based."""
+def _xml_extras(data: bytes, name: str) -> tuple[dict[str, Extras], str]:
+    """One pass over the package, each sheet's XML unpacked once: its extent checked against the
+    limits (before the reader allocates it), and sheet name -> (error cells, hidden rows, cells
+    formatted as a percentage), 0-based; and what cmxl made the file as."""
     out: dict[str, Extras] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        made = _producer(zf)
         try:
             workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         except (KeyError, ElementTree.ParseError):
-            return out
+            return out, made
         percent_styles = _percent_styles(zf)
         percent_cell = (
             re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(?:' + "|".join(map(str, percent_styles)).encode() + rb')"')
@@ -148,6 +155,7 @@ def _xml_extras(data: bytes) -> dict[str, Extras]:
             if member not in names:
                 continue
             data = zf.read(member)
+            check_extent(name, data)
             errors: dict[tuple[int, int], str] = {}
             if b't="e"' in data:
                 for match in _ERROR_CELL.finditer(data):
@@ -167,4 +175,4 @@ def _xml_extras(data: bytes) -> dict[str, Extras]:
                 for match in percent_cell.finditer(data):
                     percent.add((int(match.group(2)) - 1, _col_index(match.group(1))))
             out[sheet.get("name", "")] = (errors, frozenset(hidden), frozenset(percent))
-    return out
+    return out, made

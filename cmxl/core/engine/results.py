@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cmxl.core.cellref import parse_a1
 from cmxl.core.engine.certification import NOT_APPLIED, CertResult, Reason
 from cmxl.core.engine.intake import Intake
 from cmxl.core.engine.scoring import Scores
 from cmxl.core.issues import Issue
 from cmxl.core.model.framework import Framework
-from cmxl.core.numbers import round_half_up_array
+from cmxl.core.numbers import round_half_up, round_half_up_array
 
 NOT_RATED = "未评定"  # no level, total or attainment could be determined (the row has errors or gaps)
 
@@ -124,14 +125,10 @@ class PersonResult:
                 "scheme": cert.scheme_id or None,
                 "grade": cert.grade or None,
                 "status": cert.status,
-                "interview": None if cert.interview is None else _round(cert.interview),
+                "interview": None if cert.interview is None else round_half_up(cert.interview, 1),
                 "reasons": [vars(r) for r in cert.reasons],
             },
         }
-
-
-def _round(value: float) -> float:
-    return float(round_half_up_array(np.array([value]), 1)[0])
 
 
 def rounded(matrix: np.ndarray) -> list[list[float | None]]:
@@ -178,9 +175,7 @@ def person_results(
     by_row: dict[tuple[str, int], list[Issue]] = {}
     for i in issues:
         if i.cell:
-            digits = "".join(ch for ch in i.cell if ch.isdigit())
-            if digits:
-                by_row.setdefault((i.sheet, int(digits)), []).append(i)
+            by_row.setdefault((i.sheet, parse_a1(i.cell)[0] + 1), []).append(i)
     out = []
     for p in range(n):
         cert = certifications[p]

@@ -239,7 +239,8 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
     for p in people:
         provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
     order = sorted(provinces)
-    group_block(sheet, blocks, "按省份", [(k, provinces[k]) for k in order] + [(TOTAL, people)], held=held, totals=1)
+    by_province = [(k, provinces[k]) for k in order] + [(TOTAL, people)]
+    group_block(sheet, blocks, "按省份", by_province, held=held, totals={len(order)})
     rows: list[tuple[str, list[PersonResult]]] = []
     for k in order:
         units: dict[str, list[PersonResult]] = {}
@@ -248,13 +249,8 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
         rows += [(f"{k} / {u}", units[u]) for u in sorted(units)]
         rows.append((f"{k} 小计", provinces[k]))
     rows.append((TOTAL, people))
-    group_block(sheet, blocks, "按省份和单位", rows, charts=False, held=held, totals=1)
-    for key, _ in rows:  # subtotal rows stand out too
-        if key.endswith(" 小计"):
-            r = next(r for (r, c), cell in sheet.cells.items() if c == 0 and cell.value == key)
-            for (rr, _c), cell in sheet.cells.items():
-                if rr == r and cell.style in ("value", "pct", "num"):
-                    cell.style = {"value": "total", "pct": "total_pct", "num": "total_num"}[cell.style]
+    subtotals = {j for j, (key, _) in enumerate(rows) if key.endswith(" 小计") or key == TOTAL}
+    group_block(sheet, blocks, "按省份和单位", rows, charts=False, held=held, totals=subtotals)
     set_widths(sheet)
     sheet.widths[0] = 30.0
     return sheet

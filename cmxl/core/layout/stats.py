@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 from cmxl.core.engine.certification import NOT_APPLIED, PASSED
 from cmxl.core.engine.results import NOT_RATED, PersonResult
@@ -153,10 +154,11 @@ def group_block(
     rows: list[tuple[str, list[PersonResult]]],
     charts: bool = True,
     held: set[int] | None = None,
-    totals: int = 0,
+    totals: Collection[int] = (),
 ) -> None:
     """Per-group counts and rates (one row per (label, people)), with two charts unless told not;
-    the last `totals` rows are subtotals or a total (bold, and left out of the charts). With
+    the rows at the indexes `totals` are subtotals or a total: bold, and the trailing ones left out
+    of the charts. With
     `held` (ids of the records whose certificate waits, in a roster) 其中通过 counts only the
     certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
     n = len(rows)
@@ -185,16 +187,16 @@ def group_block(
         sheet.put(r, cols["通过率（申报人数）"], passed / applying if applying else None, "pct")
         mean = round_half_up(sum(known) / len(known), 1) if known else None
         sheet.put(r, cols["平均总分（有总分人数）"], mean, "num")
-    for r in range(top + 2 + n - totals, top + 2 + n):  # subtotals and totals stand out
+    bold = {"value": "total", "pct": "total_pct", "num": "total_num"}
+    for j in totals:  # subtotals and totals stand out
         for c in range(len(cols.heads)):
-            cell = sheet.cells.get((r, c))
-            if cell is not None:
-                cell.style = {"value": "total", "pct": "total_pct", "num": "total_num"}.get(
-                    cell.style or "", cell.style
-                )
+            cell = sheet.cells.get((top + 2 + j, c))
+            if cell is not None and cell.style in bold:
+                cell.style = bold[cell.style]
     if not charts:
         return
-    n -= totals
+    while n and n - 1 in totals:  # a trailing total would dwarf the groups in a chart
+        n -= 1
     cats = Ref(sheet.name, top + 2, 0, top + 1 + n, 0)
 
     def column(head: str) -> Ref:

@@ -21,8 +21,7 @@ def standard_level(fw: Framework, p: PersonResult, item: int) -> str | None:
     """The level the person's grade requires for a competency (None without a standard profile)."""
     if not p.standard_grade:
         return None
-    grade = next(g for g, spec in enumerate(fw.grades) if spec.name == p.standard_grade)
-    return fw.level_names[int(fw.standards[grade, item])]
+    return fw.level_names[int(fw.standards[fw.grade_lookup[p.standard_grade], item])]
 
 
 def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
