@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 import python_calamine as pc
 from typer.testing import CliRunner
 
@@ -216,11 +217,11 @@ def test_full_disk_is_a_clear_error_and_leaves_no_half_written_file(tmp_path, mo
     book = clean_book(tmp_path / "a.xlsx")
     out = tmp_path / "结果.xlsx"
 
-    def full(self, filename):
-        Path(filename).write_bytes(b"PK partial")  # the temp file is half written, then the disk is full
+    def full(wb, target, direct):
+        Path(target).write_bytes(b"PK partial")  # the temp file is half written, then the disk is full
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
+    monkeypatch.setattr("cmxl.xlsx.write._write_package", full)
     r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "写入失败" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
@@ -263,29 +264,37 @@ def test_compare_shows_rule_changes_and_whose_results_change(tmp_path):
     assert r.exit_code == 0 and "规则内容相同" in r.output and "2 人中有 0 人" in r.output
 
 
-def test_full_disk_while_splicing_rows_leaves_nothing_and_prints_nothing(tmp_path, monkeypatch):
-    """Was: .cmxl-*.xlsx.patched files left and 'Exception ignored in ZipFile.__del__'."""
+@pytest.mark.parametrize("member", ["streamed", "copied"])
+def test_full_disk_while_writing_rows_leaves_nothing_and_prints_nothing(tmp_path, monkeypatch, member):
+    """Was: .cmxl-*.xlsx.patched files left and 'Exception ignored in ZipFile.__del__'. The disk
+    fills while a sheet's rows are compressed on their own thread, or while a small part is copied."""
     import gc
     import sys
     import zipfile
 
     book = clean_book(tmp_path / "a.xlsx")
-    real = zipfile.ZipFile.writestr
     calls = {"n": 0}
 
-    def full(self, name, data, *args, **kwargs):
-        if str(self.filename).endswith(".patched"):
-            calls["n"] += 1
-            if calls["n"] > 3:
+    def failing(real):
+        def write(self, *args, **kwargs):
+            archive = self._zipfile if isinstance(self, zipfile._ZipWriteFile) else self
+            on_disk = archive.filename is not None  # openpyxl first saves to memory
+            calls["n"] += bool(on_disk)
+            if on_disk and calls["n"] > 3:
                 raise OSError(28, "No space left on device")
-        return real(self, name, data, *args, **kwargs)
+            return real(self, *args, **kwargs)
 
+        return write
+
+    if member == "streamed":
+        monkeypatch.setattr(zipfile._ZipWriteFile, "write", failing(zipfile._ZipWriteFile.write))
+    else:
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", failing(zipfile.ZipFile.writestr))
     unraisable = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
-    monkeypatch.setattr("cmxl.xlsx.render.FAST_MIN_CELLS", 1)  # every sheet takes the splicing path
+    monkeypatch.setattr("cmxl.xlsx.render.FAST_MIN_CELLS", 1)  # every sheet's rows are written directly
     r = cli("score", book, "-o", tmp_path / "结果.xlsx")
     gc.collect()
-    assert r.exit_code == 1 and "写入失败" in r.output
-    assert calls["n"] > 3  # the splice really ran and failed
+    assert r.exit_code == 1 and "写入失败" in r.output and "No space left" not in r.output
+    assert calls["n"] > 3  # the write really ran and failed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"] and unraisable == []

@@ -64,10 +64,10 @@ def test_a_new_input_column_is_one_toml_entry(monkeypatch):
     ]
     # the summary shows that reason
     summary = build_results(a, grid(people), source="t.xlsx", sha256="", tool_version="t", created="c").sheet("汇总")
-    assert "安全规范认证成绩 50 分，低于合格线 60 分" in {c.value for c in summary.cells.values()}
+    assert "安全规范认证成绩 50 分，低于合格线 60 分" in {c.value for _, c in summary.iter_cells()}
     # the template has the column, with a 0–100 check
     data = build_template(fw, cat.schemes, cat.workbook_format).sheet("测评数据")
-    col = next(c for (r, c), cell in data.cells.items() if r == 0 and cell.value == "安全规范成绩")
+    col = next(c for (r, c), cell in data.iter_cells() if r == 0 and cell.value == "安全规范成绩")
     check = next(v for v in data.validations if v.range.startswith(f"{column_letter(col)}2:"))
     assert (check.kind, check.minimum, check.maximum) == ("decimal", 0, 100)
 
@@ -97,7 +97,7 @@ def test_a_new_result_sheet_is_one_builder(monkeypatch):
     in_file = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
     in_excel = build_in_workbook(a, source="t.xlsx", tool_version="t", created="c")
     for spec in (in_file, in_excel):
-        assert spec.sheet("备注").cells[(0, 0)].value == "t.xlsx：1 人"
+        assert spec.sheet("备注").cell(0, 0).value == "t.xlsx：1 人"
 
 
 def test_field_types_have_a_reader_and_a_template_check():

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 
@@ -61,6 +62,32 @@ def test_an_interrupted_render_leaves_no_file_and_prints_nothing(tmp_path, monke
     gc.collect()
     assert unraisable == []
     assert list(tmp_path.iterdir()) == []  # neither the target nor a temp file
+
+
+def test_an_interrupt_while_rows_are_compressed_leaves_no_file_and_prints_nothing(tmp_path, monkeypatch, unraisable):
+    """Ctrl-C while a big sheet's rows are being made, its earlier pieces being compressed on
+    the zip thread: the thread is stopped, the temp file removed."""
+    import cmxl.xlsx.rows as rows_module
+
+    _, spec = results("江苏_2026.xlsx")
+    real = rows_module.SheetRows._plain_rows
+    calls = 0
+
+    def counting(self, *args):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(rows_module, "CHUNK_CHARS", 1)  # every piece is handed to the thread at once
+    monkeypatch.setattr(rows_module.SheetRows, "_plain_rows", counting)
+    with pytest.raises(KeyboardInterrupt):
+        render_module.render(spec, tmp_path / "结果.xlsx")
+    gc.collect()
+    assert calls == 2 and unraisable == []
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "cmxl-zip"]
 
 
 def options(tmp_path, folder, jobs):

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 import python_calamine as pc
 
 from cmxl.core.engine.assessment import assess
@@ -86,3 +87,88 @@ def test_comments_and_links_on_the_direct_path(tmp_path, monkeypatch):
         cell = wb["测评数据"]["C6"]
         assert (cell.value, cell.comment.text, cell.fill.fgColor.rgb) == ("良好", "错误：不是分数", "00FFC7CE")
         assert wb["问题"]["A1"].hyperlink.location == "'测评数据'!C6"
+
+
+def test_table_bodies_read_the_same_either_way(tmp_path, monkeypatch):
+    """Rows of plain values, one style a column or one a cell, with cells put over them (a mark
+    with a note, a formula), ragged rows, NaN, booleans, dates and text that looks like numbers."""
+    sheet = SheetSpec("表")
+    sheet.put_row(0, 0, ["编号", "姓名", "得分", "日期", "备注"], "head")
+    rows = []
+    for r in range(1500):
+        rows.append(
+            [
+                f"{r:05d}",
+                None if r % 7 == 0 else ("" if r % 11 == 0 else f"人员{r % 50}"),
+                float("nan") if r % 13 == 0 else (r % 100) + 0.5 if r % 2 else r % 100,
+                dt.date(2026, 1, 1) + dt.timedelta(days=r % 300) if r % 5 else True,
+                *([] if r % 3 else ["<备注> & 空格 "]),
+            ]
+        )
+    sheet.add_rows(1, rows, ["text", None, "num", "date", "wrap"])
+    sheet.put(10, 2, "良好", "bad", comment="错误：不是分数")  # over the body
+    sheet.put(20, 5, "=C21*2", formula=True)  # beside it
+    sheet.heights[30] = 40
+    looks = [[("num" if isinstance(v, float) else "text") for v in row] for row in rows]
+    other = SheetSpec("逐格")
+    other.add_rows(0, [list(row[:4]) for row in rows], [], cell_styles=looks)  # a style list longer than its row
+    styles = {
+        "head": Style(bold=True),
+        "text": Style(number_format="@"),
+        "num": Style(number_format="0.0"),
+        "date": Style(number_format="yyyy-mm-dd"),
+        "wrap": Style(wrap=True),
+        "bad": Style(fill="FFC7CE"),
+    }
+    spec = ReportSpec([sheet, other], styles)
+    assert R._fast_ok(sheet) and R._fast_ok(other)
+    fast, slow = both(spec, tmp_path, monkeypatch)
+    x, y = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
+    for name in ("表", "逐格"):
+        a, b = x[name], y[name]
+        assert a.max_row == b.max_row and a.max_column == b.max_column
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            for p, q in zip(row_a, row_b, strict=True):
+                assert (p.value, p.number_format, p.fill.fgColor.rgb, p.font.b, p.alignment.wrap_text) == (
+                    q.value,
+                    q.number_format,
+                    q.fill.fgColor.rgb,
+                    q.font.b,
+                    q.alignment.wrap_text,
+                ), p.coordinate
+    ws = x["表"]
+    assert ws["B2"].value is None and ws["C15"].value is None  # no name; NaN is left empty
+    assert ws["A2"].value == "00000" and ws["A2"].data_type == "s"  # text that looks like a number stays text
+    assert ws["C11"].value == "良好" and ws["C11"].comment.text == "错误：不是分数"
+    assert ws["F21"].value == "=C21*2" and ws.row_dimensions[31].height == 40
+    assert ws["E2"].value == "<备注> & 空格 " and ws["E3"].value is None  # ragged rows end early
+    assert ws["D2"].value is True and ws["D3"].value == dt.datetime(2026, 1, 2)
+
+
+def test_a_sheet_reads_its_bodies_and_put_cells_as_one():
+    sheet = SheetSpec("表")
+    sheet.put_row(0, 0, ["编号", "说明"], "head")
+    sheet.add_rows(1, [["001", "一段很长很长的说明文字"], ["002", None]], ["text", "wrap"])
+    sheet.put(2, 1, "改过", "bad")
+    assert sheet.cell(1, 0).value == "001" and sheet.cell(1, 1).style == "wrap"
+    assert sheet.cell(2, 1).value == "改过" and sheet.cell(5, 5) is None
+    assert {k: c.value for k, c in sheet.iter_cells()} == {
+        (0, 0): "编号",
+        (0, 1): "说明",
+        (1, 0): "001",
+        (1, 1): "一段很长很长的说明文字",
+        (2, 0): "002",
+        (2, 1): "改过",
+    }
+    assert (sheet.max_row, sheet.max_col, sheet.cell_count) == (
+        2,
+        1,
+        7,
+    )  # a size: the put cell over the body counts too
+    sheet.fit_widths()
+    assert sheet.widths == {0: 6.0, 1: 24.0}  # 11 CJK characters count 22, plus 2
+    sheet.widths[1] = 10.0
+    sheet.fit_heights([1])
+    assert sheet.heights == {1: 3 * 13.0 + 2}  # 22 columns of text in a width of 10: three lines
+    with pytest.raises(ValueError, match="overlap"):
+        sheet.add_rows(2, [["003", "x"]], ["text", "text"])

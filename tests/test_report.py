@@ -33,7 +33,7 @@ def built(request):
 
 
 def values(sheet, row, first, last):
-    return [sheet.cells[(row, c)].value if (row, c) in sheet.cells else None for c in range(first, last + 1)]
+    return [sheet.cell(row, c).value if sheet.cell(row, c) is not None else None for c in range(first, last + 1)]
 
 
 def test_sheets_in_order_with_one_summary_row_per_person(built):
@@ -42,28 +42,28 @@ def test_sheets_in_order_with_one_summary_row_per_person(built):
     summary = spec.sheet("汇总")
     assert summary.max_row == a.size
     assert summary.tables[0].ref.startswith("A1:") and summary.tables[0].ref.endswith(str(a.size + 1))
-    assert [summary.cells[(p + 1, 0)].value for p in range(a.size)] == a.intake.people["employee_id"].tolist()
+    assert [summary.cell(p + 1, 0).value for p in range(a.size)] == a.intake.people["employee_id"].tolist()
 
 
 def test_profile_formulas_read_the_right_detail_columns(built):
     a, spec = built
     profile, detail = spec.sheet("个人画像"), spec.sheet("评分明细")
-    header = {cell.value: c for (r, c), cell in detail.cells.items() if r == 0}
+    header = {cell.value: c for (r, c), cell in detail.iter_cells() if r == 0}
     letters = {openpyxl.utils.get_column_letter(c + 1): name for name, c in header.items()}
     for i, item in enumerate(a.framework.item_names):
         row = TABLE_ROW + 1 + i
-        assert profile.cells[(row, 0)].value == item
+        assert profile.cell(row, 0).value == item
         for col, part in ((2, "得分"), (3, "级别"), (6, "差距")):
-            formula = profile.cells[(row, col)].value
-            assert profile.cells[(row, col)].formula
+            formula = profile.cell(row, col).value
+            assert profile.cell(row, col).formula
             letter = re.search(r"'评分明细'!\$([A-Z]+)\$2", formula).group(1)
             assert letters[letter] == item + part
         # 标准级别: looked up in the profile's own table of grade standards, on this item's row
-        std_row = int(re.search(r"INDEX\(\$B\$(\d+):", profile.cells[(row, 4)].value).group(1)) - 1
-        assert profile.cells[(std_row, 0)].value == item
-        grades = [profile.cells[(std_row - 1 - i, c)].value for c in range(1, 5)]
+        std_row = int(re.search(r"INDEX\(\$B\$(\d+):", profile.cell(row, 4).value).group(1)) - 1
+        assert profile.cell(std_row, 0).value == item
+        grades = [profile.cell(std_row - 1 - i, c).value for c in range(1, 5)]
         assert grades == [g.name for g in a.framework.grades]
-        assert [profile.cells[(std_row, c)].value for c in range(1, 5)] == [
+        assert [profile.cell(std_row, c).value for c in range(1, 5)] == [
             a.framework.level_names[a.framework.standards[g, i]] for g in range(4)
         ]
 
@@ -73,28 +73,28 @@ def test_charts_point_at_their_tables(built):
     stats, profile = spec.sheet("统计图表"), spec.sheet("个人画像")
     radar = profile.charts[0]
     assert radar.kind == "radar"
-    assert [profile.cells[(r, 0)].value for r in range(radar.categories.first_row, radar.categories.last_row + 1)] == (
+    assert [profile.cell(r, 0).value for r in range(radar.categories.first_row, radar.categories.last_row + 1)] == (
         a.framework.item_names
     )
     assert [s.values.first_col for s in radar.series] == [7, 8]  # level numbers: assessed, standard
     levels = stats.charts[0]
-    names = [stats.cells[(r, 0)].value for r in range(levels.categories.first_row, levels.categories.last_row + 1)]
+    names = [stats.cell(r, 0).value for r in range(levels.categories.first_row, levels.categories.last_row + 1)]
     assert names == a.framework.item_names
     # people with an item not scored (陕西 has some) show as 未评定 after the levels
     unrated = bool((a.scores.item_levels < 0).any())
     assert [s.title for s in levels.series] == [*a.framework.level_names, *(["未评定"] if unrated else [])]
     for series in levels.series:
         ref = series.values
-        assert stats.cells[(ref.first_row - 1, ref.first_col)].value == series.title  # the column's header
-        counts = [stats.cells[(r, ref.first_col)].value for r in range(ref.first_row, ref.last_row + 1)]
+        assert stats.cell(ref.first_row - 1, ref.first_col).value == series.title  # the column's header
+        counts = [stats.cell(r, ref.first_col).value for r in range(ref.first_row, ref.last_row + 1)]
         column = a.framework.level_names.index(series.title) if series.title != "未评定" else -1
         assert counts == [int((a.scores.item_levels[:, i] == column).sum()) for i in range(len(names))]
     totals = stats.charts[1].series[0].values
-    assert sum(stats.cells[(r, 1)].value for r in range(totals.first_row, totals.last_row + 1)) == (
+    assert sum(stats.cell(r, 1).value for r in range(totals.first_row, totals.last_row + 1)) == (
         int((a.scores.total == a.scores.total).sum())
     )
     # the row after the bins counts those without a total
-    assert stats.cells[(totals.last_row + 1, 1)].value == int(np.isnan(a.scores.total).sum())
+    assert stats.cell(totals.last_row + 1, 1).value == int(np.isnan(a.scores.total).sum())
     for chart in stats.charts + profile.charts:
         assert chart.title and all(s.title for s in chart.series)
 
@@ -103,13 +103,13 @@ def test_issue_rows_link_to_highlighted_cells(built):
     a, spec = built
     issues, data = spec.sheet("校验问题"), spec.sheet("测评数据")
     for n, issue in enumerate(a.report.issues, start=1):
-        cell = issues.cells[(n, 4)]
+        cell = issues.cell(n, 4)
         if not issue.cell:
             continue
         assert cell.link == f"'测评数据'!{issue.cell}"
         col = openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", issue.cell).group()) - 1
         row = int(re.search(r"\d+", issue.cell).group()) - 1
-        target = data.cells[(row, col)]
+        target = data.cell(row, col)
         assert issue.message in target.comment
         assert target.style == (
             "cell_error" if issue.severity == "error" or "错误" in target.comment else "cell_warning"
@@ -159,9 +159,9 @@ def test_data_copy_shows_a_date_typed_as_a_number_as_a_date():
     copy = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("测评数据")
     date_col = list(g.sheets[0].rows[0]).index("证书取得日期")
     score_col = list(g.sheets[0].rows[0]).index("成就导向")
-    assert (copy.cells[(1, date_col)].value, copy.cells[(1, date_col)].style) == (45799, "date")
-    assert copy.cells[(2, date_col)].style == "text"  # typed as text: shown as typed
-    assert copy.cells[(1, score_col)].style is None  # a score stays a number
+    assert (copy.cell(1, date_col).value, copy.cell(1, date_col).style) == (45799, "date")
+    assert copy.cell(2, date_col).style == "text"  # typed as text: shown as typed
+    assert copy.cell(1, score_col).style is None  # a score stays a number
 
 
 def test_wide_sheets_print_across_pages_with_who_on_each(tmp_path):
@@ -194,7 +194,7 @@ def test_in_workbook_report_links_and_marks_the_clerks_own_sheet():
         *RESULT_SHEETS,
         "运行信息",
     ]
-    links = [c.link for c in spec.sheet("校验问题").cells.values() if c.link]
+    links = [c.link for _, c in spec.sheet("校验问题").iter_cells() if c.link]
     assert links == [f"'地市报表'!{bad}", f"'地市报表'!{normalised}"]
     marks = {(m.sheet, m.cell): m for m in spec.marks}
     assert sorted(marks) == [("地市报表", bad), ("地市报表", normalised)]
@@ -223,10 +223,8 @@ def test_summary_ranks_by_total_overall_and_within_the_unit():
     cat = catalogue()
     a = assess(g, cat.framework(), cat, AS_OF)
     summary = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("汇总")
-    heads = {summary.cells[(0, c)].value: c for c in range(40) if (0, c) in summary.cells}
-    got = [
-        (summary.cells[(r, heads["总排名"])].value, summary.cells[(r, heads["单位排名"])].value) for r in range(1, 6)
-    ]
+    heads = {summary.cell(0, c).value: c for c in range(40) if summary.cell(0, c) is not None}
+    got = [(summary.cell(r, heads["总排名"]).value, summary.cell(r, heads["单位排名"]).value) for r in range(1, 6)]
     assert got == [(3, 2), (1, 1), (1, 1), (None, None), (4, 2)]
 
 
@@ -241,8 +239,8 @@ def test_scores_worked_out_from_a_level_are_named():
     a = assess(g, cat.framework(), cat, AS_OF)
     spec = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
     col = DETAIL_COLUMNS.tail_col("按级别折算的能力项", len(a.framework.item_names))
-    assert spec.sheet("评分明细").cells[(1, col)].value == "成就导向"
+    assert spec.sheet("评分明细").cell(1, col).value == "成就导向"
     assert a.people[0].item_scores[0] == 70.5
     profile = spec.sheet("个人画像")
-    labels = {c.value: r for (r, c0), c in profile.cells.items() if c0 == 0}
+    labels = {c.value: r for (r, c0), c in profile.iter_cells() if c0 == 0}
     assert "按级别折算" in labels and profile.cells[(labels["按级别折算"], 1)].formula

@@ -177,8 +177,8 @@ def test_summary_leaves_what_is_unknown_blank():
     a = run([person(成就导向="")])
     spec = build_results(a, grid([person(成就导向="")]), source="x", sha256="", tool_version="t", created="c")
     summary = spec.sheet("汇总")
-    head = {summary.cells[(0, c)].value: c for c in range(30) if (0, c) in summary.cells}
-    values = {h: summary.cells[(1, c)].value for h, c in head.items()}
+    head = {summary.cell(0, c).value: c for c in range(30) if summary.cell(0, c) is not None}
+    values = {h: summary.cell(1, c).value for h, c in head.items()}
     assert (values["加权总分"], values["综合级别"], values["低于标准项数"], values["达标情况"]) == (
         None,
         "未评定",

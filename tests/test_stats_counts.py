@@ -23,8 +23,9 @@ RESULT = ["未申报", "申报认证"]
 
 
 def group_tables(sheet) -> list[dict[str, dict[str, object]]]:
-    """Every group table of a statistics sheet: {group: {head: value}} per table."""
-    cells = {k: c.value for k, c in sheet.cells.items()}
+    """Every group table of a statistics sheet (a SheetSpec, or {(row, col): value} read back
+    from a file): {group: {head: value}} per table."""
+    cells = sheet if isinstance(sheet, dict) else {k: c.value for k, c in sheet.iter_cells()}
     tables = []
     for (r, c), value in sorted(cells.items()):
         if c == 1 and value == "人数" and cells.get((r, 5)) == "未评定":
@@ -66,13 +67,13 @@ def test_every_statistics_row_adds_up_to_its_head_count(built):
         assert len(tables) == 2, name  # by grade and by unit
         assert check_adds_up(tables) >= 5
         assert sum(row["人数"] for row in tables[1].values()) == a.size  # the units cover everyone
-        heads = {c.value for c in stats.cells.values()}
+        heads = {c.value for _, c in stats.iter_cells()}
         assert {"达标率（已评定人数）", "通过率（申报人数）", "平均总分（有总分人数）"} <= heads
         # the level distribution: levels and 未评定 add up to everyone, for every competency
         k = len(a.framework.item_names)
-        top = next(r for (r, c), cell in stats.cells.items() if c == 0 and cell.value == "能力项")
+        top = next(r for (r, c), cell in stats.iter_cells() if c == 0 and cell.value == "能力项")
         for r in range(top + 1, top + 1 + k):
-            assert sum(stats.cells[(r, c)].value for c in range(1, len(a.framework.levels) + 2)) == a.size
+            assert sum(stats.cell(r, c).value for c in range(1, len(a.framework.levels) + 2)) == a.size
 
 
 def test_the_counts_the_issue_found_missing(built):
@@ -104,11 +105,7 @@ def test_the_roster_regions_add_up(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "批次_输出" / "认证名单_批次.xlsx")["地区统计"]
     cells = {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None}
 
-    class Sheet:
-        def __init__(self, cells):
-            self.cells = {k: type("C", (), {"value": v})() for k, v in cells.items()}
-
-    provinces, units = group_tables(Sheet(cells))
+    provinces, units = group_tables(cells)
     assert check_adds_up([provinces, units]) >= 8
     total = sum(read_people(b) for b in books)
     # by province (the file name's region when there is no 省份 column), then units with subtotals

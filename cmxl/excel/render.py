@@ -101,17 +101,18 @@ def clear_marks(book: Any, previous: Iterable[Previous]) -> None:
 
 
 def _render_sheet(book: Any, ws: Any, sheet: S.SheetSpec, report: S.ReportSpec, native: Native | None) -> None:
-    if sheet.cells:
+    cells = dict(sheet.iter_cells())  # table bodies too, a Cell each (COM costs far more than these)
+    if cells:
         rows = sheet.max_row + 1
-        cols = max(c for _, c in sheet.cells) + 1
+        cols = sheet.max_col + 1
         matrix: list[list[object]] = [[None] * cols for _ in range(rows)]
-        for (r, c), cell in sheet.cells.items():
+        for (r, c), cell in cells.items():
             matrix[r][c] = excel_value(cell)
         whole = ws.range((1, 1), (rows, cols))
         whole.font.name = report.font
         whole.font.size = report.font_size
         whole.value = matrix
-    _styles(ws, sheet, report)
+    _styles(ws, cells, report)
     for width, columns in _grouped(sheet.widths).items():
         for address in _chunks(f"{column_letter(c)}:{column_letter(c)}" for c in columns):
             ws.range(address).column_width = width
@@ -120,7 +121,7 @@ def _render_sheet(book: Any, ws: Any, sheet: S.SheetSpec, report: S.ReportSpec, 
             ws.range(address).row_height = height
     for merge in sheet.merges:
         ws.range(merge).merge()
-    for (r, c), cell in sorted(sheet.cells.items()):
+    for (r, c), cell in sorted(sheet.cells.items()):  # a table body has no notes or links
         if cell.comment:
             ws.range(a1(r, c)).add_note(cell.comment)
         if cell.link:
@@ -162,9 +163,9 @@ def _would_be_read(text: str) -> bool:
     )
 
 
-def _styles(ws: Any, sheet: S.SheetSpec, report: S.ReportSpec) -> None:
+def _styles(ws: Any, cells: dict[tuple[int, int], S.Cell], report: S.ReportSpec) -> None:
     by_style: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for key, cell in sheet.cells.items():
+    for key, cell in cells.items():
         if cell.style is not None:
             by_style[cell.style].append(key)
     for name, keys in by_style.items():

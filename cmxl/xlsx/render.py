@@ -4,11 +4,9 @@ A translation only: every value, format, rule and chart comes from the spec."""
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from copy import copy
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,7 +20,6 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
-from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
@@ -34,6 +31,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from cmxl.core.cellref import column_letter
 from cmxl.core.layout import spec as S
 from cmxl.xlsx.read import PRODUCER_PROPERTY
+from cmxl.xlsx.rows import SheetRows, styles_used
 from cmxl.xlsx.write import check_target, discard, save_atomically
 
 _TEXT_STARTS = ("=", "+", "-", "@")
@@ -114,25 +112,25 @@ def render(report: S.ReportSpec, path: Path) -> None:
     wb = Workbook(write_only=True)
     try:
         styles = _Styles(report)
-        patches: dict[str, tuple[str, str]] = {}
+        direct: dict[str, SheetRows] = {}
         for n, sheet in enumerate(report.sheets, start=1):
-            fast = _render_sheet(wb, sheet, styles)
-            if fast is not None:
-                patches[f"xl/worksheets/sheet{n}.xml"] = fast  # openpyxl numbers sheets in order from 1
+            rows = _render_sheet(wb, sheet, styles)
+            if rows is not None:
+                direct[f"xl/worksheets/sheet{n}.xml"] = rows  # openpyxl numbers sheets in order from 1
         wb.active = report.active
         if report.title:
             wb.properties.title = xml_text(report.title)
         wb.properties.creator = "cmxl"
         if report.producer:
             wb.custom_doc_props.append(StringProperty(name=PRODUCER_PROPERTY, value=report.producer))
-        save_atomically(wb, path, patches)
+        save_atomically(wb, path, direct)
     except BaseException:  # a full disk, a bad value, Ctrl-C: close what openpyxl left half-written
         discard(wb)
         raise
 
 
-def _render_sheet(wb: Workbook, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str] | None:
-    """Render one sheet; for a big plain sheet return its (sheetData XML, dimension) to splice in."""
+def _render_sheet(wb: Workbook, sheet: S.SheetSpec, styles: _Styles) -> SheetRows | None:
+    """Render one sheet; for a big sheet return its rows, to be written directly."""
     ws = wb.create_sheet(sheet.name)
     for col, width in sheet.widths.items():
         ws.column_dimensions[column_letter(col)].width = width
@@ -180,15 +178,19 @@ def _table(sheet: S.SheetSpec, table: S.Table) -> Table:
     t.autoFilter = AutoFilter(ref=table.ref)
     header = bounds.min_row - 1
     t.tableColumns = [
-        TableColumn(id=n, name=str(sheet.cells[(header, c - 1)].value))
+        TableColumn(id=n, name=str(_value(sheet.cell(header, c - 1))))
         for n, c in enumerate(range(bounds.min_col, bounds.max_col + 1), start=1)
     ]
     return t
 
 
+def _value(cell: S.Cell | None) -> object:
+    return None if cell is None else cell.value
+
+
 def _write_cells(ws, sheet: S.SheetSpec, styles: _Styles) -> None:
     by_row: dict[int, dict[int, S.Cell]] = {}
-    for (r, c), cell in sheet.cells.items():
+    for (r, c), cell in sheet.iter_cells():
         by_row.setdefault(r, {})[c] = cell
     for r in range(sheet.max_row + 1):
         cells = by_row.get(r)
@@ -205,66 +207,20 @@ FAST_MIN_CELLS = 5000  # below this openpyxl's cell objects cost nothing worth a
 
 
 def _fast_ok(sheet: S.SheetSpec) -> bool:
-    """Big sheets: their rows are written as XML directly (openpyxl spends ~5 µs a cell
-    building objects; this writes the same markup in ~1 µs)."""
-    return len(sheet.cells) >= FAST_MIN_CELLS
+    """Big sheets: their rows are written as XML directly (cmxl.xlsx.rows)."""
+    return sheet.cell_count >= FAST_MIN_CELLS
 
 
-def _fast_sheet_data(ws, sheet: S.SheetSpec, styles: _Styles) -> tuple[str, str]:
+def _fast_sheet_data(ws, sheet: S.SheetSpec, styles: _Styles) -> SheetRows:
+    """Ready a big sheet to be written directly: what openpyxl must know before it saves the
+    package (the cell formats used, comments and links) is registered now; the rows themselves
+    are made while the file is written."""
     ws._get_writer()  # as a first append would: its writer starts the sheet (and resets the comment list)
-    by_row: dict[int, list[tuple[int, S.Cell]]] = {}
     for (r, c), cell in sheet.cells.items():
-        by_row.setdefault(r, []).append((c, cell))
-    max_col = max(c for _, c in sheet.cells)
-    letters = [column_letter(c) for c in range(max_col + 1)]
-    epoch = ws.parent.epoch
-    rows_xml = ["<sheetData>"]
-    style_attrs: dict[str | None, str] = {None: ""}  # per style name, its ' s="N"' (looked up once)
-    texts: dict[str, str] = {}  # per distinct text, its escaped inline-string markup (levels, units … repeat)
-    for r in sorted(by_row):
-        ref = r + 1
-        height = sheet.heights.get(r)
-        out = [f'<row r="{ref}" ht="{height}" customHeight="1">' if height else f'<row r="{ref}">']
-        cells = by_row[r]
-        if any(cells[i][0] > cells[i + 1][0] for i in range(len(cells) - 1)):  # builders mostly add in order
-            cells.sort(key=lambda x: x[0])
-        for c, cell in cells:
-            value = cell.value
-            if isinstance(value, float) and value != value:
-                value = None
-            style = style_attrs.get(cell.style)
-            if style is None:
-                style = style_attrs[cell.style] = f' s="{styles.style_id(ws, cell.style)}"'
-            where = f"{letters[c]}{ref}"
-            if cell.comment or cell.link:
-                _register_extras(ws, cell, r, c, where)
-            if value is None or value == "":
-                if style:
-                    out.append(f'<c r="{where}"{style}/>')
-            elif isinstance(value, str) and not (cell.formula and value.startswith("=")):
-                markup = texts.get(value)
-                if markup is None:
-                    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    space = ' xml:space="preserve"' if text != text.strip() else ""
-                    markup = texts[value] = f' t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
-                out.append(f'<c r="{where}"{style}{markup}')
-            elif cell.formula and isinstance(value, str):
-                out.append(f'<c r="{where}"{style}><f>{xml_escape(value[1:])}</f><v></v></c>')
-            elif isinstance(value, bool):
-                out.append(f'<c r="{where}"{style} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                out.append(f'<c r="{where}"{style} t="n"><v>{value:.16g}</v></c>')
-            elif isinstance(value, (dt.date, dt.datetime)):
-                out.append(f'<c r="{where}"{style} t="n"><v>{to_excel(value, epoch):.16g}</v></c>')
-            else:
-                text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                out.append(f'<c r="{where}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>')
-        out.append("</row>")
-        rows_xml.append("".join(out))  # one string a row: far fewer objects alive at once
-    rows_xml.append("</sheetData>")
-    dimension = f"A1:{letters[max_col]}{max(by_row) + 1}"
-    return "".join(rows_xml), dimension
+        if cell.comment or cell.link:
+            _register_extras(ws, cell, r, c, f"{column_letter(c)}{r + 1}")
+    attrs = {name: f' s="{styles.style_id(ws, name)}"' if name else "" for name in styles_used(sheet)}
+    return SheetRows(sheet, attrs, ws.parent.epoch)
 
 
 def _register_extras(ws, cell: S.Cell, r: int, c: int, where: str) -> None:

@@ -3,12 +3,13 @@ the 个人画像 formulas read (their positions are shared through `DETAIL_COLUM
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from cmxl.core.cellref import a1
 from cmxl.core.engine.assessment import NOT_RATED, Assessment
 from cmxl.core.layout.names import DETAIL
-from cmxl.core.layout.spec import Cell, ConditionalFormat, PrintSetup, SheetSpec, cell_range
+from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, SheetSpec, cell_range
 from cmxl.core.layout.styles import level_rules
 
 
@@ -47,22 +48,39 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     sheet.put_row(0, 0, heads, "head")
     sheet.heights[0] = 45
     names = fw.level_names
-    cells = sheet.cells
     tail = cols.item_first + len(ITEM_PARTS) * k
     reason_col = cols.tail_col("认证原因", k)
     score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
-    for row, p in enumerate(a.people, start=1):
-        sheet.put_row(row, 0, [p.employee_id, p.name, p.unit, p.department, p.grade, p.standard_grade])
-        # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed
-        scores, levels, gaps = p.item_scores, p.item_levels, p.gaps
-        for i in range(k):
-            cells[(row, score_cols[i])] = Cell(scores[i], "num_plain")
-            cells[(row, level_cols[i])] = Cell(levels[i] or NOT_RATED)
-            cells[(row, gap_cols[i])] = Cell(gaps[i], "gap_plain")
-        sheet.put(row, tail, p.total, "num")
+    # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed, long texts wrapped
+    styles: list[str | None] = [None] * len(heads)
+    for c in score_cols:
+        styles[c] = "num_plain"
+    for c in gap_cols:
+        styles[c] = "gap_plain"
+    styles[tail] = "num"
+    styles[reason_col] = styles[reason_col + 1] = "wrap"
+    rows = []
+    for p in a.people:
+        levels = [level or NOT_RATED for level in p.item_levels]
         from_level = "、".join(name for name, flag in zip(fw.item_names, p.item_from_level, strict=True) if flag)
-        sheet.put_row(row, tail + 1, [p.level_shown, p.attainment_shown, p.status])
-        sheet.put_row(row, reason_col, [p.reasons_text, from_level], "wrap")  # long texts wrap in their columns
+        rows.append(
+            [
+                p.employee_id,
+                p.name,
+                p.unit,
+                p.department,
+                p.grade,
+                p.standard_grade,
+                *itertools.chain.from_iterable(zip(p.item_scores, levels, p.gaps, strict=True)),
+                p.total,
+                p.level_shown,
+                p.attainment_shown,
+                p.status,
+                p.reasons_text,
+                from_level,
+            ]
+        )
+    sheet.add_rows(1, rows, styles)
     last = max(a.size, 1)
     level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
     sheet.conditional += level_rules(level_ranges, names, a1(1, level_cols[0]))

@@ -169,16 +169,42 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
     for members in units.values():
         for n, rank in zip(members, ranks([a.people[m].total for m in members]), strict=True):
             in_unit[n] = rank
-    for r, p in enumerate(a.people, start=1):
+    wrapped = [cols["差距明细"], cols["原因"]]  # long texts wrap in their columns
+    styles: list[str | None] = ["text"] * len(cols.heads)
+    for head in cols.heads[first_cat : total_col + 1]:
+        styles[cols[head]] = "num"
+    for head in ("总排名", "单位排名", "低于标准项数"):
+        styles[cols[head]] = "int"
+    for head in ("综合级别", "达标情况", "认证方案", "申报认证等级", "认证结果"):
+        styles[cols[head]] = "top"
+    for c in wrapped:
+        styles[c] = "wrap"
+    rows = []
+    for n, p in enumerate(a.people):
         gaps = "；".join(f"{fw.item_names[i]}{g:+d}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
-        who = [p.employee_id, p.name, p.unit, p.department, *([p.sheet] if several else []), p.grade]
-        sheet.put_row(r, 0, who, "text")
-        sheet.put_row(r, first_cat, p.category_scores, "num")
-        sheet.put(r, total_col, p.total, "num")
-        sheet.put_row(r, cols["总排名"], [overall[r - 1], in_unit[r - 1]], "int")
-        sheet.put_row(r, cols["综合级别"], [p.level_shown, p.attainment_shown], "top")
-        sheet.put(r, cols["低于标准项数"], p.items_below, "int")
-        sheet.put_row(r, cols["差距明细"], [gaps, p.scheme_name, p.applied, p.status, p.reasons_text], "top")
+        rows.append(
+            [
+                p.employee_id,
+                p.name,
+                p.unit,
+                p.department,
+                *([p.sheet] if several else []),
+                p.grade,
+                *p.category_scores,
+                p.total,
+                overall[n],
+                in_unit[n],
+                p.level_shown,
+                p.attainment_shown,
+                p.items_below,
+                gaps,
+                p.scheme_name,
+                p.applied,
+                p.status,
+                p.reasons_text,
+            ]
+        )
+    sheet.add_rows(1, rows, styles)
     last = max(a.size, 1)
     level_col, attain_col, status_col = cols["综合级别"], cols["达标情况"], cols["认证结果"]
     sheet.tables.append(Table("汇总表", cell_range(0, 0, last, len(cols.heads) - 1)))
@@ -197,11 +223,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         )
     )
     sheet.fit_widths(maximum=24)
-    wrapped = [cols["差距明细"], cols["原因"]]
     sheet.widths[wrapped[0]], sheet.widths[wrapped[1]] = 26.0, 44.0
-    for (r, c), cell in sheet.cells.items():
-        if r and c in wrapped:
-            cell.style = "wrap"
     sheet.fit_heights(wrapped)
     sheet.print_across_if_wide()
     return sheet
@@ -262,24 +284,33 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
         return sheet
     header = a.intake.header_rows.get(of, a.intake.header_row)
     dates = a.intake.columns.date_columns
+    rows, styles = [], []
     for r, row in enumerate(source.rows):
+        values: list[object] = []
+        looks: list[str | None] = []
         for c, value in enumerate(row):
+            style: str | None = None
             if value is None or value == "":
-                continue
-            if isinstance(value, CellError):
+                value = None
+            elif isinstance(value, CellError):
                 value = value.text
-            if isinstance(value, str):
+                style = "text"
+            elif isinstance(value, str):
                 style = "text"
             elif isinstance(value, dt.date) or (r > header and c in dates and isinstance(value, int | float)):
                 style = "date"  # a date typed into a cell formatted as a number shows as one here
-            else:
-                style = None
-            sheet.cells[(r, c)] = Cell(value, style)
+            if r == header and value is not None and style is None:
+                style = "label"
+            values.append(value)
+            looks.append(style)
+        rows.append(values)
+        styles.append(looks)
+    sheet.add_rows(0, rows, [], cell_styles=styles)
     for mark in issue_marks(a):
         if mark.sheet != of:
             continue
         key = parse_a1(mark.cell)
-        cell = sheet.cells.get(key) or Cell(None)
+        cell = sheet.cell(*key) or Cell(None)
         cell.style, cell.comment = mark.style, mark.note
         sheet.cells[key] = cell
     if header >= 0:
@@ -292,9 +323,6 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
             fit_width=False,
             header=f"{name}（副本）",
         )
-        for (r, _c), cell in sheet.cells.items():
-            if r == header and cell.style is None:
-                cell.style = "label"
     sheet.fit_widths(maximum=30, sample_rows=header + 50)
     return sheet
 

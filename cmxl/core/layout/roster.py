@@ -101,14 +101,21 @@ def _table_sheet(
 ) -> SheetSpec:
     sheet = SheetSpec(name, freeze="C2", print_setup=PrintSetup(repeat_rows="1:1", header=header))
     sheet.put_row(0, 0, heads, "head")
-    for r, row in enumerate(rows, start=1):
-        sheet.put_row(r, 0, row, "text")
-        for c in date_cols:
-            sheet.put(r, c, row[c], "date")
-        for c in wrap_cols:
-            sheet.put(r, c, row[c], "wrap")
-        for c in number_cols:
-            sheet.put(r, c, row[c], "num" if isinstance(row[c], float) else "top")
+    styles: list[str | None] = ["text"] * len(heads)
+    for c in date_cols:
+        styles[c] = "date"
+    for c in wrap_cols:
+        styles[c] = "wrap"
+    if number_cols:  # an exam score is shown with one decimal; a missing one is left plain
+        looks = []
+        for row in rows:
+            look = list(styles)
+            for c in number_cols:
+                look[c] = "num" if isinstance(row[c], float) else "top"
+            looks.append(look)
+        sheet.add_rows(1, rows, styles, cell_styles=looks)
+    else:
+        sheet.add_rows(1, rows, styles)
     if rows:
         sheet.tables.append(Table(table, cell_range(0, 0, len(rows), len(heads) - 1)))
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +35,41 @@ class Cell:
     formula: bool = False  # only then is a leading '=' a formula; any other text stays text
     comment: str | None = None
     link: str | None = None  # a location inside the workbook, e.g. "'测评数据'!B8"
+
+
+@dataclass
+class Rows:
+    """The body of a big table as plain rows of values, with one style a column: a list a row
+    and no object a cell (a results workbook has millions of cells; a `Cell` each cost about
+    200 bytes and most of the time to lay out and write). Values only: a formula, comment or link
+    goes in a `Cell` of `SheetSpec.cells`, which is laid over the rows at the same position.
+
+    `cell_styles`, when given, names each cell's style instead of `styles` (the copy of a
+    clerk's sheet, where a cell's style follows its value). A body is as wide as its widest row:
+    a shorter row's missing values are empty cells, in their column's style."""
+
+    top: int  # 0-based sheet row of rows[0]
+    rows: list[list[object]]  # rows[i][j] is the value at (top + i, left + j)
+    styles: list[str | None]  # per column
+    left: int = 0
+    cell_styles: list[list[str | None]] | None = None
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def style_at(self, i: int, j: int) -> str | None:
+        if self.cell_styles is not None:
+            row = self.cell_styles[i]
+            return row[j] if j < len(row) else None
+        return self.styles[j] if j < len(self.styles) else None
+
+    def cell(self, i: int, j: int) -> Cell | None:
+        """The cell at row i, column j of the body (a new Cell: changing it changes nothing)."""
+        row = self.rows[i]
+        value = row[j] if j < len(row) else None
+        style = self.style_at(i, j)
+        return None if value is None and style is None else Cell(value, style)
 
 
 @dataclass(frozen=True)
@@ -142,6 +178,7 @@ class SheetSpec:
     row_breaks: list[int] = field(default_factory=list)  # page break after these rows (0-based)
     tab_color: str | None = None
     zoom: int | None = None
+    bodies: list[Rows] = field(default_factory=list)  # big tables' rows; `cells` is laid over them
 
     def put(self, row: int, col: int, value: object, style: str | None = None, **kw: object) -> Cell:
         cell = Cell(value, style, **kw)  # type: ignore[arg-type]
@@ -152,16 +189,82 @@ class SheetSpec:
         for j, value in enumerate(values):
             self.cells[(row, col + j)] = Cell(value, style)
 
+    def add_rows(
+        self,
+        top: int,
+        rows: list[list[object]],
+        styles: list[str | None],
+        left: int = 0,
+        cell_styles: list[list[str | None]] | None = None,
+    ) -> Rows:
+        """A table body of plain rows from sheet row `top` (0-based), one style a column."""
+        body = Rows(top, rows, styles, left, cell_styles)
+        if any(b.top < top + len(rows) and top < b.top + len(b.rows) for b in self.bodies):
+            raise ValueError(f"{self.name}: table bodies overlap in rows {top}-{top + len(rows) - 1}")
+        self.bodies.append(body)
+        return body
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        """The cell at (row, col), whether put one by one or part of a table body."""
+        cell = self.cells.get((row, col))
+        if cell is not None:
+            return cell
+        for body in self.bodies:
+            if body.top <= row < body.top + len(body.rows) and body.left <= col < body.left + body.width:
+                return body.cell(row - body.top, col - body.left)
+        return None
+
+    def iter_cells(self) -> Iterator[tuple[tuple[int, int], Cell]]:
+        """Every cell, bodies included (a Cell made for each: for small sheets and the live Excel
+        renderer; the file renderer reads the bodies' rows directly). A put cell wins over a
+        body's at its position."""
+        for body in self.bodies:
+            width = body.width
+            for i in range(len(body.rows)):
+                r = body.top + i
+                for j in range(width):
+                    key = (r, body.left + j)
+                    if key in self.cells:
+                        continue
+                    cell = body.cell(i, j)
+                    if cell is not None:
+                        yield key, cell
+        yield from self.cells.items()
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.cells) + sum(len(b.rows) * b.width for b in self.bodies)
+
     @property
     def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=-1)
+        body_end = max((b.top + len(b.rows) - 1 for b in self.bodies if b.rows), default=-1)
+        return max(max((r for r, _ in self.cells), default=-1), body_end)
+
+    @property
+    def max_col(self) -> int:
+        body_end = max((b.left + b.width - 1 for b in self.bodies if b.rows), default=-1)
+        return max(max((c for _, c in self.cells), default=-1), body_end)
+
+    def _column_texts(self, columns: set[int] | None, first_row: int, last_row: int) -> Iterator[tuple[int, int, Cell]]:
+        """(row, col, cell) of the rows first_row..last_row, in `columns` (None: all)."""
+        for (r, c), cell in self.cells.items():
+            if first_row <= r <= last_row and (columns is None or c in columns):
+                yield r, c, cell
+        for body in self.bodies:
+            start = max(first_row - body.top, 0)
+            stop = min(last_row - body.top + 1, len(body.rows))
+            for i in range(start, stop):
+                row = body.rows[i]
+                r = body.top + i
+                for j, value in enumerate(row):
+                    c = body.left + j
+                    if (columns is None or c in columns) and (r, c) not in self.cells:
+                        yield r, c, Cell(value)
 
     def fit_heights(self, wrapped: list[int], line_pt: float = 13.0, first_row: int = 1) -> None:
         """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
         lines: dict[int, int] = {}
-        for (r, c), cell in self.cells.items():
-            if r < first_row or c not in wrapped:
-                continue
+        for r, c, cell in self._column_texts(set(wrapped), first_row, self.max_row):
             width = int(max(self.widths.get(c, 8.43), 1))
             text = "" if cell.value is None else str(cell.value)
             need = sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
@@ -177,7 +280,7 @@ class SheetSpec:
         every page (the rows still run down as many pages as they need)."""
         if self.print_setup is None:
             return
-        used = {c for _, c in self.cells}
+        used = {c for _, c in self.cells} | {b.left + j for b in self.bodies for j in range(b.width)}
         total = sum(self.widths.get(c, 8.43) for c in used)
         if total > LEGIBLE_WIDTH:  # a few pages across, each at a legible scale, the person named on each
             self.print_setup.pages_wide = math.ceil(total / LEGIBLE_WIDTH)
@@ -186,8 +289,8 @@ class SheetSpec:
     def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300) -> None:
         """Width of every column from its content (CJK characters count double): no '#####'."""
         best: dict[int, int] = {}
-        for (r, c), cell in self.cells.items():
-            if r > sample_rows or cell.formula:
+        for _r, c, cell in self._column_texts(None, 0, sample_rows):
+            if cell.formula:
                 continue
             best[c] = max(best.get(c, 0), display_width(cell.value))
         for c, w in best.items():

@@ -111,9 +111,9 @@ def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     setup = PrintSetup(repeat_rows="1:1", header="培训需求名单（按能力项，差距大的在前）")
     sheet = SheetSpec(TRAINING_LIST, freeze="B2", tab_color="C55A11", print_setup=setup)
     sheet.put_row(0, 0, cols.heads, "head")
-    for r, (_, values) in enumerate(rows, start=1):
-        sheet.put_row(r, 0, values, "text")
-        sheet.put(r, cols["差距"], values[cols["差距"]], "gap")
+    styles: list[str | None] = ["text"] * len(cols.heads)
+    styles[cols["差距"]] = "gap"
+    sheet.add_rows(1, [values for _, values in rows], styles)
     if rows:
         sheet.tables.append(Table("培训需求表", cell_range(0, 0, len(rows), len(cols.heads) - 1)))
     else:
