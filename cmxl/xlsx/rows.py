@@ -155,6 +155,13 @@ class SheetRows:
                     f'<c r="{letter}{ref}"{a}{m}' if (m := texts[v]) else (f'<c r="{letter}{ref}"{a}/>' if a else "")
                     for v, ref, a in zip(values, refs, per_cell, strict=True)
                 ]
+            if kinds <= _NUMBERS:
+                return [
+                    f'<c r="{letter}{ref}"{a} t="n"><v>{v:.16g}</v></c>'
+                    if v is not None and v == v
+                    else (f'<c r="{letter}{ref}"{a}/>' if a else "")
+                    for v, ref, a in zip(values, refs, per_cell, strict=True)
+                ]
         return [self.cell_xml(f"{letter}{ref}", v, s) for v, ref, s in zip(values, refs, per_cell, strict=False)]
 
     # -- rows with cells put one by one ---------------------------------------------------------
@@ -201,18 +208,32 @@ def styles_used(sheet: S.SheetSpec) -> list[str | None]:
     put: dict[int, dict[int, str | None]] = {}
     for (r, c), cell in sheet.cells.items():
         put.setdefault(r, {})[c] = cell.style
-    owner = {body.top + i: (body, i) for body in sheet.bodies for i in range(len(body.rows))}
+    # the rows whose styles can add one: cells put there, a body's first row, every row of a
+    # body with a style a cell (a body with a style a column has the same styles in every row)
+    owner: dict[int, tuple[S.Rows, int]] = {}
+    for body in sheet.bodies:
+        every = range(len(body.rows)) if body.cell_styles is not None else range(min(len(body.rows), 1))
+        for i in every:
+            owner[body.top + i] = (body, i)
+        for r in put:
+            if body.top <= r < body.top + len(body.rows):
+                owner[r] = (body, r - body.top)
     widths = {id(body): body.width for body in sheet.bodies}
     for r in sorted(set(put) | set(owner)):
-        row: dict[int, str | None] = {}
+        over = put.get(r)
         if r in owner:
             body, i = owner[r]
-            if body.cell_styles is None and i > 0 and r not in put:
-                continue  # the same styles as the body's first row
             width = widths[id(body)]
             looks = body.cell_styles[i] if body.cell_styles is not None else body.styles
-            row = dict(enumerate(list(looks[:width]) + [None] * (width - len(looks)), start=body.left))
-        row |= put.get(r, {})
+            if over is None:
+                for style in looks[:width]:
+                    seen.setdefault(style)
+                if len(looks) < width:
+                    seen.setdefault(None)
+                continue
+            row = dict(enumerate(list(looks[:width]) + [None] * (width - len(looks)), start=body.left)) | over
+        else:
+            row = over or {}
         for c in sorted(row):
             seen.setdefault(row[c])
     return list(seen)

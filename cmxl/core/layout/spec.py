@@ -56,7 +56,7 @@ class Rows:
 
     @property
     def width(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
     def style_at(self, i: int, j: int) -> str | None:
         if self.cell_styles is not None:
