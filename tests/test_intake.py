@@ -158,3 +158,37 @@ def test_invalid_date_cell():
 def test_grid_helper_sanity():
     g = grid([person()])
     assert g.sheets[0].rows[0][:2] == ["员工编号", "姓名"]
+
+
+def test_a_value_read_before_is_read_alike_and_a_bad_one_reported_at_every_cell():
+    """Repeated values (grades, units) are read once and remembered; a bad one is not, so every
+    cell holding it gets its issue, and a number and its text stay different values."""
+    people = [
+        person("0001", 现岗位级别="高级客户经理"),
+        person("0002", 现岗位级别="一级"),
+        person("0003", 现岗位级别="一级"),
+        person("0004", 现岗位级别="高级客户经理"),
+        person("0005", 单位=7),
+        person("0006", 单位="7"),
+        person("0007", 单位=7.5),
+    ]
+    a = run(people)
+    assert [(c, code) for c, code in codes(a) if code == "grade-unknown"] == [
+        ("D3", "grade-unknown"),
+        ("D4", "grade-unknown"),
+    ]
+    assert a.intake.people["grade"].tolist()[:4] == ["高级客户经理", None, None, "高级客户经理"]
+    assert a.intake.people["unit"].tolist()[4:] == ["7", "7", "7.5"]
+
+
+def test_a_score_in_a_percent_cell_is_read_as_shown_each_time():
+    """The same number in a plain cell and in a percentage-formatted one reads differently."""
+    g = grid([person("0001", 成就导向=0.58), person("0002", 成就导向=0.58)])
+    g.sheets[0].percent_cells = frozenset({(2, ITEMS_A.index("成就导向") + 4)})
+    from cmxl.core.engine.assessment import assess
+    from cmxl.core.model.loading import catalogue
+    from tests.conftest import AS_OF
+
+    a = assess(g, catalogue().framework(), catalogue(), AS_OF)
+    assert a.scores.item_scores[:, 0].tolist() == [0.58, 58.0]
+    assert [code for _, code in codes(a)] == ["number-percent"]

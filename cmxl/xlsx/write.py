@@ -39,9 +39,14 @@ def check_target(path: Path) -> None:
 _EMPTY_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)  # openpyxl wrote no cells
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 ZIP64_FROM = 1 << 30  # a member expected beyond this (of zipfile's 2 GiB) is written with ZIP64 sizes
-# level 6 (zlib's default), measured against 1 at 10,000 people: 1 saves 0.5 s of 5.5 s but makes
-# the file 35 % larger (10.6 vs 7.9 MB); results are mailed and archived, so size wins here
-COMPRESS_LEVEL = 6
+# zlib level, measured on a 10,000-person results workbook (93 MB of XML, one core):
+#   level  1     2     3     4     5     6 (default)
+#   s      0.24  0.26  0.37  0.39  0.51  0.80
+#   MB     10.6  10.2  9.5   9.4   8.15  7.86
+# 5 takes 36 % less time than 6 for a file 4 % larger; below 5 files grow by a fifth or more, and
+# results are mailed and archived. At 5 the compression (on its own thread) keeps up with the
+# making of the rows, so it no longer sets the pace.
+COMPRESS_LEVEL = 5
 
 
 class DirectRows(Protocol):

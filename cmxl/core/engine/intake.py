@@ -176,6 +176,7 @@ class _Reader:
                 self.scheme_lookup[clean_text(name)] = s.id
         self.level_lookup = {clean_text(k): v for k, v in fw.level_lookup.items()}
         self.grade_lookup = {clean_text(k): v for k, v in fw.grade_lookup.items()}
+        self.known: dict[tuple, object] = {}  # (field, type, value, scheme) -> what a valid cell reads as
 
     def add(self, code: str, row: int, col: int, pid: str, field_name: str, value: object, **ctx) -> None:
         self.issues.append(
@@ -203,6 +204,8 @@ class _Reader:
     # -- single values ---------------------------------------------------------------------
     def number(self, raw, row, col, pid, name, low=0.0, high=100.0, score=True) -> tuple[float, bool]:
         """(value or NaN, bad). Empty is NaN and not bad."""
+        if (type(raw) is float or type(raw) is int) and low <= raw <= high and (row, col) not in self.percent:
+            return float(raw), False  # the common case, a number in range, without the checks below
         if raw is None or raw == "":
             return np.nan, False
         if isinstance(raw, CellError):
@@ -228,6 +231,8 @@ class _Reader:
 
     def item_value(self, raw, row, col, pid, name) -> tuple[float, int, bool]:
         """A competency cell: (score or NaN, level index or -1, bad)."""
+        if (type(raw) is float or type(raw) is int) and 0 <= raw <= 100 and (row, col) not in self.percent:
+            return float(raw), -1, False  # the common case, a score in range, without the checks below
         if raw is None or raw == "":
             return np.nan, -1, False
         if isinstance(raw, CellError):
@@ -271,7 +276,17 @@ class _Reader:
         if isinstance(raw, CellError):
             self.add("formula-error", row, col, pid, spec.header, raw.text)
             return None
-        return FIELD_READERS[spec.type](self, FieldCell(spec, raw, row, col, pid, scheme))
+        pure = spec.type not in CELL_DEPENDENT  # its reading depends on the value and scheme only
+        if pure:  # grades, units, choices repeat on every row: each is read (and checked) once
+            key = (spec.key, type(raw), raw, scheme.id if scheme is not None else None)
+            known = self.known.get(key)
+            if known is not None:
+                return known
+        before = len(self.issues)
+        value = FIELD_READERS[spec.type](self, FieldCell(spec, raw, row, col, pid, scheme))
+        if pure and value is not None and len(self.issues) == before:  # a problem is reported at every cell
+            self.known[key] = value
+        return value
 
 
 @dataclass
@@ -356,6 +371,10 @@ def _read_text(reader: _Reader, c: FieldCell) -> object:
 def _read_clean(reader: _Reader, c: FieldCell) -> object:
     return clean_text(c.raw)
 
+
+# Field types whose reading depends on the cell itself, not only its value and the scheme (a
+# number in a cell formatted as a percentage is read as shown): they are never remembered.
+CELL_DEPENDENT = frozenset({"number", "score"})
 
 # How a fixed column of each type (FieldSpec.type) is read: a new type is one entry here plus
 # its function (and, for the template's checks, one in cmxl/core/layout/template.py).

@@ -4,6 +4,7 @@ live Excel) only translates it. Coordinates are 0-based (row, col) unless writte
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterator
@@ -348,10 +349,15 @@ def display_width(value: object) -> int:
         text = "" if value != value else f"{value:.1f}"
     else:
         text = str(value)
-    return max(
-        (sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")),
-        default=0,
-    )
+    return _text_width(text)
+
+
+@functools.lru_cache(maxsize=65536)  # texts repeat (units, levels, reasons): each is measured once
+def _text_width(text: str) -> int:
+    """Columns the widest line of `text` takes: CJK characters count double."""
+    if text.isascii():
+        return max(map(len, text.split("\n")))
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n"))
 
 
 def cell_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
