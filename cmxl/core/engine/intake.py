@@ -544,7 +544,7 @@ def _read_sheet(
             value = None if c is None else reader.text_field(spec, cell(c), r, c, pid, scheme)
             if spec.key == "employee_id":
                 value = pid
-            if any(i.severity == "error" for i in reader.issues[before:]):
+            if len(reader.issues) > before and any(i.severity == "error" for i in reader.issues[before:]):
                 invalid.add(spec.key)
             elif c is not None and value is None and scheme is None and cell(c) not in (None, ""):
                 invalid.add(spec.key)  # a grade or rating that cannot be checked without a scheme

@@ -352,12 +352,23 @@ def display_width(value: object) -> int:
     return _text_width(text)
 
 
+class _CharWidths(dict):
+    """Columns a character takes: 2 for East Asian wide and full-width ones, else 1."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 @functools.lru_cache(maxsize=65536)  # texts repeat (units, levels, reasons): each is measured once
 def _text_width(text: str) -> int:
     """Columns the widest line of `text` takes: CJK characters count double."""
     if text.isascii():
         return max(map(len, text.split("\n")))
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n"))
+    return max(sum(map(_CHAR_WIDTHS.__getitem__, line)) for line in text.split("\n"))
 
 
 def cell_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
