@@ -181,3 +181,82 @@ def test_each_limit_is_said_before_parsing(tmp_path, monkeypatch):
                 read_workbook(tmp_path / "a.xlsx")
         assert (e.value.kind, said in e.value.message) == (kind, True), name
     assert read_workbook(tmp_path / "a.xlsx").sheets  # within the limits it reads
+
+
+def test_a_workbook_read_ahead_is_the_workbook_read(tmp_path):
+    """The command line starts reading while its libraries load: the grid is the same, a file
+    changed since is read again, and a bad file is reported where it is asked for."""
+    import os
+    import threading
+
+    from cmxl.xlsx import read as R
+
+    path = write_xlsx(tmp_path / "a.xlsx", [["员工编号", "姓名"], ["0001", "张三"]])
+    R.read_ahead(path)
+    early = read_workbook(path)
+    again = read_workbook(path)  # nothing read ahead any more: a plain read
+    assert (early.sha256, [s.rows for s in early.sheets]) == (again.sha256, [s.rows for s in again.sheets])
+    assert early.source == "a.xlsx" and not R._AHEAD
+
+    R.read_ahead(path)
+    for t in threading.enumerate():
+        if t.name == "cmxl-read":
+            t.join()
+    write_xlsx(path, [["员工编号", "姓名"], ["0002", "李四"]])
+    os.utime(path, ns=(1, 1))  # a different time, whatever the clock's resolution
+    assert read_workbook(path).sheets[0].rows[1] == ["0002", "李四"]
+
+    bad = tmp_path / "b.xlsx"
+    bad.write_bytes(path.read_bytes()[:300])
+    R.read_ahead(bad)
+    with pytest.raises(FileProblem) as e:
+        read_workbook(bad)
+    assert e.value.kind == "not-a-workbook"
+    R.read_ahead(tmp_path / "没有这个文件.xlsx")  # nothing to read ahead: the read says what is wrong
+    with pytest.raises(FileProblem):
+        read_workbook(tmp_path / "没有这个文件.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("argv", "first"),
+    [
+        (["score", "a.xlsx"], "a.xlsx"),
+        (["score", "-o", "out.xlsx", "a.XLSM", "b.xlsx"], "a.XLSM"),
+        (["validate", "--output", "x.xlsx", "--framework", "hq.toml", "c.xls"], "c.xls"),
+        (["compare", "a.xlsx", "--new", "cm11"], "a.xlsx"),
+        (["bulk", "folder"], None),
+        (["template", "-o", "t.xlsx"], None),
+        (["score", "--help"], None),
+        ([], None),
+    ],
+)
+def test_the_workbook_read_ahead_is_the_first_input(argv, first):
+    from pathlib import Path
+
+    from cmxl.command import first_workbook
+
+    assert first_workbook(argv) == (Path(first) if first else None)
+
+
+def test_the_cmxl_command_scores_with_the_workbook_read_ahead(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_cli import clean_book
+
+    book = clean_book(tmp_path / "a.xlsx")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from cmxl.command import main; main()",
+            "score",
+            str(book),
+            "-o",
+            str(tmp_path / "r.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "已生成" in done.stderr, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx")["汇总"]["A2"].value is not None

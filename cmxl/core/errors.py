@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+from typing import TYPE_CHECKING
 
-from cmxl.core.issues import Issue
+if TYPE_CHECKING:  # not at run time: the file reader imports this and must load fast
+    from cmxl.core.issues import Issue
 
 
 class CmxlError(Exception):

@@ -11,6 +11,7 @@ import hashlib
 import io
 import posixpath
 import re
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -70,7 +71,60 @@ def _producer(zf: zipfile.ZipFile) -> str:
     return ""
 
 
+class _Ahead:
+    """A workbook being read on a thread of its own."""
+
+    def __init__(self, path: Path, stamp: tuple[int, int]):
+        self.path, self.stamp = path, stamp
+        self.grid: WorkbookGrid | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._run, name="cmxl-read", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.grid = _read(self.path)
+        except BaseException as exc:  # raised where the grid is asked for
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+_AHEAD: dict[str, _Ahead] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def read_ahead(path: Path) -> None:
+    """Start reading a workbook before it is asked for. The command line does this while its
+    libraries load (about half a second): calamine, zlib and hashlib let go of the interpreter
+    lock, so the two overlap on two cores. read_workbook takes the grid if the file has not
+    changed since; anything wrong with the file is reported there, as without this."""
+    stamp = _stamp(path)
+    if stamp is not None and path.is_file():
+        _AHEAD[str(path.resolve())] = _Ahead(path, stamp)
+
+
 def read_workbook(path: Path) -> WorkbookGrid:
+    ahead = _AHEAD.pop(str(path.resolve()), None) if _AHEAD else None
+    if ahead is not None:
+        ahead.done.wait()
+        if ahead.stamp == _stamp(path):
+            if ahead.error is not None:
+                raise ahead.error
+            assert ahead.grid is not None
+            ahead.grid.source = path.name
+            return ahead.grid
+    return _read(path)
+
+
+def _read(path: Path) -> WorkbookGrid:
     kind, data = check_workbook_file(path)  # the file is read once; everything below uses these bytes
     grid = WorkbookGrid(source=path.name, sha256=hashlib.sha256(data).hexdigest())
     try:  # one look at the package before the reader: limits, what cmxl made it as, errors, hidden rows
