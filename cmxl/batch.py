@@ -25,6 +25,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # Windows: no peak memory figure
+    resource = None  # type: ignore[assignment]
+
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
@@ -93,6 +98,7 @@ class Job:
 class FileOutcome:
     log: FileLog
     people: list[PersonResult] = field(default_factory=list)
+    peak_mb: float = 0.0  # the worker process's peak memory so far (flat in the number of files, or not)
 
 
 @dataclass
@@ -108,6 +114,7 @@ class BulkResult:
     duplicates: int
     seconds: float
     held: int = 0  # applicants whose certificate waits (暂缓发证)
+    worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
 
 
 MAX_JOBS = 64
@@ -204,6 +211,12 @@ FAULT_ABORT = "CMXL_FAULT_ABORT"  # fault injection for tests: a worker given th
 
 def process(job: Job) -> FileOutcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
+    outcome = _process(job)
+    outcome.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else 0.0
+    return outcome
+
+
+def _process(job: Job) -> FileOutcome:
     start = time.perf_counter()
     if job.fault:  # as a reader aborting on a hostile file does
         job.out.parent.mkdir(parents=True, exist_ok=True)
@@ -396,6 +409,7 @@ def _run_bulk(
         reused_certificates=sum(not i.new for i in issued),
         duplicates=duplicates,
         seconds=seconds,
+        worker_peak_mb=max((o.peak_mb for o in outcomes), default=0.0),
     )
     _write_run_json(result, opts, run_id, started, fw, cat, issued)
     return result

@@ -13,9 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import python_calamine as pc
 from typer.testing import CliRunner
 
+from cmxl.batch import BulkOptions, run_bulk
 from cmxl.cli import app
 from cmxl.ledger import Candidate, Ledger
 from cmxl.xlsx import safety
@@ -288,3 +290,14 @@ def test_a_file_that_kills_its_worker_does_not_cost_the_batch(tmp_path, monkeypa
         assert log["炸弹.xlsx"][1] == "失败" and "进程异常终止" in log["炸弹.xlsx"][5]
         assert log["a.xlsx"][1] == log["z.xlsx"][1] == "成功"
         assert not list(out.rglob(".cmxl-*"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no resource module")
+def test_workers_say_their_peak_memory(tmp_path):
+    """Workers start from the fork server, out of sight of the parent's rusage: each says its own
+    peak, and the batch keeps the largest (bench/bench_bulk.py prints it)."""
+    folder = copies(tmp_path, 2)
+    result = run_bulk(
+        BulkOptions(folder, tmp_path / "输出", tmp_path / "台账.sqlite", "批次", dt.date(2026, 12, 1), jobs=1)
+    )
+    assert result.people == 240 and 30 < result.worker_peak_mb < 2000

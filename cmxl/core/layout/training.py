@@ -95,11 +95,13 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
 def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     cols = ColumnMap(["能力项", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距", "来源文件"])
     rows: list[tuple[tuple, list[object]]] = []
+    standards: dict[tuple[str, int], str | None] = {}  # (grade, item): looked up in the model once
     for p in people:
         for i, gap in enumerate(p.gaps):
             if gap is None or gap >= 0:
                 continue
-            standard = standard_level(fw, p, i)
+            key = (p.standard_grade, i)
+            standard = standards[key] if key in standards else standards.setdefault(key, standard_level(fw, p, i))
             key = (i, gap, p.unit, p.employee_id, p.file)
             rows.append(
                 (
