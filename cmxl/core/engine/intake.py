@@ -508,10 +508,13 @@ def _read_sheet(
         | set(cols.item_levels.values())
         | set(cols.subitems.values())
     )
+    width = max(mapped, default=-1) + 1
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        cell = lambda c, _row=row: _row[c] if c < len(_row) else None  # noqa: E731
-        if all(cell(c) in (None, "") for c in mapped):
+        if len(row) < width:  # a short row: its missing cells are empty
+            row = [*row, *([None] * (width - len(row)))]
+        cell = row.__getitem__
+        if all(row[c] in (None, "") for c in mapped):
             continue
         id_col = cols.fields.get("employee_id", 0)
         pid = reader.text_field(fmt.by_key["employee_id"], cell(id_col), r, id_col, "", None) or ""
