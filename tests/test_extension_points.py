@@ -52,7 +52,7 @@ def test_a_new_input_column_is_one_toml_entry(monkeypatch):
     people = [netopt_applicant(pid="0001", 安规成绩=50), netopt_applicant(pid="0002", name="李四", 安规成绩="八十")]
     a = assess(grid(people), fw, cat, AS_OF)
     # intake: read under an alias, typed as a score; a bad value is an issue naming the column
-    assert a.intake.people["safety"].tolist()[0] == 50.0
+    assert a.intake.people["safety"][0] == 50.0
     assert [(i.cell, i.code, i.field) for i in a.report.issues if i.field == "安全规范成绩"] == [
         ("AC3", "value-not-number", "安全规范成绩")  # the 29th column (4 fixed, 18 items, 6 for 网优, then it), row 3
     ]

@@ -91,7 +91,7 @@ def test_blank_rows_are_skipped():
     rows = [person("1"), {}, person("2"), {"员工编号": "", "姓名": ""}, person("3")]
     a = run(rows)
     assert a.report.valid
-    assert a.intake.people["row"].tolist() == [2, 4, 6]
+    assert a.intake.people["row"] == [2, 4, 6]
 
 
 def test_hidden_rows_are_scored_with_a_warning():
@@ -102,7 +102,7 @@ def test_hidden_rows_are_scored_with_a_warning():
 
 def test_ids_keep_leading_zeros_and_numeric_ids_warn():
     a = run([person("0012"), person(12345.0)])
-    assert a.intake.people["employee_id"].tolist() == ["0012", "12345"]
+    assert a.intake.people["employee_id"] == ["0012", "12345"]
     assert codes(a) == [("A3", "id-numeric")]
 
 
@@ -177,8 +177,8 @@ def test_a_value_read_before_is_read_alike_and_a_bad_one_reported_at_every_cell(
         ("D3", "grade-unknown"),
         ("D4", "grade-unknown"),
     ]
-    assert a.intake.people["grade"].tolist()[:4] == ["高级客户经理", None, None, "高级客户经理"]
-    assert a.intake.people["unit"].tolist()[4:] == ["7", "7", "7.5"]
+    assert a.intake.people["grade"][:4] == ["高级客户经理", None, None, "高级客户经理"]
+    assert a.intake.people["unit"][4:] == ["7", "7", "7.5"]
 
 
 def test_a_score_in_a_percent_cell_is_read_as_shown_each_time():

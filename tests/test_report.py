@@ -42,7 +42,7 @@ def test_sheets_in_order_with_one_summary_row_per_person(built):
     summary = spec.sheet("汇总")
     assert summary.max_row == a.size
     assert summary.tables[0].ref.startswith("A1:") and summary.tables[0].ref.endswith(str(a.size + 1))
-    assert [summary.cell(p + 1, 0).value for p in range(a.size)] == a.intake.people["employee_id"].tolist()
+    assert [summary.cell(p + 1, 0).value for p in range(a.size)] == a.intake.people["employee_id"]
 
 
 def test_profile_formulas_read_the_right_detail_columns(built):
@@ -126,7 +126,7 @@ def test_written_file_reopens_with_everything_in_it(tmp_path):
     assert len(wb["汇总"].conditional_formatting) >= 3
     dv = wb["个人画像"].data_validations.dataValidation
     assert [(d.type, d.formula1) for d in dv] == [("list", f"'评分明细'!$A$2:$A${a.size + 1}")]
-    assert wb["个人画像"]["B3"].value == a.intake.people["employee_id"].iat[0]
+    assert wb["个人画像"]["B3"].value == a.intake.people["employee_id"][0]
     assert wb["个人画像"]["C15"].value.startswith("=IFERROR(IF(ISBLANK(INDEX('评分明细'!")
     assert wb["汇总"].freeze_panes == "C2" and wb["汇总"].print_title_rows == "$1:$1"
     assert wb["汇总"].page_setup.orientation == "landscape"

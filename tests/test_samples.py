@@ -40,7 +40,7 @@ def test_four_regions_of_40_to_300_people(assessed):
 def test_every_grade_status_and_path_is_represented(assessed):
     grades, statuses, schemes, attain = (collections.Counter() for _ in range(4))
     for a in assessed.values():
-        grades.update(a.intake.people["grade"].dropna())
+        grades.update(g for g in a.intake.people["grade"] if g is not None)
         statuses.update((c.grade, c.status) for c in a.certifications if c.status)
         schemes.update(c.scheme_id for c in a.certifications if c.status)
         attain.update(x for x in a.scores.attainment if x)

@@ -62,10 +62,10 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
     people = intake.people
     labels = cat.workbook_format.labels
     keys = [k for k in labels if k in people.columns]
-    columns = {k: people[k].tolist() for k in keys}
-    invalid = people["invalid"].tolist()
-    scheme_ids = people["scheme_id"].tolist()
-    sheets = people["sheet"].tolist()
+    columns = {k: list(people[k]) for k in keys}
+    invalid = list(people["invalid"])
+    scheme_ids = list(people["scheme_id"])
+    sheets = list(people["sheet"])
     results: list[CertResult] = []
     issues: list[Issue] = []
     for p in range(len(people)):
@@ -76,14 +76,14 @@ def _certify_all(intake: Intake, cat: Catalogue, as_of: dt.date) -> tuple[list[C
             if key in invalid[p]:
                 continue  # already reported as an error in that cell
             col = intake.columns.fields.get(key)
-            row = int(people["row"].iat[p]) - 1
+            row = int(people["row"][p]) - 1
             issues.append(
                 issue(
                     "fact-missing",
                     file=intake.source,
                     sheet=sheets[p],
                     cell="" if col is None else a1(row, col),
-                    employee_id=people["employee_id"].iat[p] or "",
+                    employee_id=people["employee_id"][p] or "",
                     field=labels[key],
                 )
             )

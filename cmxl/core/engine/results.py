@@ -156,14 +156,14 @@ def person_results(
     levels, grades = fw.level_names, fw.grades
 
     def texts(column: str) -> list[str]:
-        return [_text(x) for x in people[column].tolist()] if column in people else [""] * n
+        return [_text(x) for x in list(people[column])] if column in people else [""] * n
 
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
-    rows = [int(r) for r in people["row"].tolist()]
+    rows = [int(r) for r in list(people["row"])]
     keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid")]
-    sheets = people["sheet"].tolist()
-    columns = {k: people[k].tolist() for k in keys}
+    sheets = list(people["sheet"])
+    columns = {k: list(people[k]) for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
     totals = [row[0] for row in rounded(s.total.reshape(-1, 1))]
     exact = [None if t != t else float(t) for t in s.total.tolist()]

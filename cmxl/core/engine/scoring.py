@@ -57,10 +57,10 @@ def _target_levels(
     target = np.full(n, fallback, dtype=int)
     grade = np.full(n, -1, dtype=int)
     no_profile: list[int] = []
-    grades = people["grade"].tolist()
-    applied = people["applied"].tolist()
-    scheme_ids = people["scheme_id"].tolist()
-    invalid = people["invalid"].tolist()
+    grades = list(people["grade"])
+    applied = list(people["applied"])
+    scheme_ids = list(people["scheme_id"])
+    invalid = list(people["invalid"])
     for p in range(n):
         if grades[p]:
             grade[p] = grade_index[grades[p]]
@@ -82,9 +82,9 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
     n, k = intake.item_scores.shape
     issues: list[Issue] = []
     cols = intake.columns
-    rows = intake.people["row"].to_numpy(dtype=int) - 1 if n else np.empty(0, dtype=int)
-    ids = intake.people["employee_id"].tolist()
-    sheets = intake.people["sheet"].tolist() if n else []
+    rows = np.array(intake.people["row"], dtype=int) - 1 if n else np.empty(0, dtype=int)
+    ids = list(intake.people["employee_id"])
+    sheets = list(intake.people["sheet"]) if n else []
 
     def flag(code: str, p: int, col: int, field: str, value: object, **ctx) -> None:
         issues.append(
