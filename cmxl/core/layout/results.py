@@ -274,6 +274,10 @@ def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
     return sheet
 
 
+# the style of a value in the copy of the people sheet, by its type ("" is no value: no style)
+_COPY_STYLES: dict[type, str] = {str: "text", CellError: "text", dt.date: "date", dt.datetime: "date"}
+
+
 def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSpec:
     """People sheet `of` as read (values only), as sheet `name`, with every cell an issue points
     at highlighted."""
@@ -286,23 +290,14 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
     dates = a.intake.columns.date_columns
     rows, styles = [], []
     for r, row in enumerate(source.rows):
-        values: list[object] = []
-        looks: list[str | None] = []
-        for c, value in enumerate(row):
-            style: str | None = None
-            if value is None or value == "":
-                value = None
-            elif isinstance(value, CellError):
-                value = value.text
-                style = "text"
-            elif isinstance(value, str):
-                style = "text"
-            elif isinstance(value, dt.date) or (r > header and c in dates and isinstance(value, int | float)):
-                style = "date"  # a date typed into a cell formatted as a number shows as one here
-            if r == header and value is not None and style is None:
-                style = "label"
-            values.append(value)
-            looks.append(style)
+        values = [None if v == "" else v.text if type(v) is CellError else v for v in row]
+        looks = [_COPY_STYLES.get(type(v)) for v in values]  # text stays text, a date shows as one
+        if r > header:
+            for c in dates:  # a date typed into a cell formatted as a number shows as one here
+                if c < len(values) and isinstance(values[c], int | float):
+                    looks[c] = "date"
+        elif r == header:
+            looks = [look or ("label" if v is not None else None) for v, look in zip(values, looks, strict=True)]
         rows.append(values)
         styles.append(looks)
     sheet.add_rows(0, rows, [], cell_styles=styles)
