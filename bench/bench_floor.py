@@ -114,7 +114,7 @@ def main() -> None:
             ratio = statistics.median(seconds) / statistics.median(floors)
             print(
                 f"{n:>8,} {statistics.median(seconds):>11.2f}s {min(seconds):>6.2f}s "
-                f"{statistics.median(floors):>12.2f}s {min(floors):>6.2f}s {ratio:>5.1f}x {peak:>8.0f}"
+                f"{statistics.median(floors):>12.2f}s {min(floors):>6.2f}s {ratio:>5.2f}x {peak:>8.0f}"
             )
 
 

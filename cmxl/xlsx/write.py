@@ -62,58 +62,55 @@ class DirectRows(Protocol):
 def _write_package(wb: Workbook, target: str, direct: dict[str, DirectRows]) -> None:
     """Save the workbook to `target`, the rows of the `direct` sheets written into their zip
     members as they are made. openpyxl first saves the package with those sheets empty (in
-    memory: it is small, and a failure there leaves nothing on disk); its members are then
-    copied in order, and a direct sheet's markup is
-    spliced in piece by piece, compressed by a second thread while the next piece is made
-    (zlib lets go of the interpreter while it compresses, so the two overlap on two cores).
+    memory: it is small, and a failure there leaves nothing on disk). Its members are then
+    handed, in order, to a second thread that writes and compresses them, a direct sheet's
+    markup piece by piece while the next piece is made (zlib lets go of the interpreter while it
+    compresses, so the two overlap on two cores; nothing waits at the end of a sheet).
     On any failure (a full disk, Ctrl-C) the half-written file is closed quietly: a zip left to
     the garbage collector prints 'Exception ignored in ZipFile.__del__'."""
     package = io.BytesIO()
     wb.save(package)
-    src = zipfile.ZipFile(package)
+    with zipfile.ZipFile(package) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
     dst = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
     try:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            rows = direct.get(info.filename)
-            if rows is None:
-                dst.writestr(info.filename, data)
-            else:
-                _write_sheet(dst, info.filename, data.decode("utf-8"), rows)
+        with _ZipThread(dst) as out:
+            for name, data in members:
+                rows = direct.get(name)
+                if rows is None:
+                    out.put(("whole", name, data))
+                    continue
+                skeleton = data.decode("utf-8")
+                empty = _EMPTY_SHEET_DATA.search(skeleton)
+                if empty is None:
+                    raise OSError(0, f"{name} 中没有可写入的表格数据位置")
+                head = _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', skeleton[: empty.start()], count=1)
+                out.put(("open", name, rows.size_hint() > ZIP64_FROM))
+                out.put(("piece", head.encode("utf-8")))
+                for chunk in rows.chunks():
+                    out.put(("piece", chunk.encode("utf-8")))
+                out.put(("piece", skeleton[empty.end() :].encode("utf-8")))
+                out.put(("close",))
         dst.close()
     except BaseException:
         with contextlib.suppress(Exception):
             dst.close()
         dst.fp = None  # nothing left for __del__ to flush
         raise
-    finally:
-        src.close()
 
 
-def _write_sheet(dst: zipfile.ZipFile, name: str, skeleton: str, rows: DirectRows) -> None:
-    empty = _EMPTY_SHEET_DATA.search(skeleton)
-    if empty is None:
-        raise OSError(0, f"{name} 中没有可写入的表格数据位置")
-    head = _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', skeleton[: empty.start()], count=1)
-    with dst.open(name, "w", force_zip64=rows.size_hint() > ZIP64_FROM) as member:
-        with _Compressor(member) as out:
-            out.put(head.encode("utf-8"))
-            for chunk in rows.chunks():
-                out.put(chunk.encode("utf-8"))
-            out.put(skeleton[empty.end() :].encode("utf-8"))
+class _ZipThread:
+    """Writes (and so compresses) the package's members on a thread of its own: whole members,
+    or a member opened, written piece by piece, and closed. A failure there (a full disk) is
+    raised in the caller at its next item or at the end."""
 
-
-class _Compressor:
-    """Writes (and so compresses) pieces into a zip member on a thread of its own. A failure
-    there (a full disk) is raised in the caller at its next piece or at the end."""
-
-    def __init__(self, member: IO[bytes]):
-        self.member = member
-        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    def __init__(self, dst: zipfile.ZipFile):
+        self.dst = dst
+        self.queue: queue.Queue[tuple | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="cmxl-zip", daemon=True)
 
-    def __enter__(self) -> _Compressor:
+    def __enter__(self) -> _ZipThread:
         # zlib lets go of the interpreter lock while it deflates, but takes it back each time its
         # output buffer grows; at the default 5 ms switch interval it waited for the lock so
         # long that making and compressing the rows hardly overlapped (10k people: 1.41 s
@@ -124,17 +121,32 @@ class _Compressor:
         return self
 
     def _run(self) -> None:
-        while (piece := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self.member.write(piece)
-                except BaseException as exc:  # kept for the caller; the pieces still queued are dropped
-                    self.error = exc
+        member: IO[bytes] | None = None
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # after a failure the items still coming are dropped
+            try:
+                if item[0] == "piece":
+                    assert member is not None
+                    member.write(item[1])
+                elif item[0] == "whole":
+                    self.dst.writestr(item[1], item[2])
+                elif item[0] == "open":
+                    member = self.dst.open(item[1], "w", force_zip64=item[2])
+                else:
+                    assert member is not None
+                    member, closing = None, member
+                    closing.close()
+            except BaseException as exc:  # kept for the caller
+                self.error = exc
+        if member is not None:  # stopped half-way: the member is closed so the zip can be
+            with contextlib.suppress(Exception):
+                member.close()
 
-    def put(self, piece: bytes) -> None:
+    def put(self, item: tuple) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(piece)
+        self.queue.put(item)
 
     def __exit__(self, *exc: object) -> None:
         try:
