@@ -42,10 +42,10 @@ def main() -> None:
             render(spec, Path(tmp) / "r.xlsx")
             t2 = time.perf_counter()
             detail = spec.sheet("评分明细")
-            cols = max(c for _, c in detail.cells) + 1
+            cols = detail.max_col + 1
             frame = pd.DataFrame(
                 [
-                    [detail.cells[(r, c)].value if (r, c) in detail.cells else None for c in range(cols)]
+                    [cell.value if (cell := detail.cell(r, c)) is not None else None for c in range(cols)]
                     for r in range(1, detail.max_row + 1)
                 ]
             )
