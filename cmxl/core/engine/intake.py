@@ -203,6 +203,15 @@ class _Reader:
         self.level_lookup = {clean_text(k): v for k, v in fw.level_lookup.items()}
         self.grade_lookup = {clean_text(k): v for k, v in fw.grade_lookup.items()}
         self.known: dict[tuple, object] = {}  # (field, type, value, scheme) -> what a valid cell reads as
+        self._cert_grades: dict[str, dict[str, int]] = {}
+
+    def cert_grades(self, scheme: Scheme) -> dict[str, int]:
+        """A scheme's certificate grades by every accepted spelling, cleaned (made once per scheme,
+        not once per cell)."""
+        lookup = self._cert_grades.get(scheme.id)
+        if lookup is None:
+            lookup = self._cert_grades[scheme.id] = {clean_text(k): v for k, v in scheme.grade_lookup.items()}
+        return lookup
 
     def add(self, code: str, row: int, col: int, pid: str, field_name: str, value: object, **ctx) -> None:
         self.issues.append(
@@ -356,7 +365,7 @@ def _read_grade(reader: _Reader, c: FieldCell) -> object:
 def _read_cert_grade(reader: _Reader, c: FieldCell) -> object:
     if c.scheme is None:
         return None
-    lookup = {clean_text(k): v for k, v in c.scheme.grade_lookup.items()}
+    lookup = reader.cert_grades(c.scheme)
     text = clean_text(c.raw)
     if text not in lookup:
         c.problem(reader, "cert-grade-unknown", c.raw, allowed="、".join(c.scheme.grade_names))
