@@ -37,6 +37,7 @@ from cmxl.core.errors import CmxlError
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
+from cmxl.core.model.loading import Catalogue
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
 from cmxl.ledger import Candidate, Ledger
@@ -326,6 +327,21 @@ def _run_bulk(
         rel = path.relative_to(opts.folder).as_posix()
         outcomes.append(FileOutcome(FileLog(rel, "", SKIPPED, 0, 0, 0, why, "", 0.0)))
     outcomes.sort(key=lambda o: o.log.file)
+    with gc_paused():  # the roster of everyone: as for one workbook, the collector would walk it again and again
+        return _finish(opts, run_id, started, t0, fw, cat, files, outcomes)
+
+
+def _finish(
+    opts: BulkOptions,
+    run_id: str,
+    started: dt.datetime,
+    t0: float,
+    fw: Framework,
+    cat: Catalogue,
+    files: list[Path],
+    outcomes: list[FileOutcome],
+) -> BulkResult:
+    """After the pool: certificates decided and numbered, the roster written, run.json."""
     people = [p for o in outcomes for p in o.people]
     duplicates = _flag_duplicates(outcomes)
 
