@@ -172,3 +172,68 @@ def test_a_sheet_reads_its_bodies_and_put_cells_as_one():
     assert sheet.heights == {1: 3 * 13.0 + 2}  # 22 columns of text in a width of 10: three lines
     with pytest.raises(ValueError, match="overlap"):
         sheet.add_rows(2, [["003", "x"]], ["text", "text"])
+
+
+def test_short_rows_and_empty_runs_keep_their_column_styles_and_heights(tmp_path, monkeypatch):
+    """Runs of rows shorter than the body's widest one still have the body's later columns (a
+    styled empty cell each), and rows with no values keep their height. Both ways alike."""
+    sheet = SheetSpec("表")
+    rows = [["x", 1, "宽"]] + [["y", 2] for _ in range(600)] + [[] for _ in range(300)] + [["z"]] * 1500
+    sheet.add_rows(0, rows, ["text", "num", "wrap"])
+    sheet.heights[700] = 30
+    spec = ReportSpec(
+        [sheet], {"text": Style(number_format="@"), "num": Style(number_format="0.0"), "wrap": Style(wrap=True)}
+    )
+    fast, slow = both(spec, tmp_path, monkeypatch)
+    x, y = openpyxl.load_workbook(fast)["表"], openpyxl.load_workbook(slow)["表"]
+    for ref in ("C2", "C600", "A700", "B800", "C901", "C2000", "B2401"):
+        assert (x[ref].number_format, x[ref].alignment.wrap_text) == (
+            y[ref].number_format,
+            y[ref].alignment.wrap_text,
+        ), ref
+    assert x["C600"].alignment.wrap_text and x["B800"].number_format == "0.0"
+    assert x.row_dimensions[701].height == y.row_dimensions[701].height == 30
+
+
+def test_a_sheet_of_more_than_zip_sizes_is_written_again_with_zip64(tmp_path, monkeypatch):
+    """A sheet whose markup outgrows plain zip sizes (long texts repeated in many cells: more
+    than its estimate) is written again with ZIP64 sizes, not lost."""
+    import zipfile
+
+    _, spec = results_of("江苏_2026.xlsx")
+    plain = tmp_path / "plain.xlsx"
+    R.render(spec, plain)
+    import cmxl.xlsx.write as W
+
+    tries = []
+    real = W._write_members
+    monkeypatch.setattr(W, "_write_members", lambda *a, zip64: (tries.append(zip64), real(*a, zip64=zip64)))
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 200_000)  # as if 2 GiB were 200 KB
+    big = tmp_path / "big.xlsx"
+    R.render(spec, big)
+    assert tries == [False, True]
+    a, b = pc.CalamineWorkbook.from_path(str(plain)), pc.CalamineWorkbook.from_path(str(big))
+    assert a.sheet_names == b.sheet_names
+    for name in a.sheet_names:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cmxl-")] == []
+
+
+def results_of(name):
+    grid = read_workbook(ROOT / "workbooks" / name)
+    cat = catalogue()
+    a = assess(grid, cat.framework(), cat, dt.date(2026, 12, 1))
+    return a, build_results(a, grid, source=name, sha256="", tool_version="t", created="c")
+
+
+def test_fit_widths_leaves_a_column_with_no_cells_at_the_default():
+    """A blank column in the copy of a clerk's sheet keeps Excel's default width."""
+    sheet = SheetSpec("副本")
+    sheet.add_rows(
+        0,
+        [["编号", None, "姓名"], ["0001", None, "张三"]],
+        [],
+        cell_styles=[["label", None, "label"], ["text", None, "text"]],
+    )
+    sheet.fit_widths()
+    assert 1 not in sheet.widths and sheet.widths[0] == 6.0

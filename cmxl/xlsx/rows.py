@@ -49,7 +49,8 @@ class _Numbers(dict):
     ranks take a few thousand values among a million cells (formatting one costs three lookups)."""
 
     def __missing__(self, value: float) -> str:
-        markup = self[value] = f' t="n"><v>{value:.16g}</v></c>'
+        # -0.0 and 0 are one key: any zero is written "0" (whichever comes first)
+        markup = self[value] = f' t="n"><v>{value or 0:.16g}</v></c>'
         return markup
 
 
@@ -113,7 +114,10 @@ class SheetRows:
     def _plain_rows(self, body: S.Rows, start: int, stop: int) -> str:
         rows = body.rows[start:stop]
         refs = [str(body.top + i + 1) for i in range(start, stop)]
+        width = self.widths[id(body)]
+        blank = (None,) * len(rows)
         columns = list(itertools.zip_longest(*rows)) if rows else []
+        columns += [blank] * (width - len(columns))  # a run of short rows: the body's later columns too
         if body.cell_styles is not None:
             style_columns = list(itertools.zip_longest(*body.cell_styles[start:stop]))
         markup = []
@@ -126,7 +130,8 @@ class SheetRows:
             markup.append(self._column(values, refs, letter, attrs))
         heights = self.sheet.heights
         out = []
-        for k, cells in enumerate(map("".join, zip(*markup, strict=True))):
+        joined = map("".join, zip(*markup, strict=True)) if markup else [""] * len(rows)
+        for k, cells in enumerate(joined):
             r = body.top + start + k
             height = heights.get(r)
             if height:

@@ -72,6 +72,18 @@ def _write_package(wb: Workbook, target: str, direct: dict[str, DirectRows]) -> 
     wb.save(package)
     with zipfile.ZipFile(package) as src:
         members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    try:
+        _write_members(target, members, direct, zip64=False)
+    except RuntimeError as exc:  # a sheet beyond 2 GiB of markup (long texts in many cells): again with ZIP64
+        if "zip64" not in str(exc).lower():
+            raise
+        _write_members(target, members, direct, zip64=True)
+
+
+def _write_members(target: str, members: list[tuple[str, bytes]], direct: dict[str, DirectRows], zip64: bool) -> None:
+    """The package's members into a new zip at `target`, the direct sheets' rows made on the way.
+    Without `zip64`, a direct sheet gets ZIP64 sizes only when its estimate calls for them:
+    Excel 2007 warns about files that have them."""
     dst = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
     try:
         with _ZipThread(dst) as out:
@@ -85,7 +97,7 @@ def _write_package(wb: Workbook, target: str, direct: dict[str, DirectRows]) -> 
                 if empty is None:
                     raise OSError(0, f"{name} 中没有可写入的表格数据位置")
                 head = _DIMENSION.sub(f'<dimension ref="{rows.dimension}"/>', skeleton[: empty.start()], count=1)
-                out.put(("open", name, rows.size_hint() > ZIP64_FROM))
+                out.put(("open", name, zip64 or rows.size_hint() > ZIP64_FROM))
                 out.put(("piece", head.encode("utf-8")))
                 for chunk in rows.chunks():
                     out.put(("piece", chunk.encode("utf-8")))

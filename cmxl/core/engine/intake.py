@@ -313,7 +313,8 @@ class _Reader:
             return None
         pure = spec.type not in CELL_DEPENDENT  # its reading depends on the value and scheme only
         if pure:  # grades, units, choices repeat on every row: each is read (and checked) once
-            key = (spec.key, type(raw), raw, scheme.id if scheme is not None else None)
+            shown = repr(raw) if type(raw) is float else raw  # 0.0 and -0.0 are equal keys but read apart
+            key = (spec.key, type(raw), shown, scheme.id if scheme is not None else None)
             known = self.known.get(key)
             if known is not None:
                 return known

@@ -47,17 +47,18 @@ class Rows:
 
     `cell_styles`, when given, names each cell's style instead of `styles` (the copy of a
     clerk's sheet, where a cell's style follows its value). A body is as wide as its widest row:
-    a shorter row's missing values are empty cells, in their column's style."""
+    a shorter row's missing values are empty cells, in their column's style. The rows are not
+    changed once the body is made (its width is measured then)."""
 
     top: int  # 0-based sheet row of rows[0]
     rows: list[list[object]]  # rows[i][j] is the value at (top + i, left + j)
     styles: list[str | None]  # per column
     left: int = 0
     cell_styles: list[list[str | None]] | None = None
+    width: int = field(init=False)  # columns: the longest row's
 
-    @property
-    def width(self) -> int:
-        return max(map(len, self.rows), default=0)
+    def __post_init__(self) -> None:
+        self.width = max(map(len, self.rows), default=0)
 
     def style_at(self, i: int, j: int) -> str | None:
         if self.cell_styles is not None:
@@ -260,7 +261,8 @@ class SheetSpec:
                 for j, value in enumerate(row):
                     c = body.left + j
                     if (columns is None or c in columns) and (r, c) not in self.cells:
-                        yield r, c, Cell(value)
+                        if value is not None or body.style_at(i, j) is not None:  # where there is a cell
+                            yield r, c, Cell(value)
 
     def fit_heights(self, wrapped: list[int], line_pt: float = 13.0, first_row: int = 1) -> None:
         """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
