@@ -67,7 +67,6 @@ class SheetRows:
         max_col = max(sheet.max_col, 0)
         self.letters = [column_letter(c) for c in range(max_col + 1)]
         self.dimension = f"A1:{self.letters[max_col]}{max(sheet.max_row, 0) + 1}"
-        self.widths = {id(body): body.width for body in sheet.bodies}
         self.put: dict[int, list[tuple[int, S.Cell]]] = {}  # cells put one by one, by row
         for (r, c), cell in sheet.cells.items():
             self.put.setdefault(r, []).append((c, cell))
@@ -114,7 +113,7 @@ class SheetRows:
     def _plain_rows(self, body: S.Rows, start: int, stop: int) -> str:
         rows = body.rows[start:stop]
         refs = [str(body.top + i + 1) for i in range(start, stop)]
-        width = self.widths[id(body)]
+        width = body.width
         blank = (None,) * len(rows)
         columns = list(itertools.zip_longest(*rows)) if rows else []
         columns += [blank] * (width - len(columns))  # a run of short rows: the body's later columns too
@@ -184,7 +183,7 @@ class SheetRows:
         if body is not None:
             i = r - body.top
             row = body.rows[i]
-            for j in range(self.widths[id(body)]):
+            for j in range(body.width):
                 value = row[j] if j < len(row) else None
                 cells[body.left + j] = (value, self.attr[body.style_at(i, j)], False)
         for c, cell in self.put.get(r, ()):
@@ -215,38 +214,12 @@ class SheetRows:
 
 
 def styles_used(sheet: S.SheetSpec) -> list[str | None]:
-    """The styles a sheet's cells use, in the order a reader meets them (row by row, left to
-    right): the workbook's cell formats are numbered in that order, as openpyxl numbers them."""
-    seen: dict[str | None, None] = {None: None}
-    put: dict[int, dict[int, str | None]] = {}
-    for (r, c), cell in sheet.cells.items():
-        put.setdefault(r, {})[c] = cell.style
-    # the rows whose styles can add one: cells put there, a body's first row, every row of a
-    # body with a style a cell (a body with a style a column has the same styles in every row)
-    owner: dict[int, tuple[S.Rows, int]] = {}
+    """The styles a sheet's cells use (each once, in a fixed order: the cells put one by one,
+    then the bodies'), so that each gets its cell format before the package is saved."""
+    used: dict[str | None, None] = {None: None}
+    used.update(dict.fromkeys(cell.style for cell in sheet.cells.values()))
     for body in sheet.bodies:
-        every = range(len(body.rows)) if body.cell_styles is not None else range(min(len(body.rows), 1))
-        for i in every:
-            owner[body.top + i] = (body, i)
-        for r in put:
-            if body.top <= r < body.top + len(body.rows):
-                owner[r] = (body, r - body.top)
-    widths = {id(body): body.width for body in sheet.bodies}
-    for r in sorted(set(put) | set(owner)):
-        over = put.get(r)
-        if r in owner:
-            body, i = owner[r]
-            width = widths[id(body)]
-            looks = body.cell_styles[i] if body.cell_styles is not None else body.styles
-            if over is None:
-                for style in looks[:width]:
-                    seen.setdefault(style)
-                if len(looks) < width:
-                    seen.setdefault(None)
-                continue
-            row = dict(enumerate(list(looks[:width]) + [None] * (width - len(looks)), start=body.left)) | over
-        else:
-            row = over or {}
-        for c in sorted(row):
-            seen.setdefault(row[c])
-    return list(seen)
+        used.update(dict.fromkeys(body.styles))
+        for row in body.cell_styles or ():
+            used.update(dict.fromkeys(row))
+    return list(used)

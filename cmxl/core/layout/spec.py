@@ -256,13 +256,13 @@ class SheetSpec:
             start = max(first_row - body.top, 0)
             stop = min(last_row - body.top + 1, len(body.rows))
             for i in range(start, stop):
-                row = body.rows[i]
                 r = body.top + i
-                for j, value in enumerate(row):
+                for j in range(len(body.rows[i])):
                     c = body.left + j
                     if (columns is None or c in columns) and (r, c) not in self.cells:
-                        if value is not None or body.style_at(i, j) is not None:  # where there is a cell
-                            yield r, c, Cell(value)
+                        cell = body.cell(i, j)
+                        if cell is not None:
+                            yield r, c, cell
 
     def fit_heights(self, wrapped: list[int], line_pt: float = 13.0, first_row: int = 1) -> None:
         """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
