@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -327,7 +328,10 @@ def _run_bulk(
         rel = path.relative_to(opts.folder).as_posix()
         outcomes.append(FileOutcome(FileLog(rel, "", SKIPPED, 0, 0, 0, why, "", 0.0)))
     outcomes.sort(key=lambda o: o.log.file)
-    with gc_paused():  # the roster of everyone: as for one workbook, the collector would walk it again and again
+    # the roster of everyone: as for one workbook, the collector would walk it again and again; and
+    # no collection at the end, which would walk everyone's records once more (0.06 s at 10k) just
+    # before they are dropped
+    with gc_paused(collect=False):
         return _finish(opts, run_id, started, t0, fw, cat, files, outcomes)
 
 
@@ -436,6 +440,9 @@ def _worker_start(main: int) -> None:
     process, which lets them finish the file in hand (written whole) and starts no more. A worker
     whose main process is gone (killed) exits instead of waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what the fork server imported stays for the worker's life: kept out of the collection that
+    # ends each file, which then walks only what that file left (18 ms a file before, at 500 people)
+    gc.freeze()
 
     def watch() -> None:  # `main` started the pool (the fork server between them may outlive it)
         while True:

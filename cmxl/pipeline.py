@@ -122,11 +122,13 @@ def write_results(a: Assessment, grid: WorkbookGrid, path: Path, target: Path) -
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(collect: bool = True) -> Iterator[None]:
     """Python's cyclic garbage collector paused while a workbook is assessed, laid out and
     written: those steps make millions of small objects that live until the file is written, and
     the collector walked them again and again (about a third of the time). Reference counting
-    still frees what is dropped; one collection runs at the end."""
+    still frees what is dropped; one collection runs at the end, unless `collect` is False (the
+    work's own objects are still in use after it, so a collection would walk them for nothing;
+    the collector, resumed, takes any cycles later)."""
     if not gc.isenabled():  # nested: the outer one resumes it
         yield
         return
@@ -135,7 +137,8 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-        gc.collect()
+        if collect:
+            gc.collect()
 
 
 REPORT_SUFFIX = "_个人报告"
