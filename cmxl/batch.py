@@ -350,7 +350,7 @@ def _finish(
     duplicates = _flag_duplicates(outcomes)
 
     issuance = decide(people)  # certificates only where the result is beyond doubt
-    candidates = sorted(issuance.passed, key=lambda p: certificate_order(p, cat.schemes))  # numbers in roster order
+    candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
         issued = ledger.issue(

@@ -61,7 +61,7 @@ def test_certificates_are_ordered_by_category_grade_from_the_top_region_unit_id(
         person("0001", 单位="A", 申报认证等级="三级", 本岗位累计年限=3, 笔试成绩=70, 面试成绩=70),
     ]
     people = people_of("江苏_2026.xlsx", rows)
-    ordered = sorted(people, key=lambda p: certificate_order(p, catalogue().schemes))
+    ordered = sorted(people, key=certificate_order(catalogue().schemes))
     assert [(p.applied, p.unit, p.employee_id) for p in ordered] == [
         ("三级", "A", "0001"),
         ("四级", "A", "0002"),

@@ -11,7 +11,9 @@ A re-run after the fix decides again; the ledger then issues the number, stable 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cmxl.core.engine.certification import PASSED
@@ -92,24 +94,27 @@ def decide(people: list[PersonResult]) -> Issuance:
 def province_of(p: PersonResult) -> str:
     """The 省份 column, else the file's folder in the batch (华东/苏州.xlsx -> 华东), else the
     file name before its first underscore (江苏_2026.xlsx -> 江苏)."""
-    if p.province:
-        return p.province
-    parts = p.file.replace("\\", "/").split("/")
+    return p.province or _province_of_file(p.file)
+
+
+@functools.lru_cache(maxsize=4096)
+def _province_of_file(file: str) -> str:  # a batch's people share a few hundred files at most
+    parts = file.replace("\\", "/").split("/")
     if len(parts) > 1:
         return parts[0]
     return parts[0].rsplit(".", 1)[0].split("_")[0]
 
 
-def certificate_order(p: PersonResult, schemes: dict[str, Scheme]) -> tuple:
-    """Category (in the order of the schemes), grade from the highest down, province, unit, id."""
-    order = list(schemes)
-    scheme = schemes.get(p.scheme_id)
-    rank = scheme.grade_lookup.get(p.applied, -1) if scheme is not None else -1
-    return (
-        order.index(p.scheme_id) if p.scheme_id in order else len(order),
-        -rank,
-        province_of(p),
-        p.unit,
-        p.employee_id,
-        p.file,
-    )
+def certificate_order(schemes: dict[str, Scheme]) -> Callable[[PersonResult], tuple]:
+    """The sort key of the roster and of certificate numbers: category (in the order of the
+    schemes), grade from the highest down, province, unit, id. The schemes' order is looked up
+    once, not once a person."""
+    position = {scheme_id: n for n, scheme_id in enumerate(schemes)}
+    grades = {scheme_id: scheme.grade_lookup for scheme_id, scheme in schemes.items()}
+
+    def key(p: PersonResult) -> tuple:
+        lookup = grades.get(p.scheme_id)
+        rank = lookup.get(p.applied, -1) if lookup is not None else -1
+        return (position.get(p.scheme_id, len(position)), -rank, province_of(p), p.unit, p.employee_id, p.file)
+
+    return key

@@ -131,7 +131,7 @@ def _table_sheet(
 def _passed(issuance: Issuance, certificates: dict[tuple[str, str, str], Certificate], rules: RosterRules) -> SheetSpec:
     """Certificates by category, grade from the highest down, province, unit and id: the order
     in which a new batch's numbers were given."""
-    people = sorted(issuance.passed, key=lambda p: certificate_order(p, rules.schemes))
+    people = sorted(issuance.passed, key=certificate_order(rules.schemes))
     exams = _exam_fields(people, rules.labels)
     cols = ColumnMap(
         [
@@ -177,7 +177,7 @@ def _passed(issuance: Issuance, certificates: dict[tuple[str, str, str], Certifi
 
 
 def _failed(issuance: Issuance, rules: RosterRules) -> SheetSpec:
-    people = sorted(issuance.failed, key=lambda p: certificate_order(p, rules.schemes))
+    people = sorted(issuance.failed, key=certificate_order(rules.schemes))
     exams = _exam_fields(people, rules.labels)
     cols = ColumnMap([*WHO, "认证类别", "申报认证等级", *(h for _, h in exams), "认证结果", "原因", "来源文件", "备注"])
     rows = [
@@ -207,7 +207,8 @@ def _failed(issuance: Issuance, rules: RosterRules) -> SheetSpec:
 def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     """暂缓发证: people whose result is not beyond doubt, with what to fix; a re-run after the fix
     issues their certificate (or lists their failure)."""
-    holds = sorted(issuance.held, key=lambda h: certificate_order(h.person, rules.schemes))
+    order = certificate_order(rules.schemes)
+    holds = sorted(issuance.held, key=lambda h: order(h.person))
     cols = ColumnMap([*WHO, "认证类别", "申报认证等级", "计算结果", "暂缓原因", "需要修改", "来源文件"])
     rows = [
         [

@@ -8,6 +8,8 @@ filtering one competency (the largest gaps first). Both read only the per-person
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.names import TRAINING, TRAINING_LIST
 from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
@@ -29,19 +31,20 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     sheet.put(0, 0, f"培训需求：低于岗位标准级别的人数（{len(people)} 人）", "title")
     sheet.put(1, 0, "“已评定”指该能力项有级别、且有岗位标准的人；比例 = 低于标准人数 ÷ 已评定人数。", "note")
     sheet.merges.append("A2:J2")
-    units = sorted({p.unit or UNFILLED for p in people})
+    gaps_of: dict[str, list[list[int | None]]] = {}  # per unit, its people's gaps
+    for p in people:
+        gaps_of.setdefault(p.unit or UNFILLED, []).append(p.gaps)
+    units = sorted(gaps_of)
     k = len(fw.item_names)
     below = [[0] * (len(units) + 1) for _ in range(k)]
     rated = [[0] * (len(units) + 1) for _ in range(k)]
-    col_of = {u: j for j, u in enumerate(units)}
-    for p in people:
-        j = col_of[p.unit or UNFILLED]
-        for i, gap in enumerate(p.gaps):
-            if gap is None:
-                continue
-            for c in (j, len(units)):
-                rated[i][c] += 1
-                below[i][c] += gap < 0
+    for j, unit in enumerate(units):  # a competency at a time: its unit's gaps as one column
+        for i, column in enumerate(zip(*gaps_of[unit], strict=True)):
+            known = [gap for gap in column if gap is not None]
+            rated[i][j] = len(known)
+            below[i][j] = len([gap for gap in known if gap < 0])
+    for i in range(k):
+        rated[i][-1], below[i][-1] = sum(rated[i][:-1]), sum(below[i][:-1])
 
     heads = ["能力项", *units, TOTAL]
     top = 3
@@ -109,7 +112,7 @@ def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
                     [fw.item_names[i], p.unit, p.employee_id, p.name, p.grade, p.item_levels[i], standard, gap, p.file],
                 )
             )
-    rows.sort(key=lambda r: r[0])
+    rows.sort(key=itemgetter(0))  # by item, the largest gap first, unit, id, file
     setup = PrintSetup(repeat_rows="1:1", header="培训需求名单（按能力项，差距大的在前）")
     sheet = SheetSpec(TRAINING_LIST, freeze="B2", tab_color="C55A11", print_setup=setup)
     sheet.put_row(0, 0, cols.heads, "head")
