@@ -105,6 +105,11 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     s002 = next(x for x in failed if x["员工编号"] == "S002")
     assert s002["认证结果"] == "未通过" and "笔试成绩 50 分" in s002["原因"] and s002["笔试成绩"] == 50
     assert "W002" not in {x["员工编号"] for x in failed}  # not applying this cycle
+    # printed, a wide list runs its first columns down the first pages: the reason stands beside
+    # the result there, before the exam scores it cites
+    failed_head = sheet(roster, "未通过名单")[0]
+    assert failed_head[6:10] == ["认证类别", "申报认证等级", "认证结果", "原因"]
+    assert failed_head.index("原因") < failed_head.index("笔试成绩")
 
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["files"] == 7 and record["counts"]["files_failed"] == 2

@@ -179,15 +179,17 @@ def _passed(issuance: Issuance, certificates: dict[tuple[str, str, str], Certifi
 def _failed(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     people = sorted(issuance.failed, key=certificate_order(rules.schemes))
     exams = _exam_fields(people, rules.labels)
-    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", *(h for _, h in exams), "认证结果", "原因", "来源文件", "备注"])
+    # the reason beside the result, before the scores it cites: a list wider than a page prints
+    # its first columns on the first pages, and the reason is what a reader of this list wants
+    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", "认证结果", "原因", *(h for _, h in exams), "来源文件", "备注"])
     rows = [
         [
             *_who(p),
             p.scheme_name,
             p.applied,
-            *(p.facts.get(k) for k, _ in exams),
             p.status,
             p.reasons_text,
+            *(p.facts.get(k) for k, _ in exams),
             p.file,
             _note(p, issuance),
         ]
