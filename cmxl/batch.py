@@ -321,7 +321,7 @@ def _run_bulk(
         out = opts.output / path.relative_to(opts.folder).parent / names[path]
         fault = os.environ.get(FAULT_ABORT) == path.name
         jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes, opts.reports, fault))
-    outcomes = _run_jobs(jobs, opts.jobs, on_file, on_stopping)
+    outcomes = _run_jobs(_largest_first(jobs), opts.jobs, on_file, on_stopping)
     if any(o.log.reason == DIED for o in outcomes):
         _remove_temp_files(opts.output, started)
     for path, why in others:  # every file found is accounted for in the log
@@ -484,6 +484,20 @@ def _run_jobs(
         if again:
             done(FileOutcome(FileLog(job.rel, "", FILE_FAILED, 0, 0, 0, DIED, "", 0.0)))
     return outcomes
+
+
+def _largest_first(jobs: list[Job]) -> list[Job]:
+    """The biggest workbooks go to the workers first: a province's big file taken last would
+    keep one worker busy while the others wait with nothing left to do. (Results are listed by
+    file name whatever the order they finish in.)"""
+
+    def size(job: Job) -> int:
+        try:
+            return job.path.stat().st_size
+        except OSError:  # gone since it was found: its worker reports that
+            return 0
+
+    return sorted(jobs, key=lambda job: (-size(job), job.rel))
 
 
 def _remove_temp_files(folder: Path, since: dt.datetime) -> None:

@@ -306,3 +306,20 @@ def test_workers_say_their_peak_memory(tmp_path):
         BulkOptions(folder, tmp_path / "输出", tmp_path / "台账.sqlite", "批次", dt.date(2026, 12, 1), jobs=1)
     )
     assert result.people == 240 and 30 < result.worker_peak_mb < 2000
+
+
+def test_the_biggest_workbook_is_started_first(tmp_path):
+    """A big file taken last keeps one worker busy while the others have nothing left to do: the
+    workers get the biggest first. With one worker, files finish in the order they were given."""
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    small_book(folder / "a.xlsx", [["A1", "张三", "苏州分公司", "中级客户经理", "四级", 30, 70, 70]])
+    shutil.copy(ROOT / "workbooks" / "江苏_2026.xlsx", folder / "m.xlsx")  # 260 people
+    small_book(folder / "z.xlsx", [["Z1", "李四", "苏州分公司", "中级客户经理", "四级", 30, 70, 70]])
+    finished: list[str] = []
+    result = run_bulk(
+        BulkOptions(folder, tmp_path / "输出", tmp_path / "台账.sqlite", "批次", dt.date(2026, 12, 1), jobs=1),
+        on_file=lambda outcome, total: finished.append(outcome.log.file),
+    )
+    assert finished[0] == "m.xlsx" and sorted(finished) == ["a.xlsx", "m.xlsx", "z.xlsx"]
+    assert [log.file for log in result.logs] == ["a.xlsx", "m.xlsx", "z.xlsx"]  # listed by name all the same
