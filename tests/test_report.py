@@ -1,5 +1,6 @@
 """The results workbook: the spec decided in the core, and the file written from it."""
 
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -244,3 +245,47 @@ def test_scores_worked_out_from_a_level_are_named():
     profile = spec.sheet("个人画像")
     labels = {c.value: r for (r, c0), c in profile.iter_cells() if c0 == 0}
     assert "按级别折算" in labels and profile.cells[(labels["按级别折算"], 1)].formula
+
+
+# A4 landscape is 21.0 cm tall; the margins are 0.8 in above and 0.7 in below the printed rows
+PAGE_CM = 21.0 - (0.8 + 0.7) * 2.54
+POINT_CM = 2.54 / 72
+
+
+def test_no_chart_is_cut_across_printed_pages(built):
+    """Printed at 100 %, every chart of 统计图表 and 培训需求 lies on one page: the rows above it
+    on its page and the chart itself fit the page's height, no page break falls inside it, and it
+    does not sit on the page's very first row (LibreOffice then drew a sliver of its frame at the
+    foot of the page before)."""
+    from cmxl.core.cellref import parse_a1
+
+    _, spec = built
+    for name in ("统计图表", "培训需求"):
+        sheet = spec.sheet(name)
+        assert sheet.print_setup.landscape and sheet.charts
+        for chart in sheet.charts:
+            row, _ = parse_a1(chart.anchor)
+            page_top = max((b + 1 for b in sheet.row_breaks if b < row), default=0)
+            above_cm = sum(sheet.heights.get(r, 15.0) * POINT_CM for r in range(page_top, row))
+            assert row > page_top, (name, chart.title)
+            assert above_cm + chart.height_cm <= PAGE_CM, (name, chart.title, above_cm, chart.height_cm)
+            spans = math.ceil(chart.height_cm / (15.0 * POINT_CM))
+            assert not [b for b in sheet.row_breaks if row <= b < row + spans], (name, chart.title)
+
+
+def test_the_profile_prints_the_persons_page_not_the_model_parameters(built):
+    from cmxl.core.cellref import parse_a1
+
+    a, spec = built
+    sheet = spec.sheet("个人画像")
+    first, last = sheet.print_setup.print_area.split(":")
+    assert first == "A1"
+    last_row, last_col = parse_a1(last)
+    k = len(a.framework.item_names)
+    assert sheet.cell(TABLE_ROW + k + 1, 0).value == "低于标准的项数" and last_row >= TABLE_ROW + k + 1
+    parameters = [r for (r, c), cell in sheet.cells.items() if c == 0 and "模型参数" in str(cell.value)]
+    assert len(parameters) == 2 and all(r > last_row for r in parameters)
+    radar = sheet.charts[0]
+    row, col = parse_a1(radar.anchor)
+    assert (last_col - col + 1) * 1.69 >= radar.width_cm  # columns of Excel's default width, 1.69 cm each
+    assert (last_row - row + 1) * 15.0 * POINT_CM >= radar.height_cm

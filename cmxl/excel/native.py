@@ -45,6 +45,8 @@ class WindowsExcel:
                 ps.PrintTitleRows = _absolute(setup.repeat_rows)
             if setup.repeat_cols:
                 ps.PrintTitleColumns = _absolute(setup.repeat_cols)
+            if setup.print_area:
+                ps.PrintArea = setup.print_area
             ps.CenterHeader = setup.header
             ps.CenterFooter = setup.footer
             ps.LeftMargin = ps.RightMargin = setup.margin_side * POINTS_PER_INCH

@@ -269,6 +269,8 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
         ws.print_title_rows = setup.repeat_rows
     if setup.repeat_cols:
         ws.print_title_cols = setup.repeat_cols
+    if setup.print_area:
+        ws.print_area = setup.print_area
     if setup.header:
         ws.oddHeader.center.text = xml_text(setup.header)
     if setup.footer:

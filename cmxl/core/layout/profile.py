@@ -3,11 +3,14 @@ assessed scores against the grade's standard. Works in Excel with no Python runn
 
 from __future__ import annotations
 
+import math
+
 from cmxl.core.cellref import a1, column_letter
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.layout.detail import DetailColumns
 from cmxl.core.layout.names import DETAIL, PROFILE
 from cmxl.core.layout.spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
+from cmxl.core.layout.stats import ROW_CM
 
 PICK_ROW, PICK_COL = 2, 1  # B3: the id to show
 INFO_LABELS = [
@@ -24,6 +27,8 @@ INFO_LABELS = [
 ]
 ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距", "级别序号", "标准序号"]
 TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
+RADAR_ROW, RADAR_COL = 2, 10  # the radar's top left corner (K3)
+DEFAULT_COLUMN_CM = 1.69  # a column of Excel's default width (8.43 characters, 64 pixels)
 
 
 def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) -> SheetSpec:
@@ -136,7 +141,7 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
         Chart(
             kind="radar",
             title="能力素质状况：测评级别与岗位标准级别",
-            anchor="K3",
+            anchor=a1(RADAR_ROW, RADAR_COL),
             categories=Ref(PROFILE, first, 0, end, 0),
             series=[
                 Series(Ref(PROFILE, first, 7, end, 7), "测评级别"),
@@ -151,4 +156,9 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
         )
     )
     sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 9.0, 8: 9.0, 9: 3.0}
+    # printed: the person's page (their table and the radar), not the model's parameters under it
+    radar = sheet.charts[-1]
+    last_col = RADAR_COL + math.ceil(radar.width_cm / DEFAULT_COLUMN_CM)
+    last_row = max(summary, RADAR_ROW + math.ceil(radar.height_cm / ROW_CM))
+    sheet.print_setup.print_area = f"A1:{column_letter(last_col)}{last_row + 1}"
     return sheet

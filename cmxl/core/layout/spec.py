@@ -158,6 +158,11 @@ class PrintSetup:
     margin_bottom: float = 0.7
     margin_header: float = 0.3
     margin_footer: float = 0.3
+    print_area: str | None = None  # e.g. "A1:V33": what prints, when not the whole sheet
+
+    def page_height_cm(self) -> float:
+        """The height an A4 page prints at 100 %, between the top and bottom margins."""
+        return (21.0 if self.landscape else 29.7) - (self.margin_top + self.margin_bottom) * 2.54
 
 
 LEGIBLE_WIDTH = 200.0  # total column width (characters) a landscape page shows at a legible scale

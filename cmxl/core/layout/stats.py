@@ -23,18 +23,30 @@ ATTAIN_COLORS = ["70AD47", "FFC000", "C00000"]
 class Blocks:
     """Blocks stacked down the sheet: a table, its chart(s) under it, and each block after the
     first starting a printed page (a sheet as wide as its tables prints legibly; charts beside
-    the tables made every page a shrunken strip)."""
+    the tables made every page a shrunken strip). A chart that would not fit on the page under
+    its table starts the next page, and no chart is taller than a page: printed, a chart is
+    never cut in two."""
 
     def __init__(self, sheet: SheetSpec):
         self.sheet = sheet
         self.row = 2
         self.chart_row = 0  # where the block just reserved puts its charts (0-based)
+        # the page's height less a row's worth for the taller header row and rounding
+        self.page_cm = sheet.print_setup.page_height_cm() - 2 * ROW_CM if sheet.print_setup else None
+
+    def chart_height(self, wanted_cm: float) -> float:
+        return min(wanted_cm, self.page_cm) if self.page_cm else wanted_cm
 
     def reserve(self, table_rows: int, chart_cm: float) -> int:
         top = self.row
         if top > 2:
             self.sheet.row_breaks.append(top - 1)
         self.chart_row = top + table_rows + 2
+        page_top = top if top > 2 else 0  # the first block shares its page with the sheet's title
+        if chart_cm and self.page_cm and (self.chart_row - page_top) * ROW_CM + chart_cm > self.page_cm:
+            # a row above the chart on its page: a chart on the page's very first row also left
+            # a sliver of its frame at the foot of the page before (LibreOffice)
+            self.sheet.row_breaks.append(self.chart_row - 2)
         charts = int(chart_cm / ROW_CM) + 2 if chart_cm else 0
         self.row = self.chart_row + charts + 1
         return top
@@ -50,7 +62,7 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
 
     # 1. level distribution per competency
     k = len(fw.item_names)
-    height = max(9.0, 0.75 * k + 3)
+    height = blocks.chart_height(max(9.0, 0.75 * k + 3))
     top = blocks.reserve(k + 1, height)
     sheet.put(top, 0, "各能力项级别分布（人数）", "label")
     sheet.put_row(top + 1, 0, ["能力项", *levels, NOT_RATED], "head")
@@ -162,7 +174,7 @@ def group_block(
     `held` (ids of the records whose certificate waits, in a roster) 其中通过 counts only the
     certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
     n = len(rows)
-    height = max(8.0, 0.6 * n + 4)
+    height = blocks.chart_height(max(8.0, 0.6 * n + 4))
     top = blocks.reserve(n + 1, height if charts else 0)
     sheet.put(top, 0, f"{title}统计", "label")
     heads = list(GROUP_HEADS)
