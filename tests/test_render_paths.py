@@ -237,3 +237,46 @@ def test_fit_widths_leaves_a_column_with_no_cells_at_the_default():
     )
     sheet.fit_widths()
     assert 1 not in sheet.widths and sheet.widths[0] == 6.0
+
+
+def test_times_durations_carriage_returns_and_spacer_rows_either_way(tmp_path, monkeypatch):
+    """A clerk's sheet may hold a time of day or a length of time (calamine reads them as
+    dt.time / dt.timedelta) and text with a carriage return; a spacer row may have a height and
+    no cells. The direct path wrote the first two as text ("1 day, 2:05:00"), turned \\r into
+    \\n, and dropped the spacer's height."""
+    sheet = SheetSpec("数据")
+    rows = [[dt.time(9, 30), dt.timedelta(hours=26, minutes=5), "第一行\r第二行", "甲\r\n乙"] for _ in range(1500)]
+    sheet.add_rows(0, rows, ["time", "duration", "text", "text"])
+    sheet.heights[1600] = 33  # under the body, nothing in it
+    styles = {
+        "time": Style(number_format="h:mm:ss"),
+        "duration": Style(number_format="[h]:mm:ss"),
+        "text": Style(number_format="@"),
+    }
+    spec = ReportSpec([sheet], styles)
+    assert R._fast_ok(sheet)
+    for path in both(spec, tmp_path, monkeypatch):
+        ws = openpyxl.load_workbook(path)["数据"]
+        assert ws["A1500"].value == dt.time(9, 30) and ws["A1500"].number_format == "h:mm:ss"
+        assert ws["B2"].value == dt.timedelta(days=1, hours=2, minutes=5) and ws["B2"].number_format == "[h]:mm:ss"
+        assert ws["C1"].value == "第一行\r第二行" and ws["D1"].value == "甲\r\n乙"
+        assert ws.row_dimensions[1601].height == 33
+
+
+def test_the_data_copy_keeps_times_as_times():
+    from cmxl.core.grid import SheetGrid, WorkbookGrid
+    from tests.conftest import grid as people_grid
+    from tests.conftest import person
+
+    g = people_grid([person("0001"), person("0002")])
+    rows = [list(r) for r in g.sheets[0].rows]
+    rows[0].append("面谈时间")
+    rows[1].append(dt.time(14, 30))
+    rows[2].append(dt.timedelta(minutes=90))
+    g = WorkbookGrid(g.source, [SheetGrid(g.sheets[0].name, rows)])
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, dt.date(2026, 12, 1))
+    copy = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("测评数据")
+    col = len(rows[0]) - 1
+    assert copy.cell(1, col).value == dt.time(14, 30) and copy.cell(1, col).style == "time"
+    assert copy.cell(2, col).value == dt.timedelta(minutes=90) and copy.cell(2, col).style == "duration"

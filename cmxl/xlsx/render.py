@@ -192,7 +192,8 @@ def _write_cells(ws, sheet: S.SheetSpec, styles: _Styles) -> None:
     by_row: dict[int, dict[int, S.Cell]] = {}
     for (r, c), cell in sheet.iter_cells():
         by_row.setdefault(r, {})[c] = cell
-    for r in range(sheet.max_row + 1):
+    last = max(sheet.max_row, max(sheet.heights, default=-1))  # a spacer row past the cells keeps its height
+    for r in range(last + 1):
         cells = by_row.get(r)
         if not cells:
             ws.append([])

@@ -26,6 +26,8 @@ from cmxl.core.layout import spec as S
 CHUNK_ROWS = 250  # rows of a table body made at once, a column at a time (1,000 cost 17 MB more at 10k, no faster)
 CHUNK_CHARS = 1 << 20  # markup handed on to be compressed at once
 _NUMBERS = {int, float, type(None)}
+_CR = {"\r": "&#13;"}  # a carriage return typed in a cell (XML would read a bare one as a line feed)
+_MOMENTS = (dt.date, dt.time, dt.timedelta)  # written as Excel serial numbers (days), as openpyxl does
 _TEXTS = {str, type(None)}
 
 
@@ -39,7 +41,7 @@ class _Texts(dict):
         else:
             text = ILLEGAL_CHARACTERS_RE.sub("", value)
             space = ' xml:space="preserve"' if text != text.strip() else ""
-            markup = f' t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+            markup = f' t="inlineStr"><is><t{space}>{xml_escape(text, _CR)}</t></is></c>'
         self[value] = markup
         return markup
 
@@ -70,6 +72,9 @@ class SheetRows:
         self.put: dict[int, list[tuple[int, S.Cell]]] = {}  # cells put one by one, by row
         for (r, c), cell in sheet.cells.items():
             self.put.setdefault(r, []).append((c, cell))
+        for r in sheet.heights:  # a row given a height and nothing else (a spacer) is written too
+            if r not in self.put and not any(b.top <= r < b.top + len(b.rows) for b in sheet.bodies):
+                self.put[r] = []
 
     def size_hint(self) -> int:
         """Roughly how many bytes of markup (to know beforehand whether the zip member needs ZIP64)."""
@@ -208,7 +213,7 @@ class SheetRows:
             return f'<c r="{where}"{style} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{where}"{style}{self.numbers[value]}'
-        if isinstance(value, (dt.date, dt.datetime)):
+        if isinstance(value, _MOMENTS):
             return f'<c r="{where}"{style} t="n"><v>{to_excel(value, self.epoch):.16g}</v></c>'
         return f'<c r="{where}"{style}{self.texts[str(value)]}'
 

@@ -275,7 +275,14 @@ def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
 
 
 # the style of a value in the copy of the people sheet, by its type ("" is no value: no style)
-_COPY_STYLES: dict[type, str] = {str: "text", CellError: "text", dt.date: "date", dt.datetime: "date"}
+_COPY_STYLES: dict[type, str] = {
+    str: "text",
+    CellError: "text",
+    dt.date: "date",
+    dt.datetime: "date",
+    dt.time: "time",
+    dt.timedelta: "duration",
+}
 
 
 def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSpec:

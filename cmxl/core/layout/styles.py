@@ -28,6 +28,8 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "text": Style(number_format="@", vertical="top"),
         "top": Style(vertical="top"),
         "date": Style(number_format="yyyy-mm-dd"),
+        "time": Style(number_format="h:mm:ss"),  # a time of day, as typed in a clerk's sheet
+        "duration": Style(number_format="[h]:mm:ss"),  # a length of time, which may pass 24 hours
         "wrap": Style(wrap=True, vertical="top"),
         "link": Style(color="0563C1"),
         "input": Style(fill="FFF2CC", bold=True, border=True, number_format="@", locked=False),
