@@ -50,6 +50,12 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
     unrated = next(p["employee_id"] for p in sx.to_json() if p["total"] is None)  # an item not scored
     build("陕西_2026.xlsx", tmp_path / "sx.xlsx", unrated)
     cases.append((tmp_path / "sx.xlsx", sx, unrated))
+    # computed 通过, but the row has an error: the certificate waits, and the profile says so
+    held = next(
+        p["employee_id"] for p in sx.to_json() if p["certification"]["held"] and p["certification"]["status"] == "通过"
+    )
+    build("陕西_2026.xlsx", tmp_path / "sx_held.xlsx", held)
+    cases.append((tmp_path / "sx_held.xlsx", sx, held))
 
     recalculated = convert([c[0] for c in cases], "xlsx", tmp_path / "recalc", lo_profile)
     for (_, a, pid), path in zip(cases, recalculated, strict=True):
@@ -62,7 +68,9 @@ def test_profile_formulas_recalculated_equal_python_results(tmp_path, lo_profile
         assert info["综合级别"] == (person["level"] or "未评定")
         assert info["达标情况"] == (person["attainment"] or "未评定")
         assert info["认证结果"] == (person["certification"]["status"] or "未申报")
-        assert info["认证原因"] == "；".join(r["message"] for r in person["certification"]["reasons"])
+        held = person["certification"]["held"]  # a certificate that waits says so first
+        why = [f"暂缓发证：{held}，改正后重新运行"] if held else []
+        assert info["认证原因"] == "；".join(why + [r["message"] for r in person["certification"]["reasons"]])
         assert info["按级别折算"] == "、".join(k for k, v in person["items"].items() if v["from_level"])
         for i, item in enumerate(a.framework.item_names):
             row = rows[TABLE_ROW + 1 + i]

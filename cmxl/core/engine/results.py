@@ -50,6 +50,9 @@ class PersonResult:
     facts: dict[str, object] = field(default_factory=dict)  # every fixed column's value, by field key
     issues: list[Issue] = field(default_factory=list)  # this row's issues
     also_in: list[str] = field(default_factory=list)  # other files of a batch with the same id
+    # why the certificate waits (暂缓发证), judged within this workbook; '' when it does not. The
+    # status stays as computed (a batch's roster judges holds again across all its files)
+    held: str = ""
 
     # ---- the words a sheet shows ------------------------------------------------------------
     @property
@@ -85,6 +88,15 @@ class PersonResult:
     @property
     def reasons_text(self) -> str:
         return "；".join(r.message for r in self.certification.reasons)
+
+    @property
+    def reasons_shown(self) -> str:
+        """The reasons beside the result in a sheet: first, when the certificate waits, why."""
+        return "；".join(t for t in (self.held_text, self.reasons_text) if t)
+
+    @property
+    def held_text(self) -> str:
+        return f"暂缓发证：{self.held}，改正后重新运行" if self.held else ""
 
     @property
     def errors(self) -> int:
@@ -127,6 +139,7 @@ class PersonResult:
                 "status": cert.status,
                 "interview": None if cert.interview is None else round_half_up(cert.interview, 1),
                 "reasons": [vars(r) for r in cert.reasons],
+                "held": self.held or None,
             },
         }
 

@@ -76,7 +76,7 @@ def detail_sheet(a: Assessment) -> SheetSpec:
                 p.level_shown,
                 p.attainment_shown,
                 p.status,
-                p.reasons_text,
+                p.reasons_shown,
                 from_level,
             ]
         )

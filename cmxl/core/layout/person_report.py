@@ -115,7 +115,7 @@ def _page(fw: Framework, a: Assessment, p: PersonResult, source: str) -> PersonP
         strengths=[name for name, gap in zip(fw.item_names, p.gaps, strict=True) if gap is not None and gap > 0],
         goals=goals,
         certification=p.status,
-        reasons=[r.message for r in p.reasons],
+        reasons=[*([p.held_text] if p.held else []), *(r.message for r in p.reasons)],
         warning=(
             f"注意：本人的测评数据有 {p.errors} 个错误（见评分结果的“校验问题”表），以下结果未定，"
             "请改正后重新生成本报告。"

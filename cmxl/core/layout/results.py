@@ -201,7 +201,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
                 p.scheme_name,
                 p.applied,
                 p.status,
-                p.reasons_text,
+                p.reasons_shown,
             ]
         )
     sheet.add_rows(1, rows, styles)
