@@ -289,3 +289,29 @@ def test_the_profile_prints_the_persons_page_not_the_model_parameters(built):
     row, col = parse_a1(radar.anchor)
     assert (last_col - col + 1) * 1.69 >= radar.width_cm  # columns of Excel's default width, 1.69 cm each
     assert (last_row - row + 1) * 15.0 * POINT_CM >= radar.height_cm
+
+
+def test_long_texts_print_whole_and_rows_read_from_the_top(built):
+    """评分明细's 认证原因 wraps in a 40-character column: a longer reason gets the lines it needs
+    (it printed only its first line), and every cell of a row sits at the top, so a tall row's id
+    is beside its own reason, not at the foot of the row. 运行信息's long values (a scheme with its
+    hash) wrap inside the table instead of running past the page's edge."""
+    _, spec = built
+    detail = spec.sheet("评分明细")
+    heads = [_text(detail, 0, c) for c in range(detail.max_col + 1)]
+    col = heads.index("认证原因")
+    for r in range(1, detail.max_row + 1):
+        text = detail.cell(r, col).value or ""
+        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # a Chinese character is two wide
+        if width > 40:
+            assert detail.heights.get(r, 0) >= 2 * 13, (r, text)
+    assert {spec.styles[detail.cell(1, c).style].vertical for c in range(len(heads))} == {"top"}
+    info = spec.sheet("运行信息")
+    schemes = [r for r in range(info.max_row + 1) if _text(info, r, 0).startswith("认证方案")]
+    assert schemes and all(spec.styles[info.cell(r, 1).style].wrap for r in schemes)
+    assert all(info.heights.get(r, 0) >= 2 * 13 for r in schemes)  # name and a 64-character hash: two lines
+
+
+def _text(sheet, r, c):
+    cell = sheet.cell(r, c)
+    return "" if cell is None or cell.value is None else str(cell.value)

@@ -52,7 +52,9 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     reason_col = cols.tail_col("认证原因", k)
     score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
     # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed, long texts wrapped
-    styles: list[str | None] = [None] * len(heads)
+    # every cell at the top of its row: a row made tall by a long reason otherwise showed the id
+    # at its foot and the reason at its head, beside the row above
+    styles: list[str | None] = ["top"] * len(heads)
     for c in score_cols:
         styles[c] = "num_plain"
     for c in gap_cols:
@@ -94,4 +96,5 @@ def detail_sheet(a: Assessment) -> SheetSpec:
     sheet.widths[3] = 14.0
     sheet.widths[4] = sheet.widths[5] = 14.0
     sheet.widths[reason_col], sheet.widths[reason_col + 1] = 40.0, 24.0
+    sheet.fit_heights([reason_col, reason_col + 1])  # a long reason printed whole, not its first line
     return sheet

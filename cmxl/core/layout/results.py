@@ -19,7 +19,8 @@ from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
 from cmxl.core.grid import CellError, WorkbookGrid
 from cmxl.core.issues import SEVERITY_ZH
 from cmxl.core.layout.detail import DETAIL_COLUMNS, detail_sheet
-from cmxl.core.layout.names import DATA, INFO, ISSUES, SUMMARY
+from cmxl.core.layout.info import info_sheet
+from cmxl.core.layout.names import DATA, ISSUES, SUMMARY
 from cmxl.core.layout.profile import profile_sheet
 from cmxl.core.layout.spec import (
     Cell,
@@ -332,9 +333,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
 def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, created: str) -> SheetSpec:
     """`sha256` None: the data was read from the open workbook, not from a file."""
     fw = a.framework
-    sheet = SheetSpec(INFO, tab_color="7F7F7F", print_setup=PrintSetup(header=INFO))
-    sheet.put(0, 0, INFO, "title")
-    rows = [
+    rows: list[tuple[str, object]] = [
         ("工具版本", f"cmxl {tool_version}"),
         ("能力模型", f"{fw.framework.name}（{fw.id}）"),
         ("模型版本", fw.version),
@@ -353,8 +352,4 @@ def _info(a: Assessment, source: str, sha256: str | None, tool_version: str, cre
         ("错误数", len(a.report.errors)),
         ("警告数", len(a.report.warnings)),
     ]
-    for r, (label, value) in enumerate(rows, start=2):
-        sheet.put(r, 0, label, "label")
-        sheet.put(r, 1, value, "value")
-    sheet.widths = {0: 26.0, 1: 70.0}
-    return sheet
+    return info_sheet(rows)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
-from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, INFO, LOG, PASSED_SHEET, REGIONS
+from cmxl.core.layout.info import info_sheet
+from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, LOG, PASSED_SHEET, REGIONS
 from cmxl.core.layout.spec import ColumnMap, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import TOTAL, UNFILLED, Blocks, group_block, set_widths
 from cmxl.core.layout.styles import base_styles
@@ -43,7 +44,7 @@ def build_roster(
         training_list(rules.framework, people),
         _expiring(expiring, issue_date, within_days),
         _log(logs),
-        _info(info),
+        info_sheet(info),
     ]
     return ReportSpec(sheets=sheets, styles=styles, title=f"认证名单 {batch}", producer="roster")
 
@@ -310,14 +311,4 @@ def _log(logs: list[FileLog]) -> SheetSpec:
             ConditionalFormat(rng, f'B2="{WITH_WARNINGS}"', "warn"),
             ConditionalFormat(rng, f'B2="{OK}"', "good"),
         ]
-    return sheet
-
-
-def _info(info: list[tuple[str, object]]) -> SheetSpec:
-    sheet = SheetSpec(INFO, tab_color="7F7F7F", print_setup=PrintSetup(header=INFO))
-    sheet.put(0, 0, INFO, "title")
-    for r, (label, value) in enumerate(info, start=2):
-        sheet.put(r, 0, label, "label")
-        sheet.put(r, 1, value, "value")
-    sheet.widths = {0: 24.0, 1: 80.0}
     return sheet
