@@ -116,6 +116,7 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     failed_head = sheet(roster, "未通过名单")[0]
     assert failed_head[6:10] == ["认证类别", "申报认证等级", "认证结果", "原因"]
     assert failed_head.index("原因") < failed_head.index("笔试成绩")
+    assert sheet(roster, "暂缓发证")[0][6:8] == ["暂缓原因", "需要修改"]  # likewise: why, and what to fix
 
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["files"] == 7 and record["counts"]["files_failed"] == 2

@@ -99,6 +99,7 @@ def _table_sheet(
     date_cols: tuple[int, ...] = (),
     wrap_cols: tuple[int, ...] = (),
     number_cols: tuple[int, ...] = (),
+    widths: dict[int, float] | None = None,
 ) -> SheetSpec:
     sheet = SheetSpec(name, freeze="C2", print_setup=PrintSetup(repeat_rows="1:1", header=header))
     sheet.put_row(0, 0, heads, "head")
@@ -124,6 +125,7 @@ def _table_sheet(
     sheet.fit_widths(maximum=30)
     for c in wrap_cols:
         sheet.widths[c] = 48.0
+    sheet.widths.update(widths or {})
     sheet.fit_heights(list(wrap_cols))
     sheet.print_across_if_wide(repeat_cols="A:C")  # 证书编号/员工编号/姓名 or 员工编号/姓名/省份 on every page
     return sheet
@@ -212,15 +214,16 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     issues their certificate (or lists their failure)."""
     order = certificate_order(rules.schemes)
     holds = sorted(issuance.held, key=lambda h: order(h.person))
-    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", "计算结果", "暂缓原因", "需要修改", "来源文件"])
+    # why and what to fix beside the name: printed across pages, the first columns come first
+    cols = ColumnMap([*WHO, "暂缓原因", "需要修改", "认证类别", "申报认证等级", "计算结果", "来源文件"])
     rows = [
         [
             *_who(h.person),
+            h.why,
+            "\n".join(h.fixes),
             h.person.scheme_name,
             h.person.applied,
             h.person.status,
-            h.why,
-            "\n".join(h.fixes),
             h.person.file,
         ]
         for h in holds
@@ -230,13 +233,10 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
         cols.heads,
         rows,
         "暂缓发证表",
-        "暂缓发证（改正后重新运行，即按规则给出确定的结果）",
+        "暂缓发证：改正“需要修改”所列的单元格后重新运行，即按规则发证或列入未通过名单",
         wrap_cols=(cols["暂缓原因"], cols["需要修改"]),
+        widths={cols["暂缓原因"]: 20.0},  # wrapped: with the rest, one page across at a legible scale
     )
-    sheet.widths[cols["暂缓原因"]] = 30.0
-    sheet.widths[cols["需要修改"]] = 60.0
-    sheet.fit_heights([cols["暂缓原因"], cols["需要修改"]])
-    sheet.print_across_if_wide()
     return sheet
 
 

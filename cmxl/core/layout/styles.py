@@ -24,7 +24,8 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "num_plain": Style(number_format="0.0", vertical="top"),
         "gap_plain": Style(number_format="+0;-0;0", vertical="top"),
         "gap_box": Style(number_format="+0;-0;0", border=True),
-        "gap": Style(number_format="+0;-0;0", vertical="top"),  # level steps: +1 above, -1 below standard
+        # level steps: +1 above, -1 below standard; centred, so "-1" does not run into the next column
+        "gap": Style(number_format="+0;-0;0", vertical="top", horizontal="center"),
         "pct": Style(number_format="0.0%"),
         "text": Style(number_format="@", vertical="top"),
         "top": Style(vertical="top"),
