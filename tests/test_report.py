@@ -315,3 +315,15 @@ def test_long_texts_print_whole_and_rows_read_from_the_top(built):
 def _text(sheet, r, c):
     cell = sheet.cell(r, c)
     return "" if cell is None or cell.value is None else str(cell.value)
+
+
+def test_gap_details_name_each_item_below_standard_with_a_minus_sign(built):
+    """汇总's 差距明细: "协调能力 −1" for each item below standard, with a minus sign (U+2212), where a
+    printed line may not break ("执行能力-" / "1" did with a hyphen)."""
+    a, spec = built
+    summary = spec.sheet("汇总")
+    heads = [_text(summary, 0, c) for c in range(summary.max_col + 1)]
+    col = heads.index("差距明细")
+    for n, p in enumerate(a.people, start=1):
+        expected = [f"{name} \u2212{-g}" for name, g in zip(a.framework.item_names, p.gaps, strict=True) if g and g < 0]
+        assert _text(summary, n, col) == "；".join(expected)

@@ -182,7 +182,8 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         styles[c] = "wrap"
     rows = []
     for n, p in enumerate(a.people):
-        gaps = "；".join(f"{fw.item_names[i]}{g:+d}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
+        # "协调能力 −1": a minus sign (U+2212) is not a place to break a line, as "-" was ("执行能力-" / "1")
+        gaps = "；".join(f"{fw.item_names[i]} −{-g}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
         rows.append(
             [
                 p.employee_id,
