@@ -327,3 +327,22 @@ def test_gap_details_name_each_item_below_standard_with_a_minus_sign(built):
     for n, p in enumerate(a.people, start=1):
         expected = [f"{name} \u2212{-g}" for name, g in zip(a.framework.item_names, p.gaps, strict=True) if g and g < 0]
         assert _text(summary, n, col) == "；".join(expected)
+
+
+def test_the_printed_data_copy_says_what_its_colours_mean(built):
+    """Notes do not print: a copy with highlighted cells says on every page what the colours mean."""
+    _, spec = built
+    copy = spec.sheet("测评数据")
+    marked = any(cell.style in ("cell_error", "cell_warning") for _, cell in copy.iter_cells())
+    assert ("浅红色单元格有错误，浅黄色有警告" in copy.print_setup.header) == marked
+    assert copy.print_setup.header.startswith("测评数据（副本）")
+
+
+def test_a_clean_data_copy_prints_without_the_colour_key():
+    from tests.conftest import grid, person
+
+    g = grid([person("0001")])
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, AS_OF)
+    copy = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("测评数据")
+    assert not a.report.issues and copy.print_setup.header == "测评数据（副本）"

@@ -310,9 +310,11 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
         rows.append(values)
         styles.append(looks)
     sheet.add_rows(0, rows, [], cell_styles=styles)
+    marked = False
     for mark in issue_marks(a):
         if mark.sheet != of:
             continue
+        marked = True
         key = parse_a1(mark.cell)
         cell = sheet.cell(*key) or Cell(None)
         cell.style, cell.comment = mark.style, mark.note
@@ -325,7 +327,8 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
             repeat_rows=f"{header + 1}:{header + 1}",
             repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
             fit_width=False,
-            header=f"{name}（副本）",
+            # on paper the notes do not show: the page says what the colours mean
+            header=f"{name}（副本）" + ("：浅红色单元格有错误，浅黄色有警告，详见“校验问题”表" if marked else ""),
         )
     sheet.fit_widths(maximum=30, sample_rows=header + 50)
     return sheet

@@ -260,11 +260,13 @@ class SheetSpec:
         for body in self.bodies:
             start = max(first_row - body.top, 0)
             stop = min(last_row - body.top + 1, len(body.rows))
+            # only the body's columns asked for (fit_heights wants two of 评分明细's sixty)
+            wanted = range(body.width) if columns is None else sorted(c - body.left for c in columns)
             for i in range(start, stop):
-                r = body.top + i
-                for j in range(len(body.rows[i])):
+                r, length = body.top + i, len(body.rows[i])
+                for j in wanted:
                     c = body.left + j
-                    if (columns is None or c in columns) and (r, c) not in self.cells:
+                    if 0 <= j < length and (r, c) not in self.cells:
                         cell = body.cell(i, j)
                         if cell is not None:
                             yield r, c, cell
