@@ -252,33 +252,40 @@ class SheetSpec:
         body_end = max((b.left + b.width - 1 for b in self.bodies if b.rows), default=-1)
         return max(max((c for _, c in self.cells), default=-1), body_end)
 
-    def _column_texts(self, columns: set[int] | None, first_row: int, last_row: int) -> Iterator[tuple[int, int, Cell]]:
-        """(row, col, cell) of the rows first_row..last_row, in `columns` (None: all)."""
+    def _column_values(
+        self, columns: set[int] | None, first_row: int, last_row: int
+    ) -> Iterator[tuple[int, int, object, bool]]:
+        """(row, col, value, formula) of the rows first_row..last_row, in `columns` (None: all);
+        a body's value as it is (no Cell made for it), a cell put over the body instead of it."""
         for (r, c), cell in self.cells.items():
             if first_row <= r <= last_row and (columns is None or c in columns):
-                yield r, c, cell
+                yield r, c, cell.value, cell.formula
         for body in self.bodies:
             start = max(first_row - body.top, 0)
             stop = min(last_row - body.top + 1, len(body.rows))
             # only the body's columns asked for (fit_heights wants two of 评分明细's sixty)
             wanted = range(body.width) if columns is None else sorted(c - body.left for c in columns)
             for i in range(start, stop):
-                r, length = body.top + i, len(body.rows[i])
+                r, row = body.top + i, body.rows[i]
                 for j in wanted:
                     c = body.left + j
-                    if 0 <= j < length and (r, c) not in self.cells:
-                        cell = body.cell(i, j)
-                        if cell is not None:
-                            yield r, c, cell
+                    if 0 <= j < len(row) and row[j] is not None and (r, c) not in self.cells:
+                        yield r, c, row[j], False
 
     def fit_heights(self, wrapped: list[int], line_pt: float = 13.0, first_row: int = 1) -> None:
         """Row heights for wrapped text, estimated from its width (Excel does not refit on open)."""
         lines: dict[int, int] = {}
-        for r, c, cell in self._column_texts(set(wrapped), first_row, self.max_row):
+        known: dict[tuple[str, int], int] = {}  # (text, width) -> lines: reasons and gaps repeat
+        for r, c, value, _ in self._column_values(set(wrapped), first_row, self.max_row):
+            text = "" if value is None else str(value)
+            if not text:
+                continue
             width = int(max(self.widths.get(c, 8.43), 1))
-            text = "" if cell.value is None else str(cell.value)
-            need = sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
-            lines[r] = max(lines.get(r, 1), need)
+            need = known.get((text, width))
+            if need is None:
+                need = known[text, width] = sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
+            if need > lines.get(r, 1):
+                lines[r] = need
         for r, n in lines.items():
             if n > 1:
                 self.heights[r] = max(self.heights.get(r, 0), n * line_pt + 2)
@@ -299,10 +306,10 @@ class SheetSpec:
     def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300) -> None:
         """Width of every column from its content (CJK characters count double): no '#####'."""
         best: dict[int, int] = {}
-        for _r, c, cell in self._column_texts(None, 0, sample_rows):
-            if cell.formula:
+        for _r, c, value, formula in self._column_values(None, 0, sample_rows):
+            if formula:
                 continue
-            best[c] = max(best.get(c, 0), display_width(cell.value))
+            best[c] = max(best.get(c, 0), display_width(value))
         for c, w in best.items():
             if c not in self.widths:
                 self.widths[c] = float(max(minimum, min(maximum, w + 2)))
