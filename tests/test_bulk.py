@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 import python_calamine as pc
 from typer.testing import CliRunner
@@ -111,6 +112,10 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     s002 = next(x for x in failed if x["员工编号"] == "S002")
     assert s002["认证结果"] == "未通过" and "笔试成绩 50 分" in s002["原因"] and s002["笔试成绩"] == 50
     assert "W002" not in {x["员工编号"] for x in failed}  # not applying this cycle
+    ws = openpyxl.load_workbook(roster)["未通过名单"]
+    written = next(c for c in ws[1] if c.value == "笔试成绩").column
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "S002")
+    assert ws.cell(row, written).number_format == "0.0_)"  # a space after "50.0" before the next column's text
     # printed, a wide list runs its first columns down the first pages: the reason stands beside
     # the result there, before the exam scores it cites
     failed_head = sheet(roster, "未通过名单")[0]

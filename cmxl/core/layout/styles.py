@@ -5,6 +5,11 @@ from __future__ import annotations
 from cmxl.core.layout.spec import ConditionalFormat, Style
 
 LEVEL_FILLS = ["EDEDED", "DDEBF7", "C6EFCE", "FFE699", "F8CBAD", "D9D2E9"]
+# a number at the right of a cell with no border keeps a narrow space after it ("_)": the width
+# of a parenthesis, as Excel's own accounting formats do), so "85.0" does not run into the text
+# of the next column ("85.0广东_2026.xlsx", "15中级")
+PADDED_ONE_DECIMAL = "0.0_)"
+PADDED_INTEGER = "0_)"
 
 
 def base_styles(level_count: int) -> dict[str, Style]:
@@ -15,13 +20,13 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "label": Style(bold=True, fill="DDEBF7", border=True),
         "value": Style(border=True),
         "value_wrap": Style(border=True, wrap=True, vertical="top"),
-        "num": Style(number_format="0.0", vertical="top"),
+        "num": Style(number_format=PADDED_ONE_DECIMAL, vertical="top"),
         "num_box": Style(number_format="0.0", border=True),
-        "int": Style(number_format="0", vertical="top"),
+        "int": Style(number_format=PADDED_INTEGER, vertical="top"),
         "total": Style(bold=True, fill="F2F2F2", border=True),
         "total_pct": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0%"),
         "total_num": Style(bold=True, fill="F2F2F2", border=True, number_format="0.0"),
-        "num_plain": Style(number_format="0.0", vertical="top"),
+        "num_plain": Style(number_format=PADDED_ONE_DECIMAL, vertical="top"),
         "gap_plain": Style(number_format="+0;-0;0", vertical="top"),
         "gap_box": Style(number_format="+0;-0;0", border=True),
         # level steps: +1 above, -1 below standard; centred, so "-1" does not run into the next column
