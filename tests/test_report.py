@@ -346,3 +346,17 @@ def test_a_clean_data_copy_prints_without_the_colour_key():
     a = assess(g, cat.framework(), cat, AS_OF)
     copy = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c").sheet("测评数据")
     assert not a.report.issues and copy.print_setup.header == "测评数据（副本）"
+
+
+def test_every_cell_of_a_row_reads_from_the_top(tmp_path):
+    """In a row made tall by one long text, the other cells sat at its foot (Excel's default):
+    校验问题's 序号 and 单元格 below its 问题说明, 运行信息's labels below their values. Every
+    style without a set alignment now sits at the top; headers stay centred."""
+    _, spec = results("陕西_2026.xlsx")
+    render(spec, tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for name, row in (("校验问题", 2), ("运行信息", 3), ("汇总", 2)):
+        ws = wb[name]
+        cells = [c for c in ws[row] if c.value is not None]
+        assert cells and {c.alignment.vertical for c in cells} == {"top"}, name
+    assert wb["汇总"]["A1"].alignment.vertical == "center"  # the header

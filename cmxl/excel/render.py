@@ -188,8 +188,7 @@ def _styles(ws: Any, cells: dict[tuple[int, int], S.Cell], report: S.ReportSpec)
                 rng.wrap_text = True
             if st.horizontal:
                 rng.horizontal_alignment = st.horizontal
-            if st.wrap or st.horizontal or st.vertical:
-                rng.vertical_alignment = st.vertical or "center"
+            rng.vertical_alignment = st.vertical_shown
             if st.border:
                 rng.borders.set("all", line_style="continuous", weight="thin", color=_hex(report.border_color))
 

@@ -72,9 +72,7 @@ class _Styles:
             self.made[name] = (
                 Font(name=self.font, bold=st.bold, italic=st.italic, size=st.size or self.font_size, color=st.color),
                 PatternFill("solid", fgColor=st.fill) if st.fill else None,
-                Alignment(wrap_text=st.wrap, horizontal=st.horizontal, vertical=st.vertical or "center")
-                if (st.wrap or st.horizontal or st.vertical)
-                else None,
+                Alignment(wrap_text=st.wrap, horizontal=st.horizontal, vertical=st.vertical_shown),
                 Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin) if st.border else None,
                 st.number_format,
                 Protection(locked=st.locked) if st.locked is not None else None,

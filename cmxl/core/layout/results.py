@@ -257,7 +257,7 @@ def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
     sheet.put_row(0, 0, ISSUE_HEADS, "head")
     for n, i in enumerate(a.report.issues, start=1):
         row = [n, SEVERITY_ZH[i.severity], i.code, i.sheet, i.cell, i.employee_id, i.field, i.value, i.message, i.hint]
-        sheet.put_row(n, 0, row)
+        sheet.put_row(n, 0, row, "top")  # with the wrapped 问题说明 and 处理建议, every cell at the top
         sheet.put(n, 2, i.code, "text")
         sheet.put(n, 7, i.value, "text")
         if i.cell and i.sheet in targets:

@@ -28,6 +28,13 @@ class Style:
     border: bool = False
     locked: bool | None = None  # only matters on a protected sheet
 
+    @property
+    def vertical_shown(self) -> str:
+        """Where a cell's text sits: as set; centred in a wrapped or aligned cell (a header);
+        otherwise at the top, so that in a row made tall by one long text every cell of the row
+        reads from the same line (bottom, Excel's default, left ids and counts at the foot)."""
+        return self.vertical or ("center" if self.wrap or self.horizontal else "top")
+
 
 @dataclass(slots=True)  # hundreds of thousands of these in a big report: no per-instance __dict__
 class Cell:
