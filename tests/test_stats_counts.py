@@ -124,6 +124,14 @@ def test_the_roster_regions_add_up(tmp_path):
         assert under and all(
             sum(r[h] for r in under) == row[h] for h in ["人数", *ATTAINMENT, *RESULT, "其中通过", "其中暂缓"]
         )
+    # a region's own results count as the roster does: 陕西's units, passed and held alike
+    ws = openpyxl.load_workbook(tmp_path / "批次_输出" / "陕西_2026_评分结果.xlsx")["统计图表"]
+    cells = {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    _, own_units = group_tables(cells)
+    same = ["人数", "申报认证", "其中通过", "其中暂缓"]
+    assert {f"陕西 / {u}": [r[h] for h in same] for u, r in own_units.items()} == {
+        key: [r[h] for h in same] for key, r in units.items() if key.startswith("陕西 / ")
+    }
 
 
 def read_people(path: Path) -> int:

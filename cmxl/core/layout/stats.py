@@ -120,9 +120,12 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     # 3. by job grade, 4. by unit
     grades = [p.grade or UNFILLED for p in people]
     grade_order = [g.name for g in fw.grades] + ([UNFILLED] if UNFILLED in grades else [])
-    group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
+    # a certificate that waits (the row has an error) is counted as the roster counts it: in
+    # 其中暂缓, not in 其中通过, so this file's counts and the roster's agree
+    held = {id(p) for p in people if p.held}
+    group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people), held=held)
     units = [p.unit or UNFILLED for p in people]
-    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people))
+    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people), held=held)
     set_widths(sheet)
     return sheet
 
@@ -171,7 +174,7 @@ def group_block(
     """Per-group counts and rates (one row per (label, people)), with two charts unless told not;
     the rows at the indexes `totals` are subtotals or a total: bold, and the trailing ones left out
     of the charts. With
-    `held` (ids of the records whose certificate waits, in a roster) 其中通过 counts only the
+    `held` (ids of the records whose certificate waits) 其中通过 counts only the
     certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
     n = len(rows)
     height = blocks.chart_height(max(8.0, 0.6 * n + 4))
