@@ -243,6 +243,10 @@ def _process(job: Job) -> FileOutcome:
         return _failed(job, exc.message, start)
     except Exception as exc:  # a damaged file must not stop the batch
         return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
+    except BaseException as exc:  # a library's panic (Rust) too; it could not even be sent back
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
     grid, a = scored.grid, scored.assessment
     digest = grid.sha256
     rows = a.people

@@ -346,3 +346,27 @@ def test_a_big_sheet_without_a_declared_dimension_is_not_refused():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 40_002))
     sheet = f'<worksheet><sheetData><row r="1">{header}</row>{rows}</sheetData></worksheet>'
     check_extent("big.xlsx", sheet.encode())  # no FileProblem
+
+
+def test_a_duration_out_of_range_fails_its_file_not_the_batch(tmp_path, capsys, monkeypatch):
+    """-1e300 in a cell formatted [h]:mm made the reader's Rust code panic: a BaseException, which
+    passed every `except Exception`, printed a traceback, and in a batch could not even be sent
+    back from its worker, so the whole batch stopped with no roster."""
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    book = folder / "坏时长.xlsx"
+    write_xlsx(book, [HEAD, row("0001"), row("0002")])
+    wb = openpyxl.load_workbook(book)
+    cell = wb.active.cell(3, HEAD.index("培训学时") + 1)
+    cell.value, cell.number_format = -1e300, "[h]:mm"
+    wb.save(book)
+    write_xlsx(folder / "好.xlsx", [HEAD, row("0003")])
+    code, said = cmxl(capsys, monkeypatch, "score", book, "-o", tmp_path / "r.xlsx")
+    assert code == 1 and "超出范围的日期或时长" in said and "坏时长.xlsx" in said
+    code, said = cmxl(
+        capsys, monkeypatch, "bulk", folder, "--issue-date", "2026-12-01", "--ledger", tmp_path / "l.sqlite"
+    )
+    assert code == 1 and "失败 坏时长.xlsx" in said
+    roster = tmp_path / "批次_输出" / "认证名单_批次.xlsx"
+    log = {r[0]: r for r in openpyxl.load_workbook(roster)["处理日志"].iter_rows(min_row=2, values_only=True)}
+    assert log["坏时长.xlsx"][1] == "失败" and log["好.xlsx"][1] == "成功"

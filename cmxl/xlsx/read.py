@@ -135,7 +135,8 @@ def _read(path: Path) -> WorkbookGrid:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise FileProblem(str(path), "encrypted", "工作簿设置了密码，请在 Excel 中取消密码后另存再处理") from None
-    except Exception:  # calamine raises several types (in English) for a damaged file
+    except BaseException as exc:  # calamine raises several types (in English) for a damaged file
+        _reraise_interrupt(exc)
         raise FileProblem(
             str(path), "unreadable", "无法读取工作簿，文件可能已损坏；请在 Excel 中打开后另存再处理"
         ) from None
@@ -144,7 +145,15 @@ def _read(path: Path) -> WorkbookGrid:
             continue
         try:
             rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        except Exception:
+        except BaseException as exc:
+            _reraise_interrupt(exc)
+            if type(exc).__name__ == "PanicException":  # calamine's Rust code stopped on a value
+                raise FileProblem(
+                    str(path),
+                    "unreadable",
+                    f"无法读取工作表“{meta.name}”：其中有超出范围的日期或时长（例如设为日期或时间格式的极大数值）；"
+                    "请检查设为日期、时间格式的单元格，改正后另存再处理",
+                ) from None
             raise FileProblem(
                 str(path), "unreadable", f"无法读取工作表“{meta.name}”，文件可能已损坏；请在 Excel 中打开后另存再处理"
             ) from None
@@ -155,6 +164,14 @@ def _read(path: Path) -> WorkbookGrid:
         visible = str(meta.visible).endswith("Visible")
         grid.sheets.append(SheetGrid(meta.name, rows, hidden, visible, percent_cells=percent))
     return grid
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Ctrl-C and exit go on; anything else the reader raised is a problem with the file. Rust's
+    panics (python-calamine on, e.g., a duration of -1e300 days) are BaseException, not
+    Exception: uncaught, they stopped a whole batch."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _col_index(letters: bytes) -> int:
