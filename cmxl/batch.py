@@ -25,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 try:
     import resource
@@ -211,8 +212,13 @@ def discover(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[t
 FAULT_ABORT = "CMXL_FAULT_ABORT"  # fault injection for tests: a worker given this file name dies
 
 
+_HALT: Any = None  # in a worker: the main process's Ctrl-C request (see _worker_start)
+
+
 def process(job: Job) -> FileOutcome:
     """One workbook, start to finish; never raises (a bad file becomes a failed log row)."""
+    if _HALT is not None and _HALT.is_set():  # Ctrl-C: queued, not started; the main process drops it
+        return FileOutcome(FileLog(job.rel, "", SKIPPED, 0, 0, 0, "已中止", "", 0.0))
     outcome = _process(job)
     outcome.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else 0.0
     return outcome
@@ -439,10 +445,14 @@ def _finish(
     return result
 
 
-def _worker_start(main: int) -> None:
+def _worker_start(main: int, halt: Any = None) -> None:
     """Ctrl-C reaches every process of the terminal's group; the workers leave it to the main
-    process, which lets them finish the file in hand (written whole) and starts no more. A worker
-    whose main process is gone (killed) exits instead of waiting for work forever."""
+    process, which lets them finish the file in hand (written whole) and starts no more: the
+    pool has already queued a file or two for its workers, so a worker looks at `halt` (an
+    Event the main process sets) before it starts one. A worker whose main process is gone
+    (killed) exits instead of waiting for work forever."""
+    global _HALT
+    _HALT = halt
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # what the fork server imported stays for the worker's life: kept out of the collection that
     # ends each file, which then walks only what that file left (18 ms a file before, at 500 people)
@@ -536,9 +546,12 @@ def _pool_round(
     lost: list[Job] = []
     stop = threading.Event()
     main = threading.current_thread() is threading.main_thread()  # the Excel window runs bulk on a thread
+    if main:
+        _start_fork_server()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main else None
+    halt = _context().Event()  # set on Ctrl-C: a worker starts no file after it
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),), mp_context=_context()
+        max_workers=workers, initializer=_worker_start, initargs=(os.getpid(), halt), mp_context=_context()
     )
     try:
         futures = {pool.submit(process, job): job for job in jobs}
@@ -560,6 +573,7 @@ def _pool_round(
             if stop.is_set():
                 if on_stopping:
                     on_stopping()
+                halt.set()  # a file already queued for a worker is not started (queued: not cancellable)
                 for future in pending:
                     future.cancel()
                 wait(pending)  # the files in hand finish; no more start
@@ -569,6 +583,22 @@ def _pool_round(
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     return sorted(lost, key=lambda job: job.rel)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (if it is not running) with Ctrl-C ignored. It is a new Python
+    process in the terminal's group: started plainly, a Ctrl-C while it imported cmxl printed its
+    KeyboardInterrupt traceback. A process started with SIGINT ignored keeps it ignored (Python
+    installs its handler only where the signal is not ignored), and so do the workers it forks."""
+    if _context().get_start_method() != "forkserver":
+        return
+    import multiprocessing.forkserver  # POSIX only
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _flag_duplicates(outcomes: list[FileOutcome]) -> int:
