@@ -315,3 +315,37 @@ def test_big_sheets_are_deflated_by_zlib_ng_and_read_the_same_without_it(tmp_pat
         with zipfile.ZipFile(tmp_path / name) as zf:
             assert zf.testzip() is None
             assert zf.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_marked_date_or_time_in_the_data_copy_keeps_its_format(tmp_path, monkeypatch, direct):
+    """A cell an issue points at gets the mark's fill; on the direct path the mark's style also
+    took away the number format, so a date showed as 46056 and 30:15 as 1.2604."""
+    from tests.conftest import grid, person
+
+    values = {
+        "成就导向": dt.timedelta(hours=30, minutes=15),  # not a score: marked as an error
+        "抗挫能力": dt.time(14, 30),
+        "执行能力": dt.date(2026, 2, 3),
+        "沟通倾听能力": dt.datetime(2026, 2, 3, 9, 45),
+    }
+    g = grid([person("0001", **values)] + [person(f"{n:04d}") for n in range(2, 400)])
+    cat = catalogue()
+    a = assess(g, cat.framework(), cat, dt.date(2026, 12, 1))
+    spec = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
+    assert R._fast_ok(spec.sheet("测评数据"))
+    if not direct:
+        monkeypatch.setattr(R, "FAST_MIN_CELLS", 10**9)
+    R.render(spec, tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["测评数据"]
+    heads = [c.value for c in ws[1]]
+    shown = {h: ws.cell(2, heads.index(h) + 1) for h in values}
+    assert all(cell.comment is not None for cell in shown.values())  # each is marked
+    assert {h: c.number_format for h, c in shown.items()} == {
+        "成就导向": "[h]:mm:ss",
+        "抗挫能力": "h:mm:ss",
+        "执行能力": "yyyy-mm-dd",
+        "沟通倾听能力": "yyyy-mm-dd hh:mm:ss",
+    }
+    assert shown["成就导向"].value == dt.timedelta(hours=30, minutes=15)
+    assert shown["沟通倾听能力"].value == dt.datetime(2026, 2, 3, 9, 45)

@@ -35,7 +35,7 @@ from cmxl.core.layout.spec import (
     link_to,
 )
 from cmxl.core.layout.stats import stats_sheet
-from cmxl.core.layout.styles import base_styles, level_rules
+from cmxl.core.layout.styles import base_styles, level_rules, marked
 from cmxl.core.layout.training import training_list, training_matrix
 
 
@@ -281,7 +281,7 @@ _COPY_STYLES: dict[type, str] = {
     str: "text",
     CellError: "text",
     dt.date: "date",
-    dt.datetime: "date",
+    dt.datetime: "datetime",  # a cell formatted with a time of day (a plain date is read as dt.date)
     dt.time: "time",
     dt.timedelta: "duration",
 }
@@ -310,14 +310,14 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
         rows.append(values)
         styles.append(looks)
     sheet.add_rows(0, rows, [], cell_styles=styles)
-    marked = False
+    any_marks = False
     for mark in issue_marks(a):
         if mark.sheet != of:
             continue
-        marked = True
+        any_marks = True
         key = parse_a1(mark.cell)
         cell = sheet.cell(*key) or Cell(None)
-        cell.style, cell.comment = mark.style, mark.note
+        cell.style, cell.comment = marked(mark.style, cell.style), mark.note
         sheet.cells[key] = cell
     if header >= 0:
         sheet.freeze = a1(header + 1, 2)
@@ -328,7 +328,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
             repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
             fit_width=False,
             # on paper the notes do not show: the page says what the colours mean
-            header=f"{name}（副本）" + ("：浅红色单元格有错误，浅黄色有警告，详见“校验问题”表" if marked else ""),
+            header=f"{name}（副本）" + ("：浅红色单元格有错误，浅黄色有警告，详见“校验问题”表" if any_marks else ""),
         )
     sheet.fit_widths(maximum=30, sample_rows=header + 50)
     return sheet

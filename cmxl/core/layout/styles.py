@@ -35,6 +35,7 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "text": Style(number_format="@", vertical="top"),
         "top": Style(vertical="top"),
         "date": Style(number_format="yyyy-mm-dd"),
+        "datetime": Style(number_format="yyyy-mm-dd hh:mm:ss"),  # a date with its time of day
         "time": Style(number_format="h:mm:ss"),  # a time of day, as typed in a clerk's sheet
         "duration": Style(number_format="[h]:mm:ss"),  # a length of time, which may pass 24 hours
         "wrap": Style(wrap=True, vertical="top"),
@@ -50,7 +51,19 @@ def base_styles(level_count: int) -> dict[str, Style]:
     }
     for i in range(level_count):
         styles[f"level{i}"] = Style(fill=LEVEL_FILLS[i % len(LEVEL_FILLS)])
+    for mark in ("cell_error", "cell_warning"):  # a marked date or time keeps its format
+        for look in MARKED_LOOKS:
+            styles[marked(mark, look)] = Style(fill=styles[mark].fill, number_format=styles[look].number_format)
     return styles
+
+
+MARKED_LOOKS = ("date", "datetime", "time", "duration")  # looks whose number format a mark keeps
+
+
+def marked(mark: str, look: str | None) -> str:
+    """The style of a cell marked with `mark` (its fill) that showed as `look`: a date stays a
+    date (the mark alone would show its serial number, 46056)."""
+    return f"{mark}+{look}" if look in MARKED_LOOKS else mark
 
 
 def level_rules(ranges: str, level_names: list[str], first_cell: str) -> list[ConditionalFormat]:
