@@ -115,3 +115,14 @@ def test_a_row_with_errors_says_its_results_are_not_final(tmp_path):
     [page] = pages(result.output)
     assert any(t.startswith("注意：本人的测评数据有 1 个错误") for t in page)
     assert "（有能力项未评定或没有岗位标准，无法判断）" in page  # not 'no item below standard'
+
+
+def test_a_control_character_in_a_name_does_not_stop_the_report(tmp_path):
+    """\\x07 typed or pasted into a name or unit: Word's XML cannot hold it, and python-docx
+    refused the whole report (everyone's page) for it. It is left out, as in the results. (The file
+    holds it as Excel does, escaped: _x0007_.)"""
+    rows = [HEAD, ["0001", "王_x0007_五", "南_x001B_京", "中级客户经理", "四级", 30, 70, 70, *[55] * len(ITEMS_A)]]
+    rows.append(["0002", "赵六", "南京", "中级客户经理", "四级", 30, 70, 70, *[55] * len(ITEMS_A)])
+    [result] = cmxl.report([write_xlsx(tmp_path / "a.xlsx", rows)], as_of=AS_OF)
+    first, second = pages(result.output)[:2]
+    assert "王五" in "".join(first) and "南京" in "".join(first) and "赵六" in "".join(second)
