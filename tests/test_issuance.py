@@ -45,6 +45,16 @@ def test_the_same_id_with_the_same_data_counts_once():
     assert found.same_elsewhere[id(a[0])] == ["b.xlsx（测评数据第 2 行）"]
 
 
+def test_the_same_row_with_an_error_in_two_files_says_to_fix_both():
+    """Held once (the rows are the same), but fixed in one file only they would differ and be
+    held again: what to fix names the other file too."""
+    a = people_of("a.xlsx", [person("0001", 成就导向="好", **APPLY)])
+    b = people_of("b.xlsx", [person("0001", 成就导向="好", **APPLY)])
+    [hold] = decide(a + b).held
+    assert hold.person is a[0] and hold.fixes[0].startswith("a.xlsx 测评数据!E2：")
+    assert hold.fixes[-1] == "相同的行也在 b.xlsx（测评数据第 2 行），请一并改正"
+
+
 def test_the_same_id_with_different_data_holds_every_row():
     a = people_of("a.xlsx", [person("0001", **APPLY)])
     b = people_of("b.xlsx", [person("0001", **{**APPLY, "笔试成绩": 40})])

@@ -83,6 +83,8 @@ def decide(people: list[PersonResult]) -> Issuance:
         errors = [i for i in p.issues if i.severity == "error"]
         if errors:
             fixes = [f"{p.file} {i.sheet}!{i.cell}：{i.message}。{i.hint}" for i in errors]
+            if id(p) in same:  # the same row, errors and all, elsewhere: fixed in one place only, they would differ
+                fixes.append(f"相同的行也在 {'、'.join(same[id(p)])}，请一并改正")
             held.append(Hold(p, f"本行有 {len(errors)} 个错误，结果可能不准确", fixes))
         elif p.status == PASSED:
             passed.append(p)
