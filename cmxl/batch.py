@@ -111,7 +111,7 @@ class BulkResult:
     logs: list[FileLog]
     people: int
     applied: int
-    passed: int
+    passed: int  # certain passes (the roster's 其中通过); a pass whose certificate waits is in `held`
     new_certificates: int
     reused_certificates: int
     duplicates: int
@@ -427,13 +427,15 @@ def _finish(
         roster_path,
     )
     seconds = time.perf_counter() - t0
+    waiting = {id(h.person) for h in issuance.held}
     result = BulkResult(
         roster=roster_path,
         run_json=opts.output / "run.json",
         logs=logs,
         people=len(people),
         applied=sum(p.applying for p in people),
-        passed=sum(p.status == PASSED for p in people),
+        # as the roster's 地区统计 counts them: a pass whose certificate waits is in `held` only
+        passed=sum(p.status == PASSED and id(p) not in waiting for p in people),
         held=len(issuance.held),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),

@@ -117,6 +117,9 @@ def test_the_roster_regions_add_up(tmp_path):
     roster = openpyxl.load_workbook(tmp_path / "批次_输出" / "认证名单_批次.xlsx")
     listed = {name: roster[name].max_row - 1 for name in ("通过名单", "暂缓发证")}
     assert (provinces["合计"]["其中通过"], provinces["合计"]["其中暂缓"]) == (listed["通过名单"], listed["暂缓发证"])
+    # and what the command says at the end: a pass whose certificate waits is counted once, as held
+    said = " ".join(result.output.split())
+    assert f"通过 {listed['通过名单']} 人，暂缓发证 {listed['暂缓发证']} 人" in said, said
     for province, row in by_province.items():
         subtotal = {k: v for k, v in units[f"{province} 小计"].items() if k != "省份和单位"}
         assert subtotal == {k: v for k, v in row.items() if k != "省份"}
