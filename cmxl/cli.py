@@ -209,11 +209,14 @@ def score(
         a = f.assessment
         assert a is not None
         errors, warnings = len(f.errors), len(f.warnings)
-        passed = sum(1 for p in f.people if p.status == PASSED)
+        # counted as 统计图表 and the roster count them: a pass whose certificate waits is held only
+        passed = sum(1 for p in f.people if p.status == PASSED and not p.held)
+        held = sum(1 for p in f.people if p.held)
         applied = sum(1 for p in f.people if p.applying)
         note = f"，[red]{errors} 个错误[/red]（有错误的项目未计分，详见“校验问题”表）" if errors else ""
+        waiting = f"、暂缓发证 {held} 人" if held else ""
         err.print(
-            f"[bold]{escape(f.path.name)}[/bold]：{a.size} 人，申报认证 {applied} 人、通过 {passed} 人；"
+            f"[bold]{escape(f.path.name)}[/bold]：{a.size} 人，申报认证 {applied} 人、通过 {passed} 人{waiting}；"
             f"{warnings} 个警告{note}\n  → 已生成 {escape(str(f.output))}"
         )
         if as_json:

@@ -140,3 +140,23 @@ def test_the_roster_regions_add_up(tmp_path):
 def read_people(path: Path) -> int:
     cat = catalogue()
     return assess(read_workbook(path), cat.framework(), cat, AS_OF).size
+
+
+def test_the_score_line_counts_as_the_statistics_do(tmp_path):
+    """陕西: the command said 通过 18 where its own 统计图表 counted 16 passed and 6 held (two of
+    the 18 wait for a certificate, their rows having errors)."""
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from cmxl.cli import app
+
+    book = next(b for b in BOOKS if b.name == "陕西_2026.xlsx")
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(app, ["score", str(book), "-o", str(out)])
+    ws = openpyxl.load_workbook(out)["统计图表"]
+    cells = {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    _, by_unit = group_tables(cells)
+    passed = sum(r["其中通过"] for r in by_unit.values())
+    held = sum(r["其中暂缓"] for r in by_unit.values())
+    assert (passed, held) == (16, 6)
+    assert f"通过 {passed} 人、暂缓发证 {held} 人" in " ".join(result.output.split())
