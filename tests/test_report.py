@@ -173,6 +173,9 @@ def test_wide_sheets_print_across_pages_with_who_on_each(tmp_path):
     detail, copy = wb["评分明细"], wb["测评数据"]
     assert detail.print_title_cols == "$A:$B" and detail.print_title_rows == "$1:$1"
     assert not detail.sheet_properties.pageSetUpPr.fitToPage  # 60+ columns on one page would be unreadable
+    # a row's pages across are printed one after another (down first put 评分明细's 认证原因 about
+    # 144 pages after the same people's scores, for 广东)
+    assert {wb[n].page_setup.pageOrder for n in ("评分明细", "汇总", "测评数据")} == {"overThenDown"}
     assert copy.print_title_rows == "$3:$3"  # 陕西's header is under a title and a blank row
     margins = wb["汇总"].page_margins
     assert margins.header < margins.top and margins.footer < margins.bottom  # the page header clears the table

@@ -12,6 +12,7 @@ from cmxl.core.cellref import parse_a1
 from cmxl.core.layout.spec import PrintSetup
 
 XL_LANDSCAPE, XL_PORTRAIT, XL_PAPER_A4 = 2, 1, 9
+XL_OVER_THEN_DOWN = 2
 POINTS_PER_INCH = 72
 
 
@@ -37,6 +38,7 @@ class WindowsExcel:
             ps = sheet.api.PageSetup
             ps.Orientation = XL_LANDSCAPE if setup.landscape else XL_PORTRAIT
             ps.PaperSize = XL_PAPER_A4
+            ps.Order = XL_OVER_THEN_DOWN  # a wide table's pages across come one after another
             if setup.fit_width:
                 ps.Zoom = False
                 ps.FitToPagesWide = setup.pages_wide

@@ -260,6 +260,7 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
         return
     ws.page_setup.orientation = "landscape" if setup.landscape else "portrait"
     ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.pageOrder = "overThenDown"  # a wide table's pages across come one after another
     if setup.fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = setup.pages_wide
