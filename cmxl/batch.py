@@ -35,7 +35,7 @@ except ImportError:  # Windows: no peak memory figure
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import INTERRUPTS, CmxlError
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
@@ -247,10 +247,8 @@ def _process(job: Job) -> FileOutcome:
                 )
     except CmxlError as exc:
         return _failed(job, exc.message, start)
-    except Exception as exc:  # a damaged file must not stop the batch
-        return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
-    except BaseException as exc:  # a library's panic (Rust) too; it could not even be sent back
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+    except BaseException as exc:  # a damaged file must not stop the batch (a library's panic included)
+        if isinstance(exc, INTERRUPTS):
             raise
         return _failed(job, f"意外错误：{type(exc).__name__}: {exc}", start)
     grid, a = scored.grid, scored.assessment

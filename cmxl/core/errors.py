@@ -9,6 +9,11 @@ if TYPE_CHECKING:  # not at run time: the file reader imports this and must load
     from cmxl.core.issues import Issue
 
 
+# what a broad `except BaseException` must let through: Ctrl-C and exit. Anything else a library
+# raises (python-calamine's Rust panics are BaseException, not Exception) is a problem with a file.
+INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
 class CmxlError(Exception):
     """Base: the message is shown to the user as one line."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from cmxl.core.errors import CmxlError
 from cmxl.core.layout.person_report import PersonPage
+from cmxl.xlsx.render import xml_text
 from cmxl.xlsx.write import temp_beside
 
 CJK_FONTS = (
@@ -88,14 +88,11 @@ def radar_png(page: PersonPage, font: str) -> bytes:
     return out.getvalue()
 
 
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML cannot hold
-
-
 def _xml_safe(value: object) -> object:
     """A page's texts, every one, without the control characters Word's XML cannot hold (\x07
     typed or pasted into a name or unit): python-docx refused the whole report for one."""
     if isinstance(value, str):
-        return _NOT_XML.sub("", value)
+        return xml_text(value)
     if isinstance(value, list):
         return [_xml_safe(v) for v in value]
     if isinstance(value, tuple):
@@ -110,7 +107,7 @@ def _xml_safe(value: object) -> object:
 def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
     """One page a person; written to a temp file beside `target`, then renamed."""
     pages = [_xml_safe(page) for page in pages]  # type: ignore[misc]
-    title = _NOT_XML.sub("", title)
+    title = xml_text(title)
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn

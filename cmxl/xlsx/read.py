@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 import python_calamine as pc
 
-from cmxl.core.errors import FileProblem
+from cmxl.core.errors import INTERRUPTS, FileProblem
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
 from cmxl.core.layout.names import DETAIL, INFO, LOG, PASSED_SHEET, REGISTRY_SHEET, SUMMARY
 from cmxl.xlsx.safety import check_extent, check_workbook_file
@@ -136,7 +136,8 @@ def _read(path: Path) -> WorkbookGrid:
     except pc.PasswordError:
         raise FileProblem(str(path), "encrypted", "工作簿设置了密码，请在 Excel 中取消密码后另存再处理") from None
     except BaseException as exc:  # calamine raises several types (in English) for a damaged file
-        _reraise_interrupt(exc)
+        if isinstance(exc, INTERRUPTS):
+            raise
         raise FileProblem(
             str(path), "unreadable", "无法读取工作簿，文件可能已损坏；请在 Excel 中打开后另存再处理"
         ) from None
@@ -146,7 +147,8 @@ def _read(path: Path) -> WorkbookGrid:
         try:
             rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except BaseException as exc:
-            _reraise_interrupt(exc)
+            if isinstance(exc, INTERRUPTS):
+                raise
             if type(exc).__name__ == "PanicException":  # calamine's Rust code stopped on a value
                 raise FileProblem(
                     str(path),
@@ -164,14 +166,6 @@ def _read(path: Path) -> WorkbookGrid:
         visible = str(meta.visible).endswith("Visible")
         grid.sheets.append(SheetGrid(meta.name, rows, hidden, visible, percent_cells=percent))
     return grid
-
-
-def _reraise_interrupt(exc: BaseException) -> None:
-    """Ctrl-C and exit go on; anything else the reader raised is a problem with the file. Rust's
-    panics (python-calamine on, e.g., a duration of -1e300 days) are BaseException, not
-    Exception: uncaught, they stopped a whole batch."""
-    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-        raise exc
 
 
 def _col_index(letters: bytes) -> int:

@@ -31,11 +31,7 @@ class Blocks:
         self.sheet = sheet
         self.row = 2
         self.chart_row = 0  # where the block just reserved puts its charts (0-based)
-        # the page's height less a row's worth for the taller header row and rounding
-        self.page_cm = sheet.print_setup.page_height_cm() - 2 * ROW_CM if sheet.print_setup else None
-
-    def chart_height(self, wanted_cm: float) -> float:
-        return min(wanted_cm, self.page_cm) if self.page_cm else wanted_cm
+        self.page_cm = page_room_cm(sheet)
 
     def reserve(self, table_rows: int, chart_cm: float) -> int:
         top = self.row
@@ -52,6 +48,18 @@ class Blocks:
         return top
 
 
+def page_room_cm(sheet: SheetSpec) -> float | None:
+    """How tall a chart may be to print on one page of `sheet`: the page less two rows (a row
+    above the chart, and the taller header rows and rounding). None: the sheet does not print."""
+    return sheet.print_setup.page_height_cm() - 2 * ROW_CM if sheet.print_setup else None
+
+
+def chart_height(sheet: SheetSpec, wanted_cm: float) -> float:
+    """`wanted_cm`, or less, so that the chart is not cut across printed pages."""
+    room = page_room_cm(sheet)
+    return min(wanted_cm, room) if room else wanted_cm
+
+
 def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     """Every table counts every person: a column or row 未评定 holds those whose level, total or
     attainment could not be determined, so each split adds up to 人数."""
@@ -62,7 +70,7 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
 
     # 1. level distribution per competency
     k = len(fw.item_names)
-    height = blocks.chart_height(max(9.0, 0.75 * k + 3))
+    height = chart_height(sheet, max(9.0, 0.75 * k + 3))
     top = blocks.reserve(k + 1, height)
     sheet.put(top, 0, "各能力项级别分布（人数）", "label")
     sheet.put_row(top + 1, 0, ["能力项", *levels, NOT_RATED], "head")
@@ -177,7 +185,7 @@ def group_block(
     `held` (ids of the records whose certificate waits) 其中通过 counts only the
     certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
     n = len(rows)
-    height = blocks.chart_height(max(8.0, 0.6 * n + 4))
+    height = chart_height(sheet, max(8.0, 0.6 * n + 4))
     top = blocks.reserve(n + 1, height if charts else 0)
     sheet.put(top, 0, f"{title}统计", "label")
     heads = list(GROUP_HEADS)

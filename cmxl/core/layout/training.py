@@ -13,7 +13,7 @@ from operator import itemgetter
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.names import TRAINING, TRAINING_LIST
 from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
-from cmxl.core.layout.stats import ROW_CM, UNFILLED
+from cmxl.core.layout.stats import UNFILLED, chart_height
 from cmxl.core.model.framework import Framework
 
 TOTAL = "合计"
@@ -64,7 +64,6 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
             sheet.put(share_top + 2 + i, 1 + c, share, "pct")
 
     # the competencies most often below standard, most first, with a chart
-    page = sheet.print_setup.page_height_cm() - 2 * ROW_CM if sheet.print_setup else 99.0
     rank_top = share_top + k + 4
     order = sorted(range(k), key=lambda i: (-below[i][-1], i))
     cols = ColumnMap(["能力项", "低于标准人数", "已评定人数", "比例"])
@@ -85,7 +84,7 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
             x_title=None,
             y_title="人数",
             width_cm=16,
-            height_cm=min(max(9.0, 0.75 * k + 3), page),  # room for every competency's label, on one page
+            height_cm=chart_height(sheet, max(9.0, 0.75 * k + 3)),  # room for every competency's label
             colors=["C55A11"],
             categories_reversed=True,
         )
