@@ -604,6 +604,12 @@ def frameworks(
     check: Annotated[
         Path | None, typer.Option("--check", help="检查一个模型/认证方案文件，列出全部问题", readable=False)
     ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework", "-f", help="与 --check 同用：认证方案对照的能力模型（编号或模型文件路径），默认内置模型"
+        ),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """列出可用的能力模型和认证方案（或检查总部下发的模型文件）。"""
@@ -612,15 +618,19 @@ def frameworks(
         if check is not None:
             from cmxl.core.model.loading import load_file
 
-            model = load_file(check)
+            fw = cat.framework(framework)
+            model = load_file(check, fw)  # a scheme is checked against the framework it is used with
+            against = f"（认证等级的级别已对照能力模型 {fw.id}）" if not isinstance(model, Framework) else ""
             err.print(
                 f"[green]{escape(str(check))} 没有问题[/green]：{model.id} 版本 {model.version}，内容哈希 {model.content_hash[:12]}"
+                f"{escape(against)}"
             )
             raise typer.Exit(0)
     except CmxlError as exc:
         issues = getattr(exc, "issues", [])
         if issues and not as_json:
-            err.print(f"[red]错误：[/red]{escape(str(check))} 有 {len(issues)} 处问题：")
+            where = getattr(exc, "source", None) or str(check)  # HQ's --framework file may be the bad one
+            err.print(f"[red]错误：[/red]{escape(where)} 有 {len(issues)} 处问题：")
             for i in issues:
                 err.print(f"  {escape(i.field)}：{escape(i.value)}")
         else:

@@ -42,7 +42,7 @@ def rules(framework: str | Framework | None = None, schemes: Sequence[SchemeSpec
     parsed and checked once per process (cmxl.core.model.loading.load_file)."""
     cat = catalogue()
     fw = framework if isinstance(framework, Framework) else cat.framework(framework)
-    return Rules(cat.with_schemes([cat.scheme(s) for s in schemes]), fw)
+    return Rules(cat.with_schemes([cat.scheme(s, fw) for s in schemes]), fw)  # each fits the framework
 
 
 def now() -> str:

@@ -56,9 +56,9 @@ def test_hq_framework_file_is_read_and_checked_once_per_run(tmp_path, monkeypatc
     calls = []
     original = Framework.from_data.__func__
 
-    def counting(cls, data, source):
+    def counting(cls, data, source, *context):
         calls.append(source)
-        return original(cls, data, source)
+        return original(cls, data, source, *context)
 
     monkeypatch.setattr(Framework, "from_data", classmethod(counting))
     folder = tmp_path / "批次"

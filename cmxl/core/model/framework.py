@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Literal
 
@@ -10,7 +11,21 @@ import numpy as np
 from pydantic import Field
 
 from cmxl.core.issues import Issue, issue
-from cmxl.core.model.base import Score, StrictModel, Weight, build_checked, canonical_hash, spellings
+from cmxl.core.model.base import (
+    Id,
+    Name,
+    OptionalId,
+    OptionalName,
+    Score,
+    Spelling,
+    StrictModel,
+    Weight,
+    build_checked,
+    canonical_hash,
+    fold_header,
+    spelling_clashes,
+    spellings,
+)
 
 _EPS = 1e-9
 
@@ -18,7 +33,7 @@ _EPS = 1e-9
 class Level(StrictModel):
     """一个能力素质级别及其分数段（闭区间下限：分数按四舍五入到一位小数后落入的最高级别）。"""
 
-    name: str
+    name: Name
     """级别名称，如 初级。"""
     min: Score
     """分数段下限（0–100）。"""
@@ -28,14 +43,14 @@ class Level(StrictModel):
     """只填级别、不填分数时按此分数计入总分。"""
     definition: str = ""
     """级别的一般定义（写入模板的填写说明）。"""
-    aliases: list[str] = []
-    """填写时也接受的其他写法。"""
+    aliases: list[Name] = []
+    """填写时也接受的其他写法（不能与其他级别的名称或写法相同）。"""
 
 
 class Category(StrictModel):
     """能力项的类别及其权重。"""
 
-    name: str
+    name: Name
     """类别名称。"""
     weight: Weight
     """类别权重（百分数，各类别之和为 100）；类别内各能力项平分，除非能力项自带权重。"""
@@ -46,7 +61,7 @@ class Category(StrictModel):
 class Behaviour(StrictModel):
     """某能力项在某级别上的行为描述。"""
 
-    level: str
+    level: Name
     """级别名称。"""
     headline: str
     """该级别的概括描述。"""
@@ -59,11 +74,11 @@ class Behaviour(StrictModel):
 class Competency(StrictModel):
     """一个能力项（能力素质项或胜任力）。"""
 
-    name: str
+    name: Name
     """能力项名称，也是测评工作簿中的列名。"""
-    category: str
+    category: Name
     """所属类别名称。"""
-    code: str = ""
+    code: OptionalName = ""
     """编号（如 A），可作列名前缀。"""
     core: bool = False
     """是否核心胜任力。"""
@@ -75,25 +90,25 @@ class Competency(StrictModel):
     """能力定义。"""
     behaviours: list[Behaviour] = []
     """各级别的行为描述。"""
-    subitems: list[str] = []
+    subitems: list[Name] = []
     """考试分项（如 通用基础知识 的 电信行业概况 等）；给出时该项得分由分项成绩加权计算。"""
-    subitem_weights: dict[str, list[float]] = {}
+    subitem_weights: dict[Name, list[float]] = {}
     """每个目标级别的分项权重（百分数，按 subitems 的顺序，之和为 100）。"""
 
 
 class Grade(StrictModel):
     """岗位级别及其标准级别（标准能力素质画像）。"""
 
-    name: str
+    name: Name
     """岗位级别名称，如 中级客户经理。"""
-    level: str
+    level: Name
     """该岗位的目标级别（知识分项权重和基本达标的总分线按此级别）。"""
-    standards: dict[str, str]
+    standards: dict[Name, Name]
     """每个类别的标准级别。"""
-    overrides: dict[str, str] = {}
+    overrides: dict[Name, Name] = {}
     """个别能力项的标准级别（覆盖类别的标准级别）。"""
-    aliases: list[str] = []
-    """填写时也接受的其他写法。"""
+    aliases: list[Name] = []
+    """填写时也接受的其他写法（不能与其他岗位级别的名称或写法相同）。"""
 
 
 class Attainment(StrictModel):
@@ -106,21 +121,21 @@ class Attainment(StrictModel):
 class FrameworkMeta(StrictModel):
     """模型的身份：编号、名称、版本和生效日期（每份结果都记录它们和内容哈希）。"""
 
-    id: str
+    id: Id
     """模型编号，--framework 用它选择模型。"""
-    name: str
+    name: Name
     """模型名称。"""
-    version: str
-    """版本。"""
+    version: Name
+    """版本（改动内容时须改版本号：内置模型的编号和版本不能用于内容不同的文件）。"""
     effective_date: dt.date
     """生效日期。"""
     scale: Literal["levels", "score"] = "levels"
     """评分方式：levels 按级别量表，score 按 0–100 行为量表。"""
     description: str = ""
     """模型说明（写入模板的填写说明）。"""
-    default_scheme: str = ""
+    default_scheme: OptionalId = ""
     """工作簿没有“认证类别”列时使用的认证方案编号。"""
-    fallback_level: str
+    fallback_level: Name
     """既无现岗位级别也无申报认证等级时，知识分项权重按此级别（此时无标准画像，给出警告）。"""
 
 
@@ -219,8 +234,49 @@ class Framework(StrictModel):
 
     # ----- construction ----------------------------------------------------------------------
     @classmethod
-    def from_data(cls, data: dict, source: str) -> Framework:
-        return build_checked(cls, data, source, check_framework)
+    def from_data(
+        cls, data: dict, source: str, in_context: Callable[[Framework], list[Issue]] | None = None
+    ) -> Framework:
+        """A checked framework; `in_context` adds the rules that need the other files (what is
+        shipped, the workbook format), so that every problem is listed at once."""
+        return build_checked(cls, data, source, check_framework, *([in_context] if in_context else []))
+
+
+def named_spellings(items: Sequence[Level] | Sequence[Grade], table: str, what: str) -> list[Spelling]:
+    """The names, then the aliases, of levels or grades, as a workbook cell may spell them."""
+    names = [Spelling(f"{table}[{i}].name", it.name, i, f"{what}“{it.name}”的名称") for i, it in enumerate(items)]
+    aliases = [
+        Spelling(f"{table}[{i}].aliases[{j}]", alias, i, f"{what}“{it.name}”的别名")
+        for i, it in enumerate(items)
+        for j, alias in enumerate(it.aliases)
+    ]
+    return names + aliases
+
+
+def column_spellings(fw: Framework) -> list[Spelling]:
+    """Every column header the framework adds to the people sheet, as intake.py reads them: each
+    competency's name (and code + name), its 级别 and 得分 forms, its sub-items. The plain names
+    come first, so that a derived header is blamed for a clash, not a competency's own name."""
+    forms: list[tuple[int, str, str, str]] = []  # (competency, key, header, label)
+    for i, c in enumerate(fw.competencies):
+        forms.append((i, f"competencies[{i}].name", c.name, "列名"))
+        if c.code:
+            forms.append((i, f"competencies[{i}].code", c.code + c.name, "带编号的列名"))
+    out = [
+        Spelling(key, header, ("item", i), f"能力项“{fw.competencies[i].name}”的{label}")
+        for i, key, header, label in forms
+    ]
+    for suffix, kind, label in (("级别", "level", "级别列"), ("得分", "item", "得分列")):
+        out += [
+            Spelling(key, header + suffix, (kind, i), f"能力项“{fw.competencies[i].name}”的{label}")
+            for i, key, header, _ in forms
+        ]
+    out += [
+        Spelling(f"competencies[{i}].subitems[{j}]", sub, ("sub", i, j), f"能力项“{c.name}”的分项")
+        for i, c in enumerate(fw.competencies)
+        for j, sub in enumerate(c.subitems)
+    ]
+    return out
 
 
 def check_framework(fw: Framework) -> list[Issue]:
@@ -231,8 +287,8 @@ def check_framework(fw: Framework) -> list[Issue]:
         problems.append((key, text))
 
     level_names = [lv.name for lv in fw.levels]
-    if len(set(level_names)) != len(level_names):
-        bad("levels", "级别名称重复")
+    for key, text in spelling_clashes(named_spellings(fw.levels, "levels", "级别")):
+        bad(key, text)
     if len(fw.levels) < 2:
         bad("levels", "至少需要两个级别")
     else:
@@ -261,8 +317,8 @@ def check_framework(fw: Framework) -> list[Issue]:
         bad("categories.weight", f"类别权重之和为 {total:g}，应为 100")
 
     names = [c.name for c in fw.competencies]
-    if len(set(names)) != len(names):
-        bad("competencies", "能力项名称重复")
+    for key, text in spelling_clashes(column_spellings(fw), fold_with=fold_header):
+        bad(key, text)
     for i, comp in enumerate(fw.competencies):
         key = f"competencies[{i}]"
         if comp.category not in cat_names:
@@ -309,11 +365,10 @@ def check_framework(fw: Framework) -> list[Issue]:
                     f"类别“{cat.name}”权重 {cat.weight:g} 与其能力项权重之和 {sub:g} 不符",
                 )
 
-    grade_names = [g.name for g in fw.grades]
     if not fw.grades:
         bad("grades", "至少需要一个岗位级别")
-    if len(set(grade_names)) != len(grade_names):
-        bad("grades", "岗位级别名称重复")
+    for key, text in spelling_clashes(named_spellings(fw.grades, "grades", "岗位级别")):
+        bad(key, text)
     for gi, grade in enumerate(fw.grades):
         key = f"grades[{gi}]"
         if grade.level not in known_levels:
