@@ -511,6 +511,12 @@ def test_a_template_that_is_not_a_word_document_is_named_for_what_it_is(tmp_path
     assert says in said(r)
 
 
+def test_a_missing_output_folder_is_said_before_the_template_is_read(tmp_path, ledger):
+    out = tmp_path / "没有的文件夹" / "证书.docx"
+    r = runner.invoke(app, ["certs", "print", "-o", str(out), "--ledger", str(ledger)])
+    assert r.exit_code == 1 and "输出文件夹" in said(r) and "不存在" in said(r)
+
+
 # ---- as printed ----------------------------------------------------------------------------------------
 
 

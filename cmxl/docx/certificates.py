@@ -17,13 +17,14 @@ import io
 import zipfile
 from pathlib import Path
 
-from cmxl.core.errors import CmxlError, FileProblem
+from cmxl.core.errors import CmxlError, FileProblem, os_reason
 from cmxl.core.records import Certificate
 from cmxl.docx.pages import header_footer_parts, repeat
 from cmxl.docx.placeholders import Found, scan
 from cmxl.docx.render import save_atomically
 from cmxl.xlsx.render import xml_text
 from cmxl.xlsx.safety import OLE_MAGIC, ZIP_MAGIC, check_unpacked
+from cmxl.xlsx.write import OutputProblem, check_target
 
 PLACEHOLDERS = {
     "姓名": lambda c: c.name,
@@ -223,9 +224,9 @@ def _as_docx(path: Path, data: bytes) -> bytes:
     if _MAIN.encode() not in types:
         other = "压缩包或其他文件"
         if "xl/workbook.xml" in names:
-            other = "Excel 工作簿"
+            other = " Excel 工作簿"
         elif "ppt/presentation.xml" in names:
-            other = "PowerPoint 演示文稿"
+            other = " PowerPoint 演示文稿"
         raise CertificateProblem(f"证书模板 {path} 不是 Word 文档（.docx），是{other}；请指定 Word 文档")
     return data
 
@@ -262,6 +263,7 @@ def print_certificates(certs: list[Certificate], template: Path | None, target: 
     The template is checked whole before anything is written; the file appears complete or not at all."""
     if not certs:
         raise CertificateProblem("台账中没有要打印的证书（检查 --batch 和 --ledger）")
+    check_target(target)
     if template is None:
         name, data = BUILT_IN, _bytes_of(_default_document())
     else:
@@ -273,7 +275,12 @@ def print_certificates(certs: list[Certificate], template: Path | None, target: 
         return bool(scan(part.element, "", PLACEHOLDERS)[0])
 
     repeat(doc, [_values(c) for c in certs], has_placeholders)
-    save_atomically(doc, target)
+    try:
+        save_atomically(doc, target)
+    except OSError as exc:
+        raise OutputProblem(
+            f"{target}：无法写入（{os_reason(exc)}）；如已在 Word 中打开，请先关闭，或换一个输出位置（-o）"
+        ) from None
     return target
 
 

@@ -34,6 +34,7 @@ _PART = {  # reference tag -> part class, content type, relationship type, part 
 }
 _SECT = qn("w:sectPr")
 _RID = qn("r:id")
+_WP14 = "{http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing}"
 
 Key = tuple[str, str]  # (reference tag, type)
 
@@ -203,13 +204,16 @@ def _start_on_new_page(sect) -> None:
 
 def _forget_ids(root) -> None:
     """A copy leaves out what must be unique in a document and means nothing on a certificate:
-    bookmarks (Word's _GoBack), paragraph ids, content-control ids."""
-    for tag in ("w:bookmarkStart", "w:bookmarkEnd"):
+    bookmarks (Word's _GoBack), comment anchors, paragraph and drawing edit ids, content-control ids."""
+    for tag in ("w:bookmarkStart", "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"):
         for el in list(root.iter(qn(tag))):
             el.getparent().remove(el)
     for el in root.iter(qn("w:p"), qn("w:tr")):
         for name in ("w14:paraId", "w14:textId"):
             el.attrib.pop(qn(name), None)
+    for el in root.iter(qn("wp:anchor"), qn("wp:inline")):
+        for name in ("anchorId", "editId"):
+            el.attrib.pop(_WP14 + name, None)
     for el in list(root.iter(qn("w:id"))):
         if el.getparent().tag == qn("w:sdtPr"):
             el.getparent().remove(el)
