@@ -254,6 +254,15 @@ def test_each_certificate_has_its_own_headers_and_footers(tmp_path, ledger):
     assert_no_placeholder_left(out)
 
 
+def test_a_text_box_in_a_header_is_filled_for_each_certificate(tmp_path, ledger):
+    doc = Document()
+    doc.add_paragraph("{姓名}")
+    doc.sections[0].header.paragraphs[0]._p.append(xml(vml_text_box("持证人 {姓名}")))
+    out = printed(doc, tmp_path, ledger)
+    assert [words(s.header._element) for s in Document(str(out)).sections] == ["持证人 张三丰", "持证人 李四娘"]
+    assert_no_placeholder_left(out)
+
+
 def test_a_template_of_several_sections_is_repeated_section_by_section(tmp_path, ledger):
     doc = Document()
     doc.add_paragraph("正面：{姓名}")
