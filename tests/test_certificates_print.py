@@ -30,8 +30,10 @@ def ledger(tmp_path):
 
 
 def page_texts(docx: Path) -> list[str]:
+    """The text of each page: a page break starts one, a section break (each certificate is a
+    section of its own) ends one."""
     doc = Document(str(docx))
-    text, pages = [], [""]
+    pages = [""]
     for p in doc.paragraphs:
         if any(
             br.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "page"
@@ -40,7 +42,8 @@ def page_texts(docx: Path) -> list[str]:
         ):
             pages.append("")
         pages[-1] += p.text
-        text.append(p.text)
+        if p._p.pPr is not None and p._p.pPr.sectPr is not None:
+            pages.append("")
     return pages
 
 
