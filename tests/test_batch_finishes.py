@@ -72,6 +72,22 @@ def test_two_names_that_read_the_same_keep_their_own_results(tmp_path):
     assert {f: v[2] for f, v in log.items()} == {"%C3(.xlsx": "%C3(_评分结果.xlsx", "%C4(.xlsx": "%C4(_评分结果.xlsx"}
 
 
+@linux
+def test_a_folder_whose_name_is_not_utf8_names_the_batch_readably(tmp_path):
+    """华东 in GBK, as a zip made on a Chinese Windows unpacks: the default batch name, output
+    folder and roster are named with U+FFFD (the roster used to fail after the ledger committed)."""
+    try:
+        folder = tmp_path / os.fsdecode("华东".encode("gbk"))
+        folder.mkdir()
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take names that are not UTF-8")
+    small_book(folder / "a.xlsx", [ROW])
+    r = bulk(folder, "-j", "1")
+    assert r.exit_code == 0, r.output
+    assert "批次“\ufffd\ufffd\ufffd\ufffd”处理完毕" in r.output
+    assert log_of(tmp_path / "\ufffd\ufffd\ufffd\ufffd_输出", "\ufffd\ufffd\ufffd\ufffd")["a.xlsx"][0] == "成功"
+
+
 def test_a_dangling_symlink_is_in_the_log(tmp_path):
     folder = batch_of(tmp_path, "a.xlsx")
     try:
