@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
 import multiprocessing
 import multiprocessing.context
 import os
+import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -35,7 +38,7 @@ except ImportError:  # Windows: no peak memory figure
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.engine.results import PersonResult
-from cmxl.core.errors import INTERRUPTS, CmxlError
+from cmxl.core.errors import INTERRUPTS, CmxlError, os_reason
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
@@ -56,6 +59,7 @@ from cmxl.pipeline import (
 )
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
+from cmxl.xlsx.write import temp_beside
 
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 LEDGER_NAME = "证书台账.sqlite"
@@ -69,6 +73,17 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, recorded: bool):
         super().__init__()
         self.recorded = recorded
+
+
+class FinishProblem(CmxlError):
+    """The ledger holds the run (all of it: one transaction), but what comes after it, the roster
+    or run.json, could not be written. The message says what was recorded and what was not, and
+    that running the same command again writes it (with the same certificate numbers). `result`
+    is the run's result when it got that far."""
+
+    def __init__(self, message: str, result: BulkResult | None = None):
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
@@ -128,7 +143,7 @@ _UNSAFE_IN_NAMES = set('/\\:*?"<>|')
 def check_batch_name(name: str, default: bool = False) -> None:
     """A batch name becomes part of a file name: it must be one that every system accepts. The
     default (the folder's name) is checked too, and then the message says to give --batch."""
-    bad = sorted({ch for ch in name if ch in _UNSAFE_IN_NAMES or ord(ch) < 32})
+    bad = sorted({ch for ch in name if ch in _UNSAFE_IN_NAMES or ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF})
     if not name.strip() or bad or len(name) > MAX_BATCH_NAME or name.strip(" .") != name:
         shown = "、".join(repr(ch) for ch in bad)
         why = (
@@ -139,7 +154,7 @@ def check_batch_name(name: str, default: bool = False) -> None:
 
 
 def default_output(folder: Path) -> Path:
-    return folder.resolve().parent / f"{folder.resolve().name}_输出"
+    return folder.resolve().parent / f"{shown(folder.resolve().name)}_输出"
 
 
 class OptionProblem(CmxlError):
@@ -167,7 +182,7 @@ def make_options(
     beside the folder, the ledger in the output's parent (shared by later batches)."""
     if not folder.is_dir():
         raise OptionProblem(f"{folder} 不是文件夹", "文件夹")
-    check_batch_name(batch if batch is not None else folder.resolve().name, default=batch is None)
+    check_batch_name(batch if batch is not None else shown(folder.resolve().name), default=batch is None)
     if not 0 <= jobs <= MAX_JOBS:
         raise OptionProblem(f"进程数 {jobs} 不合理，请给出 0–{MAX_JOBS}（0 表示每个 CPU 核一个）", "-j")
     folder = folder.resolve()
@@ -178,7 +193,7 @@ def make_options(
         folder=folder,
         output=out,
         ledger=(ledger or out.parent / LEDGER_NAME).resolve(),
-        batch=batch or folder.name,
+        batch=batch or shown(folder.name),
         issue_date=issue_date,
         framework=framework,
         schemes=list(schemes or []),
@@ -189,24 +204,125 @@ def make_options(
 
 
 def discover(folder: Path, skip: Path | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Every file under `folder` (recursively, stable order, the output folder left out): the
-    workbooks to process, and the others with why they are not processed. Names never decide
-    whether a workbook is cmxl's own output: its content does (checked when it is read)."""
+    """Every entry under `folder` (recursively, stable order, the output folder left out): the
+    workbooks to process, and everything else with why it is not processed, so that the log
+    accounts for every path. Only regular files (or links to one) are ever opened: a FIFO opened
+    for reading waits for a writer forever. Links to folders are not followed (a link back up
+    would loop). Names never decide whether a workbook is cmxl's own output: its content does
+    (checked when it is read)."""
     workbooks: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     skip = skip.resolve() if skip else None
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or (skip and skip in path.resolve().parents):
+    folders = [folder]
+    while folders:
+        here = folders.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if here == folder:
+                raise CmxlError(f"无法打开文件夹 {shown(str(folder))}（{os_reason(exc)}）") from None
+            skipped.append((here, f"无法打开这个文件夹（{os_reason(exc)}），其中的文件未处理；请检查权限"))
             continue
-        if path.name.startswith("~$"):
-            skipped.append((path, "Excel 打开工作簿时生成的临时锁定文件，不是工作簿"))
-        elif path.name.startswith("."):
-            skipped.append((path, "隐藏文件"))
-        elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-            skipped.append((path, f"不是 Excel 工作簿文件（{path.suffix or '无扩展名'}）"))
-        else:
-            workbooks.append(path)
-    return workbooks, skipped
+        for entry in entries:
+            path = Path(entry.path)
+            why = _not_a_file(entry)
+            if why == "":  # a folder: walked, unless it is the output folder
+                if not (skip and path.resolve() == skip):
+                    folders.append(path)
+            elif why is not None:
+                skipped.append((path, why))
+            elif skip and skip in path.resolve().parents:
+                skipped.append((path, "指向本批次输出文件夹中的文件，不是输入"))
+            elif path.name.startswith("~$"):
+                skipped.append((path, "Excel 打开工作簿时生成的临时锁定文件，不是工作簿"))
+            elif path.name.startswith("."):
+                skipped.append((path, "隐藏文件"))
+            elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+                skipped.append((path, f"不是 Excel 工作簿文件（{shown(path.suffix) or '无扩展名'}）"))
+            else:
+                workbooks.append(path)
+    return sorted(workbooks), sorted(skipped)
+
+
+def _not_a_file(entry: os.DirEntry) -> str | None:
+    """None for a regular file (or a link to one), "" for a folder to walk into, else why the
+    entry is not read. Only its metadata is looked at; nothing is opened."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return ""
+        mode = entry.stat().st_mode  # through a link, to what it points at
+    except FileNotFoundError:
+        if not entry.is_symlink():
+            return "查找时文件已被删除或移走"
+        try:
+            target = f"（{shown(os.readlink(entry.path))}）"
+        except OSError:
+            target = ""
+        return f"符号链接（快捷方式）指向的文件不存在{target}"
+    except OSError as exc:
+        if exc.errno == getattr(errno, "ELOOP", None):
+            return "符号链接循环（链接最终指向它自己），无法打开"
+        return f"无法读取文件信息（{os_reason(exc)}）"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "指向文件夹的符号链接，未进入（以免重复处理或无限循环）；请把要处理的工作簿直接放在批次文件夹中"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO），不是普通文件，未读取"
+    if stat.S_ISSOCK(mode):
+        return "套接字（socket），不是普通文件，未读取"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件，不是普通文件，未读取"
+    return "不是普通文件，未读取"
+
+
+_UNREADABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+NAME_NOTE = "文件名中有无法显示的字符（不是 UTF-8 编码的字节或控制字符，多见于在别的系统上解压的文件），这里和结果文件名中已替换；建议把文件改名"
+
+
+def shown(name: str) -> str:
+    """A file or folder name (or a path) as people can read it, and as it can go into a workbook,
+    JSON or a file name: the bytes of a name that are not UTF-8 (Linux hands them to Python as
+    surrogate escapes, '\\udcc3'), other lone surrogates (Windows allows them) and control
+    characters become U+FFFD."""
+    return _UNREADABLE.sub("\ufffd", name)
+
+
+def _readable(text: str) -> str:
+    """A message that may quote such a name (a worker's exception): its surrogates replaced."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _spelled(name: str) -> str:
+    """The unreadable characters of a name as codes (%C3): two names that read the same once
+    replaced (b'\\xc3(' and b'\\xc4(') stay apart. (No backslash: a folder separator on Windows.)"""
+
+    def code(m: re.Match[str]) -> str:
+        n = ord(m.group())
+        return f"%{n - 0xDC00:02X}" if 0xDC80 <= n <= 0xDCFF else f"%{n:02X}" if n < 0x80 else f"%u{n:04X}"
+
+    return _UNREADABLE.sub(code, name)
+
+
+def _shown_names(rels: list[str]) -> dict[str, str]:
+    """Each path of the batch (as a relative posix path) the way the log, run.json, the roster and
+    the output file names show it: readable, and one name per file."""
+    names = {rel: shown(rel) for rel in rels}
+    count = Counter(names.values())
+    for rel, name in names.items():
+        if name != rel and count[name] > 1:
+            names[rel] = _spelled(rel)
+    taken: set[str] = set()
+    for rel in sorted(rels):  # a name that is literally another's spelling: numbered
+        name, k = names[rel], 2
+        while name in taken:
+            name = Path(names[rel]).with_stem(f"{Path(names[rel]).stem}（{k}）").as_posix()
+            k += 1
+        names[rel] = name
+        taken.add(name)
+    return names
 
 
 FAULT_ABORT = "CMXL_FAULT_ABORT"  # fault injection for tests: a worker given this file name dies
@@ -228,10 +344,14 @@ def _process(job: Job) -> FileOutcome:
     start = time.perf_counter()
     if job.fault:  # as a reader aborting on a hostile file does
         job.out.parent.mkdir(parents=True, exist_ok=True)
-        (job.out.parent / f".cmxl-{job.path.stem}.xlsx").write_bytes(b"half")  # what a dying render leaves
+        Path(temp_beside(job.out)).write_bytes(b"PK\x03\x04half")  # what a dying render leaves
         os.abort()
     try:
+        if not _regular(job.path):  # replaced since it was found: never opened
+            return _failed(job, "查找之后被换成了不是普通文件的东西（如命名管道），未读取", start, digest=False)
         grid = read(job.path)
+        grid.source = Path(job.rel).name  # the name as the batch shows it, in every sheet and issue
+        shown_as = job.path.with_name(grid.source)  # what the results and reports name as their source
         why = own_output(grid)
         if why:  # last cycle's results or roster left in the batch folder
             log = FileLog(job.rel, grid.sha256, SKIPPED, 0, 0, 0, why, "", time.perf_counter() - start)
@@ -240,10 +360,10 @@ def _process(job: Job) -> FileOutcome:
             a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
             if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
                 return _failed(job, "没有人员数据（人员数据表只有表头）", start)
-            scored = write_results(a, grid, job.path, job.out)
+            scored = write_results(a, grid, shown_as, job.out)
             if job.reports:
                 write_reports(
-                    a, job.path, job.out.with_name(job.out.stem.replace(RESULT_SUFFIX, REPORT_SUFFIX) + ".docx")
+                    a, shown_as, job.out.with_name(job.out.stem.replace(RESULT_SUFFIX, REPORT_SUFFIX) + ".docx")
                 )
     except CmxlError as exc:
         return _failed(job, exc.message, start)
@@ -274,13 +394,20 @@ def _process(job: Job) -> FileOutcome:
     return FileOutcome(log, rows)
 
 
-def _failed(job: Job, reason: str, start: float) -> FileOutcome:
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # gone: the reader says so
+        return True
+
+
+def _failed(job: Job, reason: str, start: float, digest: bool = True) -> FileOutcome:
     """A file that could not be processed: its hash, when it can be read, still goes in the log."""
     try:
-        digest = hashlib.sha256(job.path.read_bytes()).hexdigest()
+        sha256 = hashlib.sha256(job.path.read_bytes()).hexdigest() if digest else ""
     except OSError:
-        digest = ""
-    return FileOutcome(FileLog(job.rel, digest, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
+        sha256 = ""
+    return FileOutcome(FileLog(job.rel, sha256, FILE_FAILED, 0, 0, 0, reason, "", time.perf_counter() - start))
 
 
 def run_bulk(
@@ -296,6 +423,23 @@ def run_bulk(
         return _run_bulk(opts, run_id, on_file, on_stopping)
     except KeyboardInterrupt:
         raise Interrupted(_recorded(opts.ledger, run_id)) from None
+    except FinishProblem:
+        raise
+    except BaseException as exc:  # after the ledger committed, nothing may lose the run unsaid
+        if isinstance(exc, INTERRUPTS) or not _recorded_safely(opts.ledger, run_id):
+            raise
+        what = exc.message if isinstance(exc, CmxlError) else f"意外错误：{type(exc).__name__}: {exc}"
+        raise FinishProblem(
+            f"证书台账已完整登记本批次（运行编号 {run_id}），但之后出错：{_readable(what)}；认证名单和 run.json "
+            "可能没有写出。排除问题后重新运行同一命令即可写出（证书编号不变，不会重复发证）"
+        ) from exc
+
+
+def _recorded_safely(ledger: Path, run_id: str) -> bool:
+    try:
+        return _recorded(ledger, run_id)
+    except Exception:  # a ledger that cannot even say: the original error is what to show
+        return False
 
 
 def _recorded(ledger: Path, run_id: str) -> bool:
@@ -323,18 +467,25 @@ def _run_bulk(
     opts.output.mkdir(parents=True, exist_ok=True)
     jobs = []
     hq_schemes = [cat.scheme(s) for s in opts.schemes]  # loaded once here, sent with the jobs
-    names = result_names(files)
+    # every path as the log shows it, and its results named after that: whatever a file is called
+    # (bytes that are not UTF-8 included), its name can be written into a workbook, JSON and a name
+    rels = {path: path.relative_to(opts.folder).as_posix() for path in [*files, *(p for p, _ in others)]}
+    named = _shown_names(list(rels.values()))
+    names = result_names([Path(named[rels[path]]) for path in files])
     for path in files:
-        rel = path.relative_to(opts.folder).as_posix()
-        out = opts.output / path.relative_to(opts.folder).parent / names[path]
+        rel = named[rels[path]]
+        out = opts.output / Path(rel).parent / names[Path(rel)]
         fault = os.environ.get(FAULT_ABORT) == path.name
         jobs.append(Job(path, rel, out, fw, opts.issue_date, hq_schemes, opts.reports, fault))
     outcomes = _run_jobs(_largest_first(jobs), opts.jobs, on_file, on_stopping)
-    if any(o.log.reason == DIED for o in outcomes):
-        _remove_temp_files(opts.output, started)
-    for path, why in others:  # every file found is accounted for in the log
-        rel = path.relative_to(opts.folder).as_posix()
-        outcomes.append(FileOutcome(FileLog(rel, "", SKIPPED, 0, 0, 0, why, "", 0.0)))
+    _remove_temp_files(
+        {opts.output, *(job.out.parent for job in jobs)}, started, any(o.log.reason == DIED for o in outcomes)
+    )
+    for path, why in others:  # every path found is accounted for in the log
+        outcomes.append(FileOutcome(FileLog(named[rels[path]], "", SKIPPED, 0, 0, 0, why, "", 0.0)))
+    renamed = {named[rel] for rel in rels.values() if named[rel] != rel}
+    for o in outcomes:  # a worker's message may quote the name as the system gave it
+        o.log.reason = "；".join(x for x in (_readable(o.log.reason), NAME_NOTE if o.log.file in renamed else "") if x)
     outcomes.sort(key=lambda o: o.log.file)
     # the roster of everyone: as for one workbook, the collector would walk it again and again; and
     # no collection at the end, which would walk everyone's records once more (0.06 s at 10k) just
@@ -400,8 +551,8 @@ def _finish(
             for s in cat.schemes.values()
         ),
         ("发证日期", opts.issue_date.isoformat()),
-        ("输入文件夹", str(opts.folder)),
-        ("证书台账", str(opts.ledger)),
+        ("输入文件夹", shown(str(opts.folder))),
+        ("证书台账", shown(str(opts.ledger))),
         ("文件数", len(files)),
         ("处理失败", sum(g.status == FILE_FAILED for g in logs)),
         ("已跳过", sum(g.status == SKIPPED for g in logs)),
@@ -409,20 +560,24 @@ def _finish(
         ("开始时间", started.isoformat(timespec="seconds")),
     ]
     roster_path = opts.output / f"认证名单_{opts.batch}.xlsx"
-    render(
-        build_roster(
-            opts.batch,
-            opts.issue_date,
-            people,
-            issuance,
-            certificates,
-            expiring,
-            logs,
-            info,
-            opts.within_days,
-            RosterRules(cat.schemes, cat.workbook_format.labels, fw),
-        ),
-        roster_path,
+    # from here on the ledger holds the run: whatever goes wrong, run.json is still written, and
+    # the message says what was recorded and what re-running the same command writes
+    roster_problem = _attempt(
+        lambda: render(
+            build_roster(
+                opts.batch,
+                opts.issue_date,
+                people,
+                issuance,
+                certificates,
+                expiring,
+                logs,
+                info,
+                opts.within_days,
+                RosterRules(cat.schemes, cat.workbook_format.labels, fw),
+            ),
+            roster_path,
+        )
     )
     seconds = time.perf_counter() - t0
     waiting = {id(h.person) for h in issuance.held}
@@ -441,16 +596,49 @@ def _finish(
         seconds=seconds,
         worker_peak_mb=max((o.peak_mb for o in outcomes), default=0.0),
     )
-    _write_run_json(result, opts, run_id, started, fw, cat, issued)
+    json_problem = _attempt(lambda: _write_run_json(result, opts, run_id, started, fw, cat, issued, roster_problem))
+    if roster_problem or json_problem:
+        raise FinishProblem(_unfinished(result, roster_problem, json_problem), result)
     return result
 
 
-def _worker_start(main: int, halt: Any = None) -> None:
+def _attempt(step: Callable[[], object]) -> str:
+    """A step after the ledger committed: '' when done, else what went wrong, in words."""
+    try:
+        step()
+    except BaseException as exc:  # anything at all: the run is recorded and must not be lost
+        if isinstance(exc, INTERRUPTS):
+            raise
+        return _readable(exc.message if isinstance(exc, CmxlError) else f"意外错误：{type(exc).__name__}: {exc}")
+    return ""
+
+
+def _unfinished(result: BulkResult, roster_problem: str, json_problem: str) -> str:
+    recorded = (
+        f"证书台账已完整登记本批次：新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张；"
+    )
+    if not json_problem:
+        done = f"各文件的评分结果和运行记录 {shown(str(result.run_json))} 已写出，但认证名单未能写出：{roster_problem}"
+        todo = "认证名单"
+    elif not roster_problem:
+        done = f"认证名单 {shown(str(result.roster))} 已写出，但运行记录 run.json 未能写出：{json_problem}"
+        todo = "run.json"
+    else:
+        done = f"各文件的评分结果已写出，但认证名单未能写出：{roster_problem}；运行记录 run.json 也未能写出：{json_problem}"
+        todo = "认证名单和 run.json"
+    return f"{recorded}{done}。排除问题后重新运行同一命令即可写出{todo}（证书编号不变，不会重复发证）"
+
+
+def _worker_start(alive: Any, halt: Any = None) -> None:
     """Ctrl-C reaches every process of the terminal's group; the workers leave it to the main
     process, which lets them finish the file in hand (written whole) and starts no more: the
     pool has already queued a file or two for its workers, so a worker looks at `halt` (an
     Event the main process sets) before it starts one. A worker whose main process is gone
-    (killed) exits instead of waiting for work forever."""
+    exits instead of waiting for work forever: `alive` is the reading end of a pipe whose only
+    writing end the main process holds, so the read ends when that process ends, however it ends
+    (killed, and then a zombie its own parent never reaps, included: a zombie's pid still answers
+    os.kill(pid, 0), but its files are closed). The same on Windows, where os.kill(pid, 0) is not
+    a question but a Ctrl-C sent to the process group."""
     global _HALT
     _HALT = halt
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -458,15 +646,11 @@ def _worker_start(main: int, halt: Any = None) -> None:
     # ends each file, which then walks only what that file left (18 ms a file before, at 500 people)
     gc.freeze()
 
-    def watch() -> None:  # `main` started the pool (the fork server between them may outlive it)
-        while True:
-            time.sleep(1)
-            try:
-                os.kill(main, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was taken by another user's process: main is gone
-                os._exit(1)
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                alive.recv_bytes()  # nothing is ever sent
+        os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="cmxl-parent-watch").start()
 
@@ -514,23 +698,91 @@ def _largest_first(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda job: (-size(job), job.rel))
 
 
-def _remove_temp_files(folder: Path, since: dt.datetime) -> None:
-    """What a worker that died was writing: its temp files (a finished file is renamed from one)."""
-    for path in folder.rglob(".cmxl-*"):
-        with contextlib.suppress(OSError):
-            if dt.datetime.fromtimestamp(path.stat().st_mtime) >= since - dt.timedelta(seconds=2):
-                path.unlink()
+# the names cmxl's temp files have: cmxl.xlsx.write.temp_beside (mkstemp: ".cmxl-", eight of
+# [a-z0-9_], the target's suffix) for every workbook and report, and run.json's own
+_TEMP_NAMES = re.compile(r"\.cmxl-[a-z0-9_]{8}\.(xlsx|docx)|run\.json\.tmp")
+_TEMP_STARTS = (b"PK", b"{")  # a zip (.xlsx, .docx) or JSON begun
+
+
+def _remove_temp_files(folders: set[Path], started: dt.datetime, died: bool) -> None:
+    """cmxl's own temp files in the folders this run writes to, once its workers are done: those
+    an earlier run left when it was killed (not changed since this run started), and, when one of
+    this run's workers died, what that worker was writing. Only a temp file's exact name, only a
+    regular file (not a link), only empty or the beginning of what cmxl writes: never a user's
+    file. One changed during this run, no worker having died, may be another cmxl's at work: left."""
+    for folder in folders:
+        try:
+            with os.scandir(folder) as listing:
+                entries = [e for e in listing if _TEMP_NAMES.fullmatch(e.name)]
+        except OSError:
+            continue
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if not died and dt.datetime.fromtimestamp(st.st_mtime) >= started:
+                    continue
+                with open(entry.path, "rb") as f:
+                    head = f.read(2)
+                if not head or head.startswith(_TEMP_STARTS):
+                    os.unlink(entry.path)
+
+
+WORKER_NAME = "cmxl-worker"
+if sys.platform == "win32":
+    _Process: Any = multiprocessing.context.SpawnProcess
+    _Context: Any = multiprocessing.context.SpawnContext
+else:
+    _Process = multiprocessing.context.ForkServerProcess
+    _Context = multiprocessing.context.ForkServerContext
+
+
+class _WorkerProcess(_Process):
+    """A worker of cmxl's pool: named, so that starting it leaves the caller's main module out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = f"{WORKER_NAME}-{self.name}"
+
+
+class _WorkerContext(_Context):
+    Process = _WorkerProcess
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """Workers start from a clean process: from a fork server that has imported cmxl once (POSIX),
     or spawned (Windows). A plain fork copied the main process while its progress bar's thread
     could hold a lock, and a worker that then wrote a warning waited for that lock forever."""
-    if sys.platform == "win32":
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["cmxl.batch"])
+    _leave_main_out()
+    context = _WorkerContext()
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["cmxl.batch"])
     return context
+
+
+def _leave_main_out() -> None:
+    """Workers never run the caller's main module. multiprocessing tells a process it starts to
+    import the parent's __main__ first (so that functions defined there can be sent to it): a
+    script calling cmxl.bulk without an `if __name__ == "__main__"` guard then ran again in every
+    worker, and `python - < script.py` has no file to import, so every worker died. cmxl's
+    workers need nothing from the caller's script: what they run is cmxl's own. Only the start
+    of cmxl's workers (named so) changes; any process the caller starts is started as before."""
+    from multiprocessing import spawn
+
+    get = spawn.get_preparation_data
+    if getattr(get, "cmxl_leaves_main_out", False):
+        return
+
+    def prepared(name: str) -> dict[str, Any]:
+        data = get(name)
+        if name.startswith(WORKER_NAME):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    prepared.cmxl_leaves_main_out = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = prepared
 
 
 def _pool_round(
@@ -546,12 +798,13 @@ def _pool_round(
     lost: list[Job] = []
     stop = threading.Event()
     main = threading.current_thread() is threading.main_thread()  # the Excel window runs bulk on a thread
-    if main:
-        _start_fork_server()
+    _start_fork_server(main)
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main else None
-    halt = _context().Event()  # set on Ctrl-C: a worker starts no file after it
+    context = _context()
+    halt = context.Event()  # set on Ctrl-C: a worker starts no file after it
+    alive, alive_end = context.Pipe(duplex=False)  # its writing end closes when this process ends
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_start, initargs=(os.getpid(), halt), mp_context=_context()
+        max_workers=workers, initializer=_worker_start, initargs=(alive, halt), mp_context=context
     )
     try:
         futures = {pool.submit(process, job): job for job in jobs}
@@ -579,26 +832,43 @@ def _pool_round(
                 wait(pending)  # the files in hand finish; no more start
                 raise KeyboardInterrupt
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            alive_end.close()  # the workers have ended; one that has not ends now
+            alive.close()
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
     return sorted(lost, key=lambda job: job.rel)
 
 
-def _start_fork_server() -> None:
+def _start_fork_server(main: bool) -> None:
     """Start the fork server (if it is not running) with Ctrl-C ignored. It is a new Python
     process in the terminal's group: started plainly, a Ctrl-C while it imported cmxl printed its
     KeyboardInterrupt traceback. A process started with SIGINT ignored keeps it ignored (Python
-    installs its handler only where the signal is not ignored), and so do the workers it forks."""
+    installs its handler only where the signal is not ignored), and so do the workers it forks.
+    (Only the main thread can set a signal handler: from another thread it starts as it is.)
+
+    It imports cmxl from where it is installed, never from the working directory: it is started
+    as `python -c ...`, which puts the working directory first on sys.path, and run from a folder
+    that holds a folder named cmxl (the parent of a clone) it imported that folder as cmxl, and
+    every file failed. PYTHONSAFEPATH (Python 3.11+, as -P) leaves the working directory out."""
     if _context().get_start_method() != "forkserver":
         return
     import multiprocessing.forkserver  # POSIX only
 
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    safe = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"  # read by the fork server as it starts; the workers fork from it
     try:
         multiprocessing.forkserver.ensure_running()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if safe is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = safe
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _flag_duplicates(outcomes: list[FileOutcome]) -> int:
@@ -625,7 +895,9 @@ def _flag_duplicates(outcomes: list[FileOutcome]) -> int:
     return len(shared)
 
 
-def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started: dt.datetime, fw, cat, issued) -> None:
+def _write_run_json(
+    result: BulkResult, opts: BulkOptions, run_id: str, started: dt.datetime, fw, cat, issued, roster_problem: str = ""
+) -> None:
     by_code: Counter[str] = Counter()
     for log in result.logs:
         by_code.update(log.issue_counts)
@@ -636,9 +908,9 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "options": {
-            "folder": str(opts.folder),
-            "output": str(opts.output),
-            "ledger": str(opts.ledger),
+            "folder": shown(str(opts.folder)),
+            "output": shown(str(opts.output)),
+            "ledger": shown(str(opts.ledger)),
             "framework": opts.framework,
             "schemes": opts.schemes,
             "issue_date": opts.issue_date.isoformat(),
@@ -662,7 +934,8 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
             "held": result.held,
         },
         "issues_by_code": dict(sorted(by_code.items())),
-        "roster": str(result.roster),
+        "roster": None if roster_problem else shown(str(result.roster)),
+        "roster_problem": roster_problem or None,  # the ledger holds the run; re-running writes the roster
         "timings": {
             "total_seconds": round(result.seconds, 3),
             "people_per_second": round(result.people / result.seconds, 1) if result.seconds else None,
