@@ -35,9 +35,9 @@ try:
 except ImportError:  # Windows: no peak memory figure
     resource = None  # type: ignore[assignment]
 
-from cmxl.core.engine.certification import PASSED
-from cmxl.core.engine.issuance import certificate_order, decide
+from cmxl.core.engine.issuance import certificate_order, settle
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.engine.tally import Tally, tally
 from cmxl.core.errors import INTERRUPTS, CmxlError, os_reason
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
@@ -133,6 +133,7 @@ class BulkResult:
     seconds: float
     held: int = 0  # applicants whose certificate waits (暂缓发证)
     worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
+    tally: Tally = field(default_factory=Tally)  # the counts above, and the rest (cmxl.core.engine.tally)
 
 
 MAX_JOBS = 64
@@ -508,7 +509,7 @@ def _finish(
     people = [p for o in outcomes for p in o.people]
     duplicates = _flag_duplicates(outcomes)
 
-    issuance = decide(people)  # certificates only where the result is beyond doubt
+    issuance = settle(people)  # certificates only where the result is beyond doubt; records marked
     candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
@@ -580,21 +581,21 @@ def _finish(
         )
     )
     seconds = time.perf_counter() - t0
-    waiting = {id(h.person) for h in issuance.held}
+    counts = tally(people)  # as the roster's 地区统计 counts them
     result = BulkResult(
         roster=roster_path,
         run_json=opts.output / "run.json",
         logs=logs,
         people=len(people),
-        applied=sum(p.applying for p in people),
-        # as the roster's 地区统计 counts them: a pass whose certificate waits is in `held` only
-        passed=sum(p.status == PASSED and id(p) not in waiting for p in people),
-        held=len(issuance.held),
+        applied=counts.applied,
+        passed=counts.passed,
+        held=counts.held,
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),
         duplicates=duplicates,
         seconds=seconds,
         worker_peak_mb=max((o.peak_mb for o in outcomes), default=0.0),
+        tally=counts,
     )
     json_problem = _attempt(lambda: _write_run_json(result, opts, run_id, started, fw, cat, issued, roster_problem))
     if roster_problem or json_problem:
@@ -932,6 +933,9 @@ def _write_run_json(
             "renewals": sum(1 for i in issued if i.new and i.certificate.renews),
             "ids_in_several_files": result.duplicates,
             "held": result.held,
+            "failed": result.tally.failed,
+            "not_applied": result.tally.not_applied,
+            "repeated": result.tally.repeated,  # rows counted once elsewhere; people = every row read
         },
         "issues_by_code": dict(sorted(by_code.items())),
         "roster": None if roster_problem else shown(str(result.roster)),

@@ -23,7 +23,7 @@ from rich.markup import escape
 import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
 from cmxl import api
 from cmxl.batch import LEDGER_NAME, OptionProblem
-from cmxl.core.engine.certification import PASSED
+from cmxl.core.engine.tally import tally
 from cmxl.core.errors import CmxlError
 from cmxl.core.issues import SEVERITY_ZH, Issue
 from cmxl.core.model.framework import Framework
@@ -209,10 +209,8 @@ def score(
         a = f.assessment
         assert a is not None
         errors, warnings = len(f.errors), len(f.warnings)
-        # counted as 统计图表 and the roster count them: a pass whose certificate waits is held only
-        passed = sum(1 for p in f.people if p.status == PASSED and not p.held)
-        held = sum(1 for p in f.people if p.held)
-        applied = sum(1 for p in f.people if p.applying)
+        counts = tally(f.people)  # as 统计图表 and the roster count them
+        passed, held, applied = counts.passed, counts.held, counts.applied
         note = f"，[red]{errors} 个错误[/red]（有错误的项目未计分，详见“校验问题”表）" if errors else ""
         waiting = f"、暂缓发证 {held} 人" if held else ""
         err.print(

@@ -329,7 +329,9 @@ def test_gap_details_name_each_item_below_standard_with_a_minus_sign(built):
     col = heads.index("差距明细")
     for n, p in enumerate(a.people, start=1):
         expected = [f"{name} \u2212{-g}" for name, g in zip(a.framework.item_names, p.gaps, strict=True) if g and g < 0]
-        assert _text(summary, n, col) == "；".join(expected)
+        # then the items that cannot be judged, or why there is no standard (tests/test_held_and_tally.py)
+        said = [t for t in _text(summary, n, col).split("；") if t and not t.startswith(("无法判断", "没有", "现岗位"))]
+        assert said == expected
 
 
 def test_the_printed_data_copy_says_what_its_colours_mean(built):

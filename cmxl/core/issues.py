@@ -139,7 +139,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "grade-unknown": (
         "error",
-        "现岗位级别“{value}”无法识别",
+        "现岗位级别“{value}”无法识别，没有可对照的岗位标准：不计算差距和达标情况",
         "只能填：{allowed}",
     ),
     "cert-grade-unknown": (

@@ -173,19 +173,18 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
                 cell.width = Cm(width)
         small(items, 7.5)
         right.paragraphs[0].paragraph_format.space_after = Pt(0)
-        doc.add_heading("优势", level=2)
-        doc.add_paragraph(
-            "、".join(page.strengths)
-            if page.strengths
+        unknown = (
+            "（没有适用的岗位标准，无法判断）"
+            if page.no_standard
             else "（有能力项未评定或没有岗位标准，无法判断）"
             if page.gaps_unknown
-            else "（没有高于岗位标准的能力项）"
+            else ""
         )
+        doc.add_heading("优势", level=2)
+        doc.add_paragraph("、".join(page.strengths) if page.strengths else unknown or "（没有高于岗位标准的能力项）")
         doc.add_heading("发展目标（低于岗位标准的能力项：标准级别的行为要求）", level=2)
         if not page.goals:
-            doc.add_paragraph(
-                "（有能力项未评定或没有岗位标准，无法判断）" if page.gaps_unknown else "（没有低于岗位标准的能力项）"
-            )
+            doc.add_paragraph(unknown or "（没有低于岗位标准的能力项）")
         texts = []
         for goal in page.goals:  # one paragraph each: a long list must still fit the person's page
             drafted = "（描述为起草稿）" if goal.drafted else ""
@@ -197,6 +196,8 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
         size = 8.5 if length < 700 else 7.5 if length < 1400 else 6.5 if length < 2000 else 5.5
         for text in texts:
             doc.add_paragraph().add_run(text).font.size = Pt(size)
+        if page.goals and page.unjudged:  # the goals above are those known: say which are not
+            doc.add_paragraph(f"（另有 {len(page.unjudged)} 项未评定，无法判断：{'、'.join(page.unjudged)}）")
         doc.add_heading("岗位技能认证", level=2)
         doc.add_paragraph(f"结果：{page.certification}")
         for reason in page.reasons:

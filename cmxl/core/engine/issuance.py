@@ -36,6 +36,7 @@ class Issuance:
     failed: list[PersonResult]  # beyond doubt: not passed, with every reason
     held: list[Hold]  # 暂缓发证
     same_elsewhere: dict[int, list[str]] = field(default_factory=dict)  # id(person) -> files with the same data
+    repeated: list[tuple[PersonResult, PersonResult]] = field(default_factory=list)  # (row, the one counted)
 
 
 def _where(p: PersonResult) -> str:
@@ -51,6 +52,7 @@ def decide(people: list[PersonResult]) -> Issuance:
     kept: list[PersonResult] = []
     held: list[Hold] = []
     same: dict[int, list[str]] = {}
+    repeated: list[tuple[PersonResult, PersonResult]] = []
     seen: set[int] = set()
     for p in people:
         if id(p) in seen:
@@ -62,6 +64,7 @@ def decide(people: list[PersonResult]) -> Issuance:
             if len({r.fingerprint() for r in rows}) == 1:
                 kept.append(rows[0])
                 same[id(rows[0])] = sorted({_where(r) for r in rows[1:]})
+                repeated += [(r, rows[0]) for r in rows[1:]]
                 continue
             places = "、".join(sorted({_where(r) for r in rows}))
             for r in rows:
@@ -90,7 +93,23 @@ def decide(people: list[PersonResult]) -> Issuance:
             passed.append(p)
         else:
             failed.append(p)
-    return Issuance(passed, failed, held, same)
+    return Issuance(passed, failed, held, same, repeated)
+
+
+def settle(people: list[PersonResult]) -> Issuance:
+    """`decide`, and mark every record with what it decided, so that every output reads one
+    answer (cmxl.core.engine.tally): `held` says why a certificate waits, `repeat_of` where the
+    same row is counted instead (a repeat of a held row reads as held too). Marks from an
+    earlier decision (a file's own, before its batch) are replaced."""
+    found = decide(people)
+    for p in people:
+        p.held = p.repeat_of = ""
+    for hold in found.held:
+        hold.person.held = hold.why
+    for p, kept in found.repeated:
+        p.repeat_of = _where(kept)
+        p.held = kept.held
+    return found
 
 
 def province_of(p: PersonResult) -> str:

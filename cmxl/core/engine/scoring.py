@@ -45,7 +45,11 @@ def _target_levels(
     fw: Framework, schemes: dict[str, Scheme], intake: Intake
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """(target level, standard grade, rows with no profile) per person: 现岗位级别, else the
-    level of 申报认证等级, else the framework's fallback level (no standard profile)."""
+    level of 申报认证等级, else the framework's fallback level (no standard profile).
+
+    A 现岗位级别 that is filled in but not a known grade (an error on the row) gives no standard
+    profile at all: the person is not judged against a grade guessed from the application. The
+    knowledge sub-items still need weights: those of 申报认证等级's level, else the fallback."""
     people = intake.people
     n = len(people)
     grade_index = {g.name: i for i, g in enumerate(fw.grades)}
@@ -72,7 +76,8 @@ def _target_levels(
             level_name = next((g.level for g in scheme.grades if g.name == applied[p]), None)
         if level_name in level_index:
             target[p] = level_index[level_name]
-            grade[p] = grade_of_level.get(target[p], -1)
+            if "grade" not in invalid[p]:  # empty: the standard of the grade at the applied level
+                grade[p] = grade_of_level.get(target[p], -1)
         elif not invalid[p] & {"grade", "applied"}:  # an invalid value is reported already
             no_profile.append(p)
     return target, grade, no_profile

@@ -71,13 +71,13 @@ def detail_sheet(a: Assessment) -> SheetSpec:
                 p.name,
                 p.unit,
                 p.department,
-                p.grade,
+                p.grade_shown,
                 p.standard_grade,
                 *itertools.chain.from_iterable(zip(p.item_scores, levels, p.gaps, strict=True)),
                 p.total,
                 p.level_shown,
                 p.attainment_shown,
-                p.status,
+                p.result_shown,  # 暂缓发证 when the certificate waits: 个人画像 pulls it from here
                 p.reasons_shown,
                 from_level,
             ]

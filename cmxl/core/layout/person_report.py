@@ -45,11 +45,19 @@ class PersonPage:
     items: list[ItemLine]
     strengths: list[str]  # items above standard
     goals: list[Goal]
-    certification: str  # "通过", "未申报" or the status
+    certification: str  # "通过", "未申报", the status, or PENDING when the certificate waits
     reasons: list[str] = field(default_factory=list)
     warning: str = ""  # said above everything when the row's data has errors: the results are not final
     gaps_unknown: bool = False  # some item is not rated: which items are below standard is not known
+    unjudged: list[str] = field(default_factory=list)  # the items whose gap is unknown (not rated)
+    no_standard: bool = False  # no standard profile applies: nothing can be judged against one
     signature: str = "测评人签字：__________    日期：__________        被测评人签字：__________    日期：__________"
+
+
+# The page is the employee's: a result whose certificate waits (the row has errors) is not told as
+# the computed one, and nothing on it speaks to the clerk (what to fix, cells, re-runs).
+PENDING = "认证结果待核实"
+PENDING_NOTE = "你的测评数据正在核实，认证结果待核实后另行通知。"
 
 
 def person_pages(a: Assessment, source: str) -> list[PersonPage]:
@@ -92,11 +100,12 @@ def _page(fw: Framework, a: Assessment, p: PersonResult, source: str) -> PersonP
                 bool(text and (text.drafted or comp.text_source == "drafted")),
             )
         )
+    held = p.applying and bool(p.held)
     who = [
         ("姓名", p.name),
         ("员工编号", p.employee_id),
         ("单位", " ".join(x for x in (p.unit, p.department) if x)),
-        ("现岗位级别", p.grade or "（未填）"),
+        ("现岗位级别", p.grade_shown or "（未填）"),
         ("对标岗位级别", p.standard_grade or "（无标准画像）"),
         ("加权总分", "" if p.total is None else f"{p.total:.1f}"),
         ("综合级别 / 达标情况", f"{p.level_shown} / {p.attainment_shown}"),
@@ -114,13 +123,14 @@ def _page(fw: Framework, a: Assessment, p: PersonResult, source: str) -> PersonP
         items=items,
         strengths=[name for name, gap in zip(fw.item_names, p.gaps, strict=True) if gap is not None and gap > 0],
         goals=goals,
-        certification=p.status,
-        reasons=[*([p.held_text] if p.held else []), *(r.message for r in p.reasons)],
-        warning=(
-            f"注意：本人的测评数据有 {p.errors} 个错误（见评分结果的“校验问题”表），以下结果未定，"
-            "请改正后重新生成本报告。"
-            if p.errors
-            else ""
-        ),
-        gaps_unknown=p.items_below is None,
+        certification=PENDING if held else p.status,
+        reasons=[PENDING_NOTE] if held else [r.message for r in p.reasons],
+        warning=f"注意：本人的测评数据有 {p.errors} 处有待核实，以下结果尚未确定，以核实后的报告为准。"
+        if p.errors
+        else "",
+        gaps_unknown=p.items_below is None or bool(p.items_unjudged),
+        unjudged=[name for name, gap in zip(fw.item_names, p.gaps, strict=True) if gap is None]
+        if p.items_below is not None
+        else [],
+        no_standard=p.items_below is None,
     )

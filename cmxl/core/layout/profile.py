@@ -123,7 +123,20 @@ def profile_sheet(a: Assessment, cols: DetailColumns, profile_id: str | None) ->
     first, end = TABLE_ROW + 1, TABLE_ROW + k
     summary = end + 1
     sheet.put(summary, 0, "低于标准的项数", "label")
-    sheet.put(summary, 6, f'=COUNTIF({cell_range(first, 6, end, 6)},"<0")', "value", formula=True)
+    gaps = cell_range(first, 6, end, 6)
+    # as 汇总's 低于标准项数 and 无法判断项数: the gaps judged below standard, and a note of those
+    # that cannot be judged; no count at all without a standard (a 现岗位级别 not recognised)
+    name_cell = f"$B${PICK_ROW + 2 + INFO_LABELS.index('姓名')}"
+    sheet.put(summary, 6, f'=IF({grade_cell}="","",COUNTIF({gaps},"<0"))', "value", formula=True)
+    unjudged = f'SUMPRODUCT(--({gaps}=""))'
+    sheet.put(
+        summary,
+        7,
+        f'=IF({name_cell}="","",IF({grade_cell}="","没有岗位标准，无法判断",'
+        f'IF({unjudged}>0,"另有 "&{unjudged}&" 项无法判断（未评定）","")))',
+        "top",  # not wrapped: the note runs on over the empty cells beside it
+        formula=True,
+    )
 
     sheet.put(levels_row, 0, "级别分数段（模型参数）", "label")
     sheet.put_row(levels_row, 1, ["下限", "上限"], "label")

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from cmxl.core.cellref import a1, column_letter, parse_a1
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from cmxl.core.engine.results import UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
+from cmxl.core.engine.tally import HELD_WORD
 from cmxl.core.grid import CellError, WorkbookGrid
 from cmxl.core.issues import SEVERITY_ZH
 from cmxl.core.layout.detail import DETAIL_COLUMNS, detail_sheet
@@ -153,6 +155,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
             "综合级别",
             "达标情况",
             "低于标准项数",
+            "无法判断项数",
             "差距明细",
             "认证方案",
             "申报认证等级",
@@ -170,11 +173,13 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
     for members in units.values():
         for n, rank in zip(members, ranks([a.people[m].total for m in members]), strict=True):
             in_unit[n] = rank
-    wrapped = [cols["差距明细"], cols["原因"]]  # long texts wrap in their columns
+    # long texts wrap in their columns; so does a grade not recognised ("客户经理（无法识别）"), which
+    # would otherwise widen the column for everyone
+    wrapped = [cols["差距明细"], cols["原因"], cols["现岗位级别"]]
     styles: list[str | None] = ["text"] * len(cols.heads)
     for head in cols.heads[first_cat : total_col + 1]:
         styles[cols[head]] = "num"
-    for head in ("总排名", "单位排名", "低于标准项数"):
+    for head in ("总排名", "单位排名", "低于标准项数", "无法判断项数"):
         styles[cols[head]] = "int"
     for head in ("综合级别", "达标情况", "认证方案", "申报认证等级", "认证结果"):
         styles[cols[head]] = "top"
@@ -182,8 +187,6 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         styles[c] = "wrap"
     rows = []
     for n, p in enumerate(a.people):
-        # "协调能力 −1": a minus sign (U+2212) is not a place to break a line, as "-" was ("执行能力-" / "1")
-        gaps = "；".join(f"{fw.item_names[i]} −{-g}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
         rows.append(
             [
                 p.employee_id,
@@ -191,7 +194,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
                 p.unit,
                 p.department,
                 *([p.sheet] if several else []),
-                p.grade,
+                p.grade_shown.replace(UNRECOGNISED_MARK, "\n" + UNRECOGNISED_MARK),  # wrapped at the mark
                 *p.category_scores,
                 p.total,
                 overall[n],
@@ -199,10 +202,11 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
                 p.level_shown,
                 p.attainment_shown,
                 p.items_below,
-                gaps,
+                p.items_unjudged or None,  # blank when every gap is known (or none can be)
+                gaps_text(fw.item_names, p),
                 p.scheme_name,
                 p.applied,
-                p.status,
+                p.result_shown,
                 p.reasons_shown,
             ]
         )
@@ -217,18 +221,31 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
         ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NEARLY}"', "warn"),
     ]
     st = a1(1, status_col)
-    sheet.conditional.append(
+    sheet.conditional += [
         ConditionalFormat(
             cell_range(1, status_col, last, status_col),
             f'OR({st}="{FAILED}",{st}="{NOT_ELIGIBLE}",{st}="{INCOMPLETE}")',
             "bad",
-        )
-    )
+        ),
+        ConditionalFormat(cell_range(1, status_col, last, status_col), f'{st}="{HELD_WORD}"', "held"),
+    ]
     sheet.fit_widths(maximum=24)
     sheet.widths[wrapped[0]], sheet.widths[wrapped[1]] = 26.0, 44.0
+    sheet.widths[wrapped[2]] = min(sheet.widths.get(wrapped[2], 14.0), 14.0)  # "资深客户经理" on one line
     sheet.fit_heights(wrapped)
     sheet.print_across_if_wide()
     return sheet
+
+
+def gaps_text(items: list[str], p: PersonResult) -> str:
+    """差距明细: every competency judged below standard (as many as 低于标准项数, and as the
+    培训需求名单 lists), then those that cannot be judged; or why there is no standard at all."""
+    if p.items_below is None:
+        return "现岗位级别无法识别，没有岗位标准" if p.grade_unrecognised else "没有岗位标准"
+    # "协调能力 −1": a minus sign (U+2212) is not a place to break a line, as "-" was ("执行能力-" / "1")
+    below = [f"{items[i]} −{-g}" for i, g in enumerate(p.gaps) if g is not None and g < 0]
+    unjudged = "、".join(items[i] for i, g in enumerate(p.gaps) if g is None)
+    return "；".join([*below, *([f"无法判断（未评定）：{unjudged}"] if unjudged else [])])
 
 
 ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]

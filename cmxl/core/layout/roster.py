@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.engine.tally import counted
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, LOG, PASSED_SHEET, REGIONS
 from cmxl.core.layout.spec import ColumnMap, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
@@ -32,16 +33,16 @@ def build_roster(
     within_days: int,
     rules: RosterRules,
 ) -> ReportSpec:
-    """`people`: everyone of the batch (the statistics count them all); `issuance`: who is
-    certain and who is held (cmxl.core.engine.issuance.decide)."""
+    """`people`: everyone of the batch (the statistics count them all, each once); `issuance`: who is
+    certain and who is held (cmxl.core.engine.issuance.settle)."""
     styles = base_styles(len(rules.framework.levels))
     sheets = [
         _passed(issuance, certificates, rules),
         _failed(issuance, rules),
         _held(issuance, rules),
-        _regions(people, {id(h.person) for h in issuance.held}),
-        training_matrix(rules.framework, people),
-        training_list(rules.framework, people),
+        _regions(people),
+        training_matrix(rules.framework, counted(people)),  # a row repeated in two files: once
+        training_list(rules.framework, counted(people)),
         _expiring(expiring, issue_date, within_days),
         _log(logs),
         info_sheet(info),
@@ -240,9 +241,11 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     return sheet
 
 
-def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
+def _regions(people: list[PersonResult]) -> SheetSpec:
     """By province (with a chart), then every unit under its province with subtotals and a
-    grand total: each row's counts add up to its 人数."""
+    grand total: each row's counts add up to its 人数, and they are the roster's lists (the tally,
+    cmxl.core.engine.tally, of the records `settle` marked; a repeated row counts once, where kept)."""
+    people = counted(people)
     sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header=REGIONS))
     sheet.put(0, 0, f"地区统计（{len(people)} 人）", "title")
     blocks = Blocks(sheet)
@@ -251,7 +254,7 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
         provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
     order = sorted(provinces)
     by_province = [(k, provinces[k]) for k in order] + [(TOTAL, people)]
-    group_block(sheet, blocks, "按省份", by_province, held=held, totals={len(order)})
+    group_block(sheet, blocks, "按省份", by_province, totals={len(order)})
     rows: list[tuple[str, list[PersonResult]]] = []
     for k in order:
         units: dict[str, list[PersonResult]] = {}
@@ -261,7 +264,7 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
         rows.append((f"{k} 小计", provinces[k]))
     rows.append((TOTAL, people))
     subtotals = {j for j, (key, _) in enumerate(rows) if key.endswith(" 小计") or key == TOTAL}
-    group_block(sheet, blocks, "按省份和单位", rows, charts=False, held=held, totals=subtotals)
+    group_block(sheet, blocks, "按省份和单位", rows, charts=False, totals=subtotals)
     set_widths(sheet)
     sheet.widths[0] = 30.0
     return sheet
