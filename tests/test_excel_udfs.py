@@ -170,9 +170,7 @@ def test_cert_and_gap_with_empty_cells(excel):
         "错误：没有申报认证等级"
     )
     assert _cell_text(excel.call("CMXL_GAP", 50.0, empty, "成就导向", MISSING)).startswith("错误：没有岗位级别")
-    assert _cell_text(excel.call("CMXL_GAP", 50.0, "中级客户经理", empty, MISSING)).startswith(
-        "错误：没有能力项名称"
-    )
+    assert _cell_text(excel.call("CMXL_GAP", 50.0, "中级客户经理", empty, MISSING)).startswith("错误：没有能力项名称")
 
 
 def test_every_argument_is_a_block_of_cells_with_error_values_as_text(excel):
@@ -192,7 +190,9 @@ _scalar = st.one_of(
     st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
     st.text(max_size=12),
-    st.sampled_from(["初级", "资深", "四级", "一级", "中级客户经理", "成就导向", "良好", "合格", "cm11", "８５", "85分"]),
+    st.sampled_from(
+        ["初级", "资深", "四级", "一级", "中级客户经理", "成就导向", "良好", "合格", "cm11", "８５", "85分"]
+    ),
     st.sampled_from(list(ERROR_CODES.values())),
 )
 _block = st.integers(1, 3).flatmap(
