@@ -453,9 +453,7 @@ NativeOpt = Annotated[
 def _addin_settings(interpreter: str | None):
     from cmxl.addin.package import Settings, this_interpreter
 
-    if interpreter is None:
-        return this_interpreter()
-    return Settings(interpreter_win=interpreter, interpreter_mac=interpreter)
+    return this_interpreter() if interpreter is None else Settings.for_interpreter(interpreter)
 
 
 @addin_app.command("build")
