@@ -278,3 +278,16 @@ def test_importing_the_functions_runs_with_an_active_workbook_and_reads_back_err
     with pytest.raises(AddinProblem) as caught:
         _in_excel(built, "--functions", lambda book: book.macro("ImportPythonUDFsToAddin")(), lambda: excel)
     assert "xlwings64-0.37.8.dll" in caught.value.message and not excel.saved and excel.quit_called
+
+
+def test_the_native_buttons_say_so_when_no_workbook_is_open():
+    """xlwings' RunPython reads ActiveWorkbook (VBA error 91 without one): the dispatcher checks first."""
+    text = (ROOT / "templates" / "excel" / "CmxlRibbon.bas").read_text(encoding="ascii")
+    body = text[text.index("Sub OnAction") :]
+    assert body.index("If ActiveWorkbook Is Nothing Then") < body.index("RunPython")
+    spelled = body[body.index("MsgBox") : body.index("vbInformation")]
+    said = "".join(
+        chr(int(code, 16)) if code else literal
+        for code, literal in re.findall(r'ChrW\(&H([0-9A-F]+)\)|"([^"]*)"', spelled)
+    )
+    assert said == "请先打开要处理的工作簿（或新建一个空白工作簿），再点击此按钮。"
