@@ -291,3 +291,41 @@ def test_the_native_buttons_say_so_when_no_workbook_is_open():
         for code, literal in re.findall(r'ChrW\(&H([0-9A-F]+)\)|"([^"]*)"', spelled)
     )
     assert said == "请先打开要处理的工作簿（或新建一个空白工作簿），再点击此按钮。"
+
+
+def ribbon_schema():
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(ROOT / "tests" / "data" / "customui_subset.xsd")))
+
+
+def test_both_ribbons_follow_the_ribbon_schema(built):
+    from lxml import etree
+
+    schema = ribbon_schema()
+    with zipfile.ZipFile(built) as z:
+        default = etree.fromstring(z.read("customUI/customUI.xml"))
+    native = etree.parse(str(ROOT / "templates" / "excel" / "customUI_native.xml")).getroot()
+    for ui in (default, native):
+        assert schema.validate(ui), schema.error_log
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '<button id="b" label="校验" size="huge" onAction="M.P"/>',  # size is normal or large
+        '<button id="1b" label="校验" onAction="M.P"/>',  # an id is an XML name
+        '<button id="b" label="" onAction="M.P"/>',  # no empty label
+        '<button id="b" lable="校验" onAction="M.P"/>',  # a misspelt attribute
+        '<button id="b" label="%s" onAction="M.P"/>' % ("长" * 1025),  # labels are at most 1024 characters
+        '<button id="b" onAction="M.P"/><button id="b" onAction="M.Q"/>',  # ids are unique
+    ],
+)
+def test_the_schema_refuses_what_excel_would_refuse(broken):
+    from lxml import etree
+
+    ui = etree.fromstring(
+        '<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui"><ribbon><tabs>'
+        f'<tab id="t" label="能力测评"><group id="g" label="组">{broken}</group></tab></tabs></ribbon></customUI>'
+    )
+    assert not ribbon_schema().validate(ui)
