@@ -451,9 +451,7 @@ NativeOpt = Annotated[
 def _addin_settings(interpreter: str | None):
     from cmxl.addin.package import Settings, this_interpreter
 
-    if interpreter is None:
-        return this_interpreter()
-    return Settings(interpreter_win=interpreter, interpreter_mac=interpreter)
+    return this_interpreter() if interpreter is None else Settings.for_interpreter(interpreter)
 
 
 @addin_app.command("build")
@@ -501,6 +499,20 @@ def addin_install(
         _fail(exc, debug)
         raise typer.Exit(1) from None
     err.print(f"已安装 Excel 加载项 {escape(str(target))}。请重新打开 Excel，功能区会出现“能力测评”选项卡。")
+
+
+@addin_app.command("check")
+def addin_check() -> None:
+    """自检：加载项、Python 路径与位数、xlwings 版本与 DLL、Office 版本、安全策略，每项给出处理办法。"""
+    from cmxl.addin.check import report
+
+    out = QuietPipeConsole(highlight=False, soft_wrap=True)
+    found, problem = report()
+    for finding in found:
+        out.print(escape(finding.line()))
+    out.print("发现问题，请按“处理”一行操作后再运行 cmxl addin check。" if problem else "没有发现会妨碍使用的问题。")
+    if problem:
+        raise typer.Exit(1)
 
 
 certs_app = typer.Typer(help="查询证书台账", no_args_is_help=True)

@@ -248,3 +248,16 @@ def test_the_window_as_a_clerk_sees_it(display, prefs_file, tmp_path):
         assert shot.width > 300 and len(shot.getcolors(maxcolors=1 << 20)) > 20  # drawn: text and buttons
     finally:
         launcher.root.destroy()
+
+
+def test_the_self_test_button_lists_what_to_fix(display, prefs_file):
+    launcher = window(FakeDesk(), FakeDialogs())
+    try:
+        launcher.buttons["check"].invoke()
+        shown = text_of(launcher)
+        # this machine has no Excel and no add-in installed: both said, each with what to do
+        assert shown.startswith("发现问题，请按“处理”操作：")
+        assert "[问题] 加载项：没有找到已安装的 cmxl.xlam" in shown and "处理：在命令行运行 cmxl addin install" in shown
+        assert "校验：只检查填写的数据" in str(launcher.root.winfo_children()[0].grid_slaves(row=3)[0]["text"])
+    finally:
+        launcher.root.destroy()

@@ -31,9 +31,13 @@ from cmxl.core.model.schemes import Scheme
 from cmxl.core.records import FILE_FAILED
 
 TITLE = "cmxl 能力测评"
-ACTIONS = ("validate", "score", "report", "bulk", "template", "framework")  # the native ribbon's button tags
+ACTIONS = ("validate", "score", "report", "bulk", "template", "framework", "check")  # the native ribbon's button tags
 OTHER_MODEL = "总部下发的模型文件…"
-COLUMNS = 5  # the window's grid: one column per action button
+COLUMNS = 6  # the window's grid: one column per action button
+WHAT_THEY_DO = (
+    "校验：只检查填写的数据，问题列在“校验问题”表，出问题的单元格标色。\n"
+    "评分：先校验，再写入汇总、个人画像、统计图表等结果表。两者都不改动您填写的数据。"
+)
 FONTS = ("Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Zen Hei")
 
 
@@ -157,18 +161,24 @@ class Launcher:
             "bulk": ttk.Button(frame, text="批量处理…", command=lambda: self.run("bulk")),
             "report": ttk.Button(frame, text="个人报告…", command=lambda: self.run("report")),
             "template": ttk.Button(frame, text="新建测评模板", command=lambda: self.run("template")),
+            "check": ttk.Button(frame, text="自检", command=lambda: self.run("check")),
         }
         for col, button in enumerate(self.buttons.values()):
             button.grid(row=2, column=col, sticky="we", padx=3, pady=10, ipady=6)
+        ttk.Label(frame, text=WHAT_THEY_DO, wraplength=560, justify="left", foreground="#555555").grid(
+            row=3, column=0, columnspan=COLUMNS, sticky="w", pady=(0, 8)
+        )
         self.status = tk.StringVar(value="请选择要做的事。")
         self.bar = ttk.Progressbar(frame, length=420, maximum=100)
-        self.bar.grid(row=3, column=0, columnspan=COLUMNS, sticky="we")
-        ttk.Label(frame, textvariable=self.status).grid(row=4, column=0, columnspan=COLUMNS, sticky="w", pady=(4, 8))
-        self.result = tk.Text(frame, height=6, width=60, wrap="word", relief="flat", background="#F3F3F3")
-        self.result.grid(row=5, column=0, columnspan=COLUMNS, sticky="nsew")
+        self.bar.grid(row=4, column=0, columnspan=COLUMNS, sticky="we")
+        ttk.Label(frame, textvariable=self.status).grid(row=5, column=0, columnspan=COLUMNS, sticky="w", pady=(4, 8))
+        self.result = tk.Text(frame, height=8, width=64, wrap="char", relief="flat", background="#F3F3F3")
+        if family:  # Text uses the fixed-width font otherwise, which has no Chinese: awkward breaks
+            self.result.configure(font=(family, 10))
+        self.result.grid(row=6, column=0, columnspan=COLUMNS, sticky="nsew")
         self.result.configure(state="disabled")
         self.close = ttk.Button(frame, text="关闭", command=root.destroy)
-        self.close.grid(row=6, column=COLUMNS - 1, sticky="e", pady=(10, 0))
+        self.close.grid(row=7, column=COLUMNS - 1, sticky="e", pady=(10, 0))
         for col in range(COLUMNS):
             frame.columnconfigure(col, weight=1)
 
@@ -197,6 +207,7 @@ class Launcher:
             "report": self._report,
             "template": self._template,
             "framework": self._focus_model,
+            "check": self._check,
         }[action]()
 
     def _in_workbook(self, kind: str) -> None:
@@ -293,6 +304,18 @@ class Launcher:
             self._handle(exc)
         finally:
             self._busy(False)
+
+    def _check(self) -> None:
+        from cmxl.addin.check import report
+
+        try:
+            found, problem = report()
+        except Exception as exc:
+            self._handle(exc)
+            return
+        head = "发现问题，请按“处理”操作：" if problem else "没有发现会妨碍使用的问题。"
+        self._say("\n".join([head, *(f.line() for f in found)]))
+        self.status.set("自检完成。")
 
     def _focus_model(self) -> None:
         self.model.focus_set()
