@@ -162,6 +162,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "“{field}”的值“{value}”不是有效日期",
         "请按 2026-01-31 的格式填写日期",
     ),
+    "date-after-as-of": (
+        "error",
+        "“{field}”的日期 {value} 晚于评估基准日 {as_of}",
+        "请核对该日期（常见的是年份填错）；如评估基准日不对，请重新指定评估基准日",
+    ),
     "fact-missing": (
         "warning",
         "认证审核需要“{field}”，但该项为空",

@@ -55,3 +55,18 @@ def parse_number(raw: object) -> tuple[float | None, bool]:
     if not _NUMBER.match(text):
         return None, False
     return float(text), True
+
+
+def shown(value: float, against: float | None = None) -> str:
+    """A number as a message shows it: up to six significant digits, like Excel's General
+    format, and as many more as it takes to stay on the same side of `against` as the value
+    itself (59.99999999999999 is below a pass mark of 60, so it is never shown as 60)."""
+    text = f"{value:g}"
+    if against is None or value != value:
+        return text
+    side = (value > against) - (value < against)
+    digits = 6
+    while digits < 17 and ((float(text) > against) - (float(text) < against)) != side:
+        digits += 1
+        text = f"{value:.{digits}g}"
+    return text

@@ -192,9 +192,11 @@ class _Reader:
         source: str,
         sheet: str,
         percent: frozenset[tuple[int, int]] = frozenset(),
+        as_of: dt.date | None = None,
     ):
         self.fw, self.schemes, self.fmt = fw, schemes, fmt
         self.source, self.sheet, self.percent = source, sheet, percent
+        self.as_of = as_of  # dates after it are errors (None: not checked)
         self.issues: list[Issue] = []
         self.scheme_lookup: dict[str, str] = {}
         for s in schemes.values():
@@ -352,6 +354,8 @@ def _read_date(reader: _Reader, c: FieldCell) -> object:
     date = parse_date(c.raw)
     if date is None:
         c.problem(reader, "date-invalid", c.raw)
+    elif reader.as_of is not None and date > reader.as_of:  # the date stays: certification says what it leaves open
+        c.problem(reader, "date-after-as-of", date, as_of=reader.as_of)
     return date
 
 
@@ -428,10 +432,17 @@ FIELD_READERS: dict[str, Callable[[_Reader, FieldCell], object]] = {
 }
 
 
-def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> Intake:
+def read_assessment(
+    grid: WorkbookGrid,
+    fw: Framework,
+    schemes: dict[str, Scheme],
+    fmt: WorkbookFormat,
+    as_of: dt.date | None = None,
+) -> Intake:
     """Find the people sheets, map their headers and read every person's values. A workbook with
     one sheet per unit is read sheet by sheet (sheets with the same columns as the first); a
-    hidden sheet is skipped with a warning, and so is a sheet whose columns differ."""
+    hidden sheet is skipped with a warning, and so is a sheet whose columns differ. A date after
+    `as_of` (the assessment date) is an error on its cell."""
     lookup = _header_lookup(fw, fmt)
     k = len(fw.competencies)
     found = _choose_sheets(grid, lookup, fmt)
@@ -455,7 +466,7 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
             {},
             [*notes, problem],
         )
-    parts = [_read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt) for sheet, row in visible]
+    parts = [_read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt, as_of) for sheet, row in visible]
     first = parts[0]
     same = [first] + [x for x in parts[1:] if x.columns == first.columns]
     notes += [
@@ -526,10 +537,11 @@ def _read_sheet(
     fw: Framework,
     schemes: dict[str, Scheme],
     fmt: WorkbookFormat,
+    as_of: dt.date | None = None,
 ) -> Intake:
     """One people sheet read into an intake of its own."""
     k = len(fw.competencies)
-    reader = _Reader(fw, schemes, fmt, source, sheet.name, sheet.percent_cells)
+    reader = _Reader(fw, schemes, fmt, source, sheet.name, sheet.percent_cells, as_of)
     cols = _map_columns(reader, sheet.rows[header_row], lookup, header_row, fw, fmt)
 
     records: dict[str, list] = defaultdict(list)
