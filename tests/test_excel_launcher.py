@@ -227,7 +227,7 @@ def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_f
     try:
         launcher.buttons["validate"].invoke()
         assert "校验问题" in [s.name for s in book.sheets]
-        assert "9 个错误" in text_of(launcher) and launcher.status.get().startswith("完成")
+        assert "10 个错误" in text_of(launcher) and launcher.status.get().startswith("完成")
     finally:
         launcher.root.destroy()
 

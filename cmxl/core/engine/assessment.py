@@ -43,7 +43,7 @@ class Assessment:
 
 
 def assess(grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date) -> Assessment:
-    intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format)
+    intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format, as_of)
     scores = score(fw, cat.schemes, intake)
     certs, cert_issues = _certify_all(intake, cat, as_of)
     issues = intake.issues + scores.issues + cert_issues

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cmxl.core.model.schemes import EligibilityPath, Scheme
+from cmxl.core.numbers import shown as number_text
 
 PASSED, FAILED, NOT_ELIGIBLE, INCOMPLETE = "通过", "未通过", "不符合申报条件", "资料不全"
 NOT_APPLIED = "未申报"  # shown for a person who does not apply this cycle
@@ -99,13 +100,14 @@ def _path_result(
             unknown.append(case.missing_reason(key, rule, required))
             missing.append(key)
         elif float(value) < minimum:
+            text = number_text(float(value), minimum)
             unmet.append(
                 Reason(
                     rule,
                     case.label(key),
-                    _shown(value),
+                    text,
                     required,
-                    f"{path.label}：{case.label(key)} {_shown(value)} {unit}，未达到 {minimum:g} {unit}",
+                    f"{path.label}：{case.label(key)} {text} {unit}，未达到 {minimum:g} {unit}",
                 )
             )
 
@@ -129,9 +131,19 @@ def _path_result(
             if held_date is None:
                 unknown.append(case.missing_reason("held_date", rule, valid))
                 missing.append("held_date")
+            elif _late(held_date, as_of):  # a data error (校验问题 says so), not an expired certificate
+                unknown.append(
+                    Reason(
+                        rule,
+                        case.label("held_date"),
+                        _shown(held_date),
+                        valid,
+                        f"{path.label}：{held}证书取得于 {held_date}，晚于评估基准日 {as_of}，请核对",
+                    )
+                )
+                missing.append("held_date")
             elif not _valid_on(held_date, years, as_of):  # type: ignore[arg-type]
-                late = held_date > as_of  # type: ignore[operator]
-                why = f"晚于评估基准日 {as_of}，请核对" if late else f"到评估基准日 {as_of} 已过 {years} 年有效期"
+                why = f"到评估基准日 {as_of} 已过 {years} 年有效期"
                 unmet.append(
                     Reason(
                         rule,
@@ -184,9 +196,10 @@ def _exam_eligibility(
 
 
 def _below(rule: str, label: str, value: object, minimum: float, message: str) -> Reason:
-    return Reason(
-        rule, label, _shown(value), f"≥ {minimum:g}", f"{message} {_shown(value)} 分，低于合格线 {minimum:g} 分"
-    )
+    """A score under its pass mark, shown with the digits it takes to be visibly under it
+    (59.99999999999999, not 60: scores are compared as entered)."""
+    text = number_text(float(value), minimum)  # type: ignore[arg-type]
+    return Reason(rule, label, text, f"≥ {minimum:g}", f"{message} {text} 分，低于合格线 {minimum:g} 分")
 
 
 def evaluate_exam(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult:
@@ -269,7 +282,20 @@ def _valid_on(issued: dt.date | None, years: int, as_of: dt.date) -> bool:
     return issued is not None and issued <= as_of <= expiry(issued, years)
 
 
+def _late(day: object, as_of: dt.date) -> bool:
+    """A date after the assessment date: a data error (intake reports it on its cell), which
+    leaves what the date should prove unknown; never an expired certificate or part."""
+    return isinstance(day, dt.date) and day > as_of
+
+
+def _late_reason(case: _Case, key: str, rule: str, required: str, what: str, day: object, as_of: dt.date) -> Reason:
+    return Reason(rule, case.label(key), _shown(day), required, f"{what} {day}，晚于评估基准日 {as_of}，请核对")
+
+
 def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult:
+    """Eligibility (the level below held and valid, cross-level, transition), then both parts:
+    each needs its score and, when passed, its pass date (a part's validity cannot be known
+    without it); then the pass marks and each part's validity."""
     grade = str(case.get("applied"))
     result = CertResult(status=None, scheme_id=scheme.id, grade=grade)
     rank = scheme.grade_lookup[grade]
@@ -279,11 +305,18 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
         below = scheme.grade_names[rank - 1]
         ok: bool | None = False
         reasons: list[Reason] = []
+        undecided: list[str] = []  # field keys whose absence (or error) leaves eligibility open
         held, held_date = case.get("held"), case.get("held_date")
         if held is not None and scheme.grade_lookup[str(held)] >= rank - 1:
+            valid = f"{below}证书在有效期内"
             if held_date is None:
                 ok = None
-                reasons.append(case.missing_reason("held_date", rule, f"{below}证书在有效期内"))
+                undecided.append("held_date")
+                reasons.append(case.missing_reason("held_date", rule, valid))
+            elif _late(held_date, as_of):
+                ok = None
+                undecided.append("held_date")
+                reasons.append(_late_reason(case, "held_date", rule, valid, f"{held}证书取得于", held_date, as_of))
             elif _valid_on(held_date, years, as_of):  # type: ignore[arg-type]
                 ok = True
             else:
@@ -292,8 +325,8 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
                         rule,
                         case.label("held_date"),
                         _shown(held_date),
-                        f"{below}证书在有效期内",
-                        f"{held}证书取得于 {held_date}，已过 {years} 年有效期",
+                        valid,
+                        f"{held}证书取得于 {held_date}，到评估基准日 {as_of} 已过 {years} 年有效期",
                     )
                 )
         else:
@@ -324,7 +357,12 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
         trans = scheme.transition
         if ok is not True and trans is not None and scheme.grade_lookup[trans.counts_as] >= rank - 1:
             prov_date = case.get("prov_date")
-            if prov_date is not None and trans.from_date <= prov_date <= trans.to_date:  # type: ignore[operator]
+            if _late(prov_date, as_of):
+                ok = None
+                undecided.append("prov_date")
+                required = f"{trans.from_date} 至 {trans.to_date} 取得的省公司证书在有效期内"
+                reasons.append(_late_reason(case, "prov_date", rule, required, "省公司证书取得于", prov_date, as_of))
+            elif prov_date is not None and trans.from_date <= prov_date <= trans.to_date:  # type: ignore[operator]
                 if _valid_on(prov_date, trans.years, as_of):  # type: ignore[arg-type]
                     ok = True
         if ok is not True:
@@ -332,28 +370,40 @@ def evaluate_two_part(scheme: Scheme, case: _Case, as_of: dt.date) -> CertResult
             result.status = NOT_ELIGIBLE if ok is False else INCOMPLETE
             result.reasons = reasons + failed
             if ok is None:
-                result.missing = ["held_date"]
+                result.missing = undecided
             return result
     missing: list[Reason] = []
     for part in scheme.parts:
-        if case.get(part.score_field) is None:
+        value = case.get(part.score_field)
+        if value is None:
             missing.append(case.missing_reason(part.score_field, "资料完整", part.name + "成绩"))
+            result.missing.append(part.score_field)
+        if value is not None and float(value) < part.min:  # type: ignore[arg-type]
+            continue  # a part not passed has no pass date to give
+        passed_on = case.get(part.date_field)
+        within = f"{part.name}在有效期内（{years} 年内通过）"
+        if passed_on is None:
+            missing.append(case.missing_reason(part.date_field, "资料完整", within))
+            result.missing.append(part.date_field)
+        elif _late(passed_on, as_of):
+            missing.append(
+                _late_reason(case, part.date_field, "资料完整", within, f"{part.name}通过于", passed_on, as_of)
+            )
+            result.missing.append(part.date_field)
     failed = _part_failures(scheme, case, as_of)
     if missing:
         result.status, result.reasons = INCOMPLETE, missing + failed
-        result.missing = [p.score_field for p in scheme.parts if case.get(p.score_field) is None]
         return result
     result.status, result.reasons = (FAILED, failed) if failed else (PASSED, [])
     if not failed:  # the level lasts while both parts do: it ends with the earlier part
         dates = [case.get(p.date_field) for p in scheme.parts]
-        ends = [expiry(d, years) for d in dates if d is not None]  # type: ignore[arg-type]
-        result.valid_until = min(ends) if ends else None
+        result.valid_until = min(expiry(d, years) for d in dates)  # type: ignore[arg-type]
     return result
 
 
 def _part_failures(scheme: Scheme, case: _Case, as_of: dt.date) -> list[Reason]:
     """Every part's rule that the values there are fail: a score below its pass mark, a part
-    passed too long ago."""
+    passed too long ago (a pass date after the assessment date is a data error, not this)."""
     years = scheme.scheme.validity_years
     failed: list[Reason] = []
     for part in scheme.parts:
@@ -362,15 +412,14 @@ def _part_failures(scheme: Scheme, case: _Case, as_of: dt.date) -> list[Reason]:
             name = case.labels.get(part.score_field, part.name)
             failed.append(_below("合格标准", name, value, part.min, f"{part.name}成绩"))
         passed_on = case.get(part.date_field)
-        if passed_on is not None and not _valid_on(passed_on, years, as_of):  # type: ignore[arg-type]
+        if passed_on is not None and not _late(passed_on, as_of) and not _valid_on(passed_on, years, as_of):  # type: ignore[arg-type]
             failed.append(
                 Reason(
                     "有效期",
                     case.labels.get(part.date_field, part.name),
                     _shown(passed_on),
                     f"{years} 年内通过",
-                    f"{part.name}通过于 {passed_on}，"
-                    + (f"晚于评估基准日 {as_of}，请核对" if passed_on > as_of else f"已超过 {years} 年有效期"),  # type: ignore[operator]
+                    f"{part.name}通过于 {passed_on}，到评估基准日 {as_of} 已超过 {years} 年有效期",
                 )
             )
     return failed

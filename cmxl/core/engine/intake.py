@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cmxl.core.cellref import a1
-from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.cellref import a1, column_letter
+from cmxl.core.grid import CellError, FormulaNoValue, SheetGrid, WorkbookGrid
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.model.workbook_format import FieldSpec, WorkbookFormat
-from cmxl.core.numbers import parse_number
+from cmxl.core.numbers import exact, has_inner_space, parse_number, shown
 
 _SPACE = re.compile(r"\s+")
 _BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
@@ -48,6 +48,9 @@ class Columns:
     item_levels: dict[int, int] = field(default_factory=dict)
     subitems: dict[tuple[int, int], int] = field(default_factory=dict)
     date_columns: set[int] = field(default_factory=set)
+    # a column given twice (two headers that read the same): the first column -> the others
+    duplicates: dict[int, list[int]] = field(default_factory=dict)
+    hits: dict[int, tuple] = field(default_factory=dict)  # every mapped column -> what its header reads as
 
 
 class People:
@@ -92,6 +95,9 @@ class Intake:
     subitem_scores: dict[int, np.ndarray]
     issues: list[Issue]
     header_rows: dict[str, int] = field(default_factory=dict)  # every people sheet -> its header row
+    # people x items: a level name typed in the own column of an item scored from its sub-items
+    # (ignored, with a warning when it differs from the computed level); -1 none
+    typed_levels: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=int))
 
     @property
     def sheets(self) -> list[str]:
@@ -192,9 +198,11 @@ class _Reader:
         source: str,
         sheet: str,
         percent: frozenset[tuple[int, int]] = frozenset(),
+        as_of: dt.date | None = None,
     ):
         self.fw, self.schemes, self.fmt = fw, schemes, fmt
         self.source, self.sheet, self.percent = source, sheet, percent
+        self.as_of = as_of  # dates after it are errors (None: not checked)
         self.issues: list[Issue] = []
         self.scheme_lookup: dict[str, str] = {}
         for s in schemes.values():
@@ -227,6 +235,15 @@ class _Reader:
             )
         )
 
+    def cell_problem(self, raw: CellError, row: int, col: int, pid: str, name: str) -> None:
+        """A formula's error value, a formula the file holds no result for, or a value given twice."""
+        if isinstance(raw, _Conflict):
+            self.add("value-conflict", row, col, pid, name, "", cells=raw.text)
+        elif isinstance(raw, FormulaNoValue):
+            self.add("formula-no-value", row, col, pid, name, "")
+        else:
+            self.add("formula-error", row, col, pid, name, raw.text)
+
     def as_shown(self, value: float, raw: object, row: int, col: int, pid: str, name: str) -> float:
         """A number in a cell formatted as a percentage is read as the clerk sees it: 0.58 shown
         as 58% is 58 (with a warning, so the cell's format gets fixed)."""
@@ -244,23 +261,27 @@ class _Reader:
         if raw is None or raw == "":
             return np.nan, False
         if isinstance(raw, CellError):
-            self.add("formula-error", row, col, pid, name, raw.text)
+            self.cell_problem(raw, row, col, pid, name)
             return np.nan, True
         if _has_comma(raw):
             self.add("number-comma", row, col, pid, name, raw)
+            return np.nan, True
+        if has_inner_space(raw):
+            self.add("number-space", row, col, pid, name, raw)
             return np.nan, True
         value, normalised = parse_number(raw)
         if value is None:
             self.add("value-not-number", row, col, pid, name, raw)
             return np.nan, True
         if normalised:
-            self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+            self.add("number-normalised", row, col, pid, name, raw, normalised=exact(value))
         value = self.as_shown(value, raw, row, col, pid, name)
         if not low <= value <= high:
+            text = shown(value, high if value > high else low)  # 100.00000001 is not shown as 100
             if score:
-                self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
+                self.add("score-out-of-range", row, col, pid, name, text)
             else:
-                self.add("value-out-of-range", row, col, pid, name, f"{value:g}", low=f"{low:g}", high=f"{high:g}")
+                self.add("value-out-of-range", row, col, pid, name, text, low=f"{low:g}", high=f"{high:g}")
             return np.nan, True
         return value, False
 
@@ -271,7 +292,7 @@ class _Reader:
         if raw is None or raw == "":
             return np.nan, -1, False
         if isinstance(raw, CellError):
-            self.add("formula-error", row, col, pid, name, raw.text)
+            self.cell_problem(raw, row, col, pid, name)
             return np.nan, -1, True
         if isinstance(raw, str):
             level = self.level_lookup.get(clean_text(raw))
@@ -280,15 +301,18 @@ class _Reader:
         if _has_comma(raw):
             self.add("number-comma", row, col, pid, name, raw)
             return np.nan, -1, True
+        if has_inner_space(raw):
+            self.add("number-space", row, col, pid, name, raw)
+            return np.nan, -1, True
         value, normalised = parse_number(raw)
         if value is None:
             self.add("score-not-number", row, col, pid, name, raw, levels="/".join(self.fw.level_names))
             return np.nan, -1, True
         if normalised:
-            self.add("number-normalised", row, col, pid, name, raw, normalised=f"{value:g}")
+            self.add("number-normalised", row, col, pid, name, raw, normalised=exact(value))
         value = self.as_shown(value, raw, row, col, pid, name)
         if not 0 <= value <= 100:
-            self.add("score-out-of-range", row, col, pid, name, f"{value:g}")
+            self.add("score-out-of-range", row, col, pid, name, shown(value, 100 if value > 100 else 0))
             return np.nan, -1, True
         return value, -1, False
 
@@ -296,7 +320,7 @@ class _Reader:
         if raw is None or raw == "":
             return -1, False
         if isinstance(raw, CellError):
-            self.add("formula-error", row, col, pid, name, raw.text)
+            self.cell_problem(raw, row, col, pid, name)
             return -1, True
         level = self.level_lookup.get(clean_text(raw))
         if level is None:
@@ -309,7 +333,7 @@ class _Reader:
         if raw is None or raw == "":
             return None
         if isinstance(raw, CellError):
-            self.add("formula-error", row, col, pid, spec.header, raw.text)
+            self.cell_problem(raw, row, col, pid, spec.header)
             return None
         pure = spec.type not in CELL_DEPENDENT  # its reading depends on the value and scheme only
         if pure:  # grades, units, choices repeat on every row: each is read (and checked) once
@@ -352,6 +376,8 @@ def _read_date(reader: _Reader, c: FieldCell) -> object:
     date = parse_date(c.raw)
     if date is None:
         c.problem(reader, "date-invalid", c.raw)
+    elif reader.as_of is not None and date > reader.as_of:  # the date stays: certification says what it leaves open
+        c.problem(reader, "date-after-as-of", date, as_of=reader.as_of)
     return date
 
 
@@ -428,10 +454,17 @@ FIELD_READERS: dict[str, Callable[[_Reader, FieldCell], object]] = {
 }
 
 
-def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> Intake:
+def read_assessment(
+    grid: WorkbookGrid,
+    fw: Framework,
+    schemes: dict[str, Scheme],
+    fmt: WorkbookFormat,
+    as_of: dt.date | None = None,
+) -> Intake:
     """Find the people sheets, map their headers and read every person's values. A workbook with
     one sheet per unit is read sheet by sheet (sheets with the same columns as the first); a
-    hidden sheet is skipped with a warning, and so is a sheet whose columns differ."""
+    hidden sheet is skipped with a warning, and so is a sheet whose columns differ. A date after
+    `as_of` (the assessment date) is an error on its cell."""
     lookup = _header_lookup(fw, fmt)
     k = len(fw.competencies)
     found = _choose_sheets(grid, lookup, fmt)
@@ -454,8 +487,9 @@ def read_assessment(grid: WorkbookGrid, fw: Framework, schemes: dict[str, Scheme
             np.empty((0, k), dtype=bool),
             {},
             [*notes, problem],
+            typed_levels=np.empty((0, k), dtype=int),
         )
-    parts = [_read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt) for sheet, row in visible]
+    parts = [_read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt, as_of) for sheet, row in visible]
     first = parts[0]
     same = [first] + [x for x in parts[1:] if x.columns == first.columns]
     notes += [
@@ -493,6 +527,7 @@ def _merge(parts: list[Intake]) -> Intake:
         subitem_scores={i: np.vstack([x.subitem_scores[i] for x in parts]) for i in first.subitem_scores},
         issues=[i for x in parts for i in x.issues],
         header_rows={x.sheet: x.header_row for x in parts},
+        typed_levels=np.vstack([x.typed_levels for x in parts]),
     )
     id_col = first.columns.fields.get("employee_id", 0)
     seen: dict[str, tuple[str, int]] = {}
@@ -526,35 +561,50 @@ def _read_sheet(
     fw: Framework,
     schemes: dict[str, Scheme],
     fmt: WorkbookFormat,
+    as_of: dt.date | None = None,
 ) -> Intake:
     """One people sheet read into an intake of its own."""
     k = len(fw.competencies)
-    reader = _Reader(fw, schemes, fmt, source, sheet.name, sheet.percent_cells)
+    reader = _Reader(fw, schemes, fmt, source, sheet.name, sheet.percent_cells, as_of)
     cols = _map_columns(reader, sheet.rows[header_row], lookup, header_row, fw, fmt)
 
     records: dict[str, list] = defaultdict(list)
     scores: list[list[float]] = []
     levels: list[list[int]] = []
     bads: list[list[bool]] = []
+    typed: list[list[int]] = []
     subs: dict[int, list[list[float]]] = {i: [] for i in {i for i, _ in cols.subitems}}
     default_scheme = schemes.get(fw.framework.default_scheme)
-    mapped = sorted(
-        set(cols.fields.values())
-        | set(cols.items.values())
-        | set(cols.item_levels.values())
-        | set(cols.subitems.values())
-    )
+    mapped = sorted(cols.hits)  # every recognised column, a duplicate one too
     width = max(mapped, default=-1) + 1
+    id_col = cols.fields.get("employee_id", 0)
+    key_col = cols.fields.get("employee_id", cols.fields.get("name"))  # where a copy of the header shows first
+    kinds = _column_kinds(cols, fmt) if cols.duplicates else {}
+    items, item_levels = cols.items, cols.item_levels
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if len(row) < width:  # a short row: its missing cells are empty
             row = [*row, *([None] * (width - len(row)))]
-        cell = row.__getitem__
         if all(row[c] in (None, "") for c in mapped):
             continue
-        id_col = cols.fields.get("employee_id", 0)
-        pid = reader.text_field(fmt.by_key["employee_id"], cell(id_col), r, id_col, "", None) or ""
-        if isinstance(cell(id_col), float):
+        if (
+            key_col is not None
+            and _header_like(row[key_col], lookup)
+            and _header_copy(reader, row, r, cols, lookup, header_row)
+        ):
+            continue  # the header again (two tables pasted one under the other): not a person
+        moved: dict[int, int] = _NONE
+        if cols.duplicates:  # of a column given twice, the cell filled in is read, or a conflict
+            row, moved = _resolve(row, r, cols.duplicates, kinds)
+            first_issue = len(reader.issues)
+        cell = row.__getitem__
+        raw_id = cell(id_col)
+        before = len(reader.issues)
+        pid = reader.text_field(fmt.by_key["employee_id"], raw_id, r, id_col, "", None) or ""
+        id_bad = len(reader.issues) > before  # the id is read once; an id with a problem is invalid
+        if type(raw_id) is _Conflict:
+            pid = raw_id.first  # the row's person, for its messages (the id is an error all the same)
+        if isinstance(raw_id, float):
             records["_numeric_id"].append(r)
         if r in sheet.hidden_rows:
             reader.add("row-hidden", r, 0, pid, "", "", row_no=r + 1)
@@ -563,7 +613,10 @@ def _read_sheet(
         if "scheme" in cols.fields:
             c = cols.fields["scheme"]
             raw = cell(c)
-            if raw not in (None, ""):
+            if isinstance(raw, CellError):
+                reader.cell_problem(raw, r, c, pid, fmt.by_key["scheme"].header)
+                scheme = None
+            elif raw not in (None, ""):
                 sid = reader.scheme_lookup.get(clean_text(raw))
                 if sid is None:
                     allowed = "、".join(s.scheme.category for s in schemes.values())
@@ -578,25 +631,31 @@ def _read_sheet(
         for spec in fmt.fields:
             if spec.key == "scheme":
                 continue
+            if spec.key == "employee_id":
+                records["employee_id"].append(pid)
+                if id_bad:
+                    invalid.add("employee_id")
+                continue
             c = cols.fields.get(spec.key)
             before = len(reader.issues)
             value = None if c is None else reader.text_field(spec, cell(c), r, c, pid, scheme)
-            if spec.key == "employee_id":
-                value = pid
             if len(reader.issues) > before and any(i.severity == "error" for i in reader.issues[before:]):
                 invalid.add(spec.key)
             elif c is not None and value is None and scheme is None and cell(c) not in (None, ""):
                 invalid.add(spec.key)  # a grade or rating that cannot be checked without a scheme
             records[spec.key].append(value)
         records["invalid"].append(frozenset(invalid))
-        srow, lrow, brow = [np.nan] * k, [-1] * k, [False] * k
+        srow, lrow, brow, trow = [np.nan] * k, [-1] * k, [False] * k, [-1] * k
         for i in range(k):
             name = fw.competencies[i].name
-            if i in cols.items:
-                c = cols.items[i]
-                srow[i], lrow[i], brow[i] = reader.item_value(cell(c), r, c, pid, name)
-            if i in cols.item_levels:
-                c = cols.item_levels[i]
+            if i in items:
+                c = items[i]
+                if i in subs:  # its own column is ignored (an error there stays one); scoring notes a difference
+                    srow[i], trow[i], _ = reader.item_value(cell(c), r, c, pid, name)
+                else:
+                    srow[i], lrow[i], brow[i] = reader.item_value(cell(c), r, c, pid, name)
+            if i in item_levels:
+                c = item_levels[i]
                 lv, bad = reader.level_value(cell(c), r, c, pid, name + "级别")
                 if lv >= 0 and lrow[i] >= 0 and lv != lrow[i]:
                     reader.add("level-conflict", r, c, pid, name, fw.level_names[lrow[i]], level=fw.level_names[lv])
@@ -617,6 +676,11 @@ def _read_sheet(
         scores.append(srow)
         levels.append(lrow)
         bads.append(brow)
+        typed.append(trow)
+        if moved:  # a value read from the second of two columns: its issues point at its own cell
+            where = {a1(r, first): a1(r, other) for first, other in moved.items()}
+            for found in reader.issues[first_issue:]:
+                found.cell = where.get(found.cell, found.cell)
 
     numeric_ids = records.pop("_numeric_id", [])
     people = People({key: records.get(key, []) for key in _people_columns(fmt)})
@@ -635,9 +699,125 @@ def _read_sheet(
         },
         issues=reader.issues,
         header_rows={sheet.name: header_row},
+        typed_levels=np.array(typed, dtype=int).reshape(n, k),
     )
     _check_people(intake, reader, numeric_ids)
     return intake
+
+
+_NONE: dict = {}  # no duplicate columns: no value taken from another column (never written to)
+
+
+def _header_like(value: object, lookup: dict) -> bool:
+    """Is this id (or name) cell a header word? Most ids are numbers or start with a digit: they
+    are not looked up, so that a sheet of 50,000 people is not matched against the headers."""
+    return isinstance(value, str) and value[:1] != "" and not value[:1].isdigit() and _match(lookup, value) is not None
+
+
+def _header_copy(reader: _Reader, row: list, r: int, cols: Columns, lookup: dict, header_row: int) -> bool:
+    """Is row `r` the header row again (noted and skipped)? One whose recognised headers stand in
+    other columns than the header's is an error: the rows under it are read by the first header."""
+    hits = {c: _match(lookup, v) for c, v in enumerate(row) if isinstance(v, str)}
+    hits = {c: h for c, h in hits.items() if h is not None}
+    if len(hits) < 3 or not any(h[0] == "field" and h[1] in ("employee_id", "name") for h in hits.values()):
+        return False
+    if all(cols.hits.get(c) == h for c, h in hits.items()):
+        reader.add("header-repeated", r, 0, "", "", "", row_no=r + 1)
+    else:
+        reader.add("header-repeated-differs", r, 0, "", "", "", row_no=r + 1, header_no=header_row + 1)
+    return True
+
+
+def _column_kinds(cols: Columns, fmt: WorkbookFormat) -> dict[int, str]:
+    """How the content of each column given twice is compared: as a date, a number or text."""
+    kinds = {}
+    for first in cols.duplicates:
+        hit = cols.hits[first]
+        kind = "number"
+        if hit[0] == "field":
+            spec_type = fmt.by_key[hit[1]].type
+            kind = "date" if spec_type == "date" else "number" if spec_type in ("number", "score") else "text"
+        kinds[first] = kind
+    return kinds
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _content(raw: object, kind: str) -> object:
+    """What a cell says, for comparing the cells of a column given twice: 85, "85" and "85分"
+    say the same; so do a date and the same date typed as text."""
+    if isinstance(raw, CellError) or isinstance(raw, bool):
+        return raw
+    if kind == "date" and (day := _parse_date(raw)) is not None:
+        return day
+    if kind == "number" and not _has_comma(raw) and not has_inner_space(raw):
+        value, _ = parse_number(raw)
+        if value is not None:
+            return value
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return clean_text(raw) if isinstance(raw, str) else raw
+
+
+@dataclass(frozen=True)
+class _Conflict(CellError):
+    """The cell of a column given twice whose cells in this row differ (`text`: which say what);
+    read like an error value, it is reported by whoever reads it, under the column's name."""
+
+    first: str = ""  # the first filled cell's text (an id given twice still names its person)
+
+
+def _resolve(row: list, r: int, duplicates: dict[int, list[int]], kinds: dict[int, str]) -> tuple[list, dict]:
+    """The row with each column given twice resolved into its first column: the value of the cell
+    filled in (when the others are empty or say the same), or a _Conflict when the filled cells
+    differ; and first column -> the column a value was taken from, where that is another."""
+    row = list(row)
+    moved: dict[int, int] = {}
+    for first, others in duplicates.items():
+        filled = [c for c in (first, *others) if not _blank(row[c])]
+        if not filled:
+            continue
+        if len({_content(row[c], kinds[first]) for c in filled}) > 1:
+            cells = "，".join(f"{a1(r, c)} 为 {_cell_text(row[c])}" for c in filled)
+            shown = row[filled[0]]
+            row[first] = _Conflict(cells, first=str(int(shown)) if _is_whole(shown) else clean_text(shown))
+        elif filled[0] != first:
+            row[first] = row[filled[0]]
+            moved[first] = filled[0]
+    return row, moved
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, float) and value.is_integer()
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as a message quotes it."""
+    if isinstance(value, FormulaNoValue):
+        return "没有计算结果的公式"
+    if isinstance(value, CellError):
+        return value.text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return exact(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
+def _column_label(hit: tuple, fw: Framework, fmt: WorkbookFormat) -> str:
+    """The canonical header of what a column holds."""
+    if hit[0] == "field":
+        return fmt.by_key[hit[1]].header
+    comp = fw.competencies[hit[1]]
+    if hit[0] == "item":
+        return comp.name
+    if hit[0] == "item_level":
+        return comp.name + "级别"
+    return comp.subitems[hit[2]]
 
 
 def _people_columns(fmt: WorkbookFormat) -> list[str]:
@@ -660,14 +840,17 @@ def _map_columns(
             if clean_text(value):
                 reader.add("column-unknown", header_row, c, "", "", clean_text(value))
             continue
-        if hit in seen:
-            reader.add("column-duplicate", header_row, c, "", clean_text(value), "")
+        cols.hits[c] = hit
+        if hit[0] == "field" and hit[1] in date_fields:
+            cols.date_columns.add(c)
+        if hit in seen:  # read beside the first: a row whose two cells differ is an error (DOMAIN §4.4)
+            cols.duplicates.setdefault(seen[hit], []).append(c)
+            label = _column_label(hit, fw, fmt)
+            reader.add("column-duplicate", header_row, c, "", label, clean_text(value), other=column_letter(seen[hit]))
             continue
         seen[hit] = c
         if hit[0] == "field":
             cols.fields[hit[1]] = c
-            if hit[1] in date_fields:
-                cols.date_columns.add(c)
         elif hit[0] == "item":
             cols.items[hit[1]] = c
         elif hit[0] == "item_level":

@@ -43,9 +43,9 @@ def band(fw: Framework, scores: np.ndarray) -> np.ndarray:
 
 def _target_levels(
     fw: Framework, schemes: dict[str, Scheme], intake: Intake
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """(target level, standard grade, rows with no profile) per person: 现岗位级别, else the
-    level of 申报认证等级, else the framework's fallback level (no standard profile).
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """(target level, standard grade, rows with no profile and why) per person: 现岗位级别, else
+    the level of 申报认证等级, else the framework's fallback level (no standard profile).
 
     A 现岗位级别 that is filled in but not a known grade (an error on the row) gives no standard
     profile at all: the person is not judged against a grade guessed from the application. The
@@ -60,7 +60,7 @@ def _target_levels(
     fallback = level_index[fw.framework.fallback_level]
     target = np.full(n, fallback, dtype=int)
     grade = np.full(n, -1, dtype=int)
-    no_profile: list[int] = []
+    no_profile: dict[int, str] = {}
     grades = list(people["grade"])
     applied = list(people["applied"])
     scheme_ids = list(people["scheme_id"])
@@ -79,7 +79,11 @@ def _target_levels(
             if "grade" not in invalid[p]:  # empty: the standard of the grade at the applied level
                 grade[p] = grade_of_level.get(target[p], -1)
         elif not invalid[p] & {"grade", "applied"}:  # an invalid value is reported already
-            no_profile.append(p)
+            no_profile[p] = (
+                f"现岗位级别为空，申报的{scheme.scheme.category}“{applied[p]}”没有对应的能力级别"
+                if applied[p] and scheme is not None
+                else "现岗位级别和申报认证等级均为空"
+            )
     return target, grade, no_profile
 
 
@@ -106,8 +110,16 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
         )
 
     target, grade, no_profile = _target_levels(fw, schemes, intake)
-    for p in no_profile:
-        flag("no-standard-profile", p, cols.fields.get("grade", 0), "现岗位级别", "", level=fw.level_names[target[p]])
+    for p, why in no_profile.items():
+        flag(
+            "no-standard-profile",
+            p,
+            cols.fields.get("grade", 0),
+            "现岗位级别",
+            "",
+            level=fw.level_names[target[p]],
+            why=why,
+        )
 
     given = intake.item_scores.copy()
     bad = intake.item_bad.copy()
@@ -125,8 +137,10 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
             names = [comp.subitems[j] for j in np.flatnonzero(missing[p])]
             col = cols.subitems.get((i, int(np.flatnonzero(missing[p])[0])), cols.items.get(i, 0))
             flag("subitems-incomplete", int(p), col, comp.name, "", missing="、".join(names))
+        # the item's own column is ignored: a value typed there that differs is noted
         typed = given[:, i]
-        differs = ~np.isnan(typed) & ~np.isnan(computed) & (round_half_up_array(typed) != round_half_up_array(computed))
+        shown_computed = round_half_up_array(computed)
+        differs = ~np.isnan(typed) & ~np.isnan(computed) & (round_half_up_array(typed) != shown_computed)
         for p in np.flatnonzero(differs):
             flag(
                 "item-differs-from-subitems",
@@ -134,7 +148,18 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
                 cols.items[i],
                 comp.name,
                 f"{typed[p]:g}",
-                computed=f"{round_half_up_array(computed[p : p + 1])[0]:g}",
+                computed=f"{shown_computed[p]:g}",
+            )
+        typed_level = intake.typed_levels[:, i]
+        computed_level = band(fw, computed)
+        for p in np.flatnonzero((typed_level >= 0) & (computed_level >= 0) & (typed_level != computed_level)):
+            flag(
+                "item-differs-from-subitems",
+                int(p),
+                cols.items[i],
+                comp.name,
+                fw.level_names[typed_level[p]],
+                computed=f"{shown_computed[p]:g}（{fw.level_names[computed_level[p]]}）",
             )
         given[:, i] = computed
         bad[:, i] |= missing.any(axis=1)

@@ -18,7 +18,7 @@ from cmxl.core.engine.certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
 from cmxl.core.engine.results import UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
 from cmxl.core.engine.tally import HELD_WORD
-from cmxl.core.grid import CellError, WorkbookGrid
+from cmxl.core.grid import CellError, FormulaNoValue, WorkbookGrid
 from cmxl.core.issues import SEVERITY_ZH
 from cmxl.core.layout.detail import DETAIL_COLUMNS, detail_sheet
 from cmxl.core.layout.info import info_sheet
@@ -293,6 +293,8 @@ def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
     return sheet
 
 
+_CELL_ERRORS = (CellError, FormulaNoValue)  # shown as their text (a formula without a result: empty)
+
 # the style of a value in the copy of the people sheet, by its type ("" is no value: no style)
 _COPY_STYLES: dict[type, str] = {
     str: "text",
@@ -316,7 +318,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
     dates = a.intake.columns.date_columns
     rows, styles = [], []
     for r, row in enumerate(source.rows):
-        values = [None if v == "" else v.text if type(v) is CellError else v for v in row]
+        values = [None if v == "" else v.text or None if type(v) in _CELL_ERRORS else v for v in row]
         looks = [_COPY_STYLES.get(type(v)) for v in values]  # text stays text, a date shows as one
         if r > header:
             for c in dates:  # a date typed into a cell formatted as a number shows as one here
