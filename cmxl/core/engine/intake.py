@@ -13,6 +13,7 @@ import numpy as np
 
 from cmxl.core.cellref import a1
 from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.ids import read_id
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
@@ -395,9 +396,16 @@ def _read_appraisal(reader: _Reader, c: FieldCell) -> object:
 
 
 def _read_id(reader: _Reader, c: FieldCell) -> object:
-    if isinstance(c.raw, float) and c.raw.is_integer():
-        return str(int(c.raw))
-    return clean_text(c.raw)
+    """The id as every later step compares it (cmxl.core.ids): invisible characters removed (said),
+    a boolean, a date or a number beyond Excel's 15 digits an error on the row."""
+    reading = read_id(c.raw)
+    if reading.problem:
+        digits = len(reading.id.lstrip("-"))
+        reader.add(reading.problem, c.row, c.col, reading.id, c.spec.header, reading.id, digits=digits)
+    if reading.removed:
+        chars = "、".join(reading.removed)
+        reader.add("id-invisible-chars", c.row, c.col, reading.id, c.spec.header, c.raw, chars=chars, clean=reading.id)
+    return reading.id
 
 
 def _read_text(reader: _Reader, c: FieldCell) -> object:
@@ -553,9 +561,13 @@ def _read_sheet(
         if all(row[c] in (None, "") for c in mapped):
             continue
         id_col = cols.fields.get("employee_id", 0)
+        before = len(reader.issues)
         pid = reader.text_field(fmt.by_key["employee_id"], cell(id_col), r, id_col, "", None) or ""
-        if isinstance(cell(id_col), float):
+        id_bad = any(i.severity == "error" for i in reader.issues[before:])  # read once, reported once
+        numeric = type(cell(id_col)) in (float, int)
+        if numeric and not id_bad:
             records["_numeric_id"].append(r)
+        records["id_numeric"].append(numeric)
         if r in sheet.hidden_rows:
             reader.add("row-hidden", r, 0, pid, "", "", row_no=r + 1)
         # scheme first: grade names and appraisal words depend on it
@@ -578,11 +590,14 @@ def _read_sheet(
         for spec in fmt.fields:
             if spec.key == "scheme":
                 continue
+            if spec.key == "employee_id":  # read above, before the rest of the row
+                if id_bad:
+                    invalid.add(spec.key)
+                records[spec.key].append(pid)
+                continue
             c = cols.fields.get(spec.key)
             before = len(reader.issues)
             value = None if c is None else reader.text_field(spec, cell(c), r, c, pid, scheme)
-            if spec.key == "employee_id":
-                value = pid
             if len(reader.issues) > before and any(i.severity == "error" for i in reader.issues[before:]):
                 invalid.add(spec.key)
             elif c is not None and value is None and scheme is None and cell(c) not in (None, ""):
@@ -641,7 +656,7 @@ def _read_sheet(
 
 
 def _people_columns(fmt: WorkbookFormat) -> list[str]:
-    return ["row", "sheet", "scheme_id", "invalid", *(k for k in fmt.by_key if k != "scheme")]
+    return ["row", "sheet", "scheme_id", "invalid", "id_numeric", *(k for k in fmt.by_key if k != "scheme")]
 
 
 def _empty_people(fmt: WorkbookFormat) -> People:

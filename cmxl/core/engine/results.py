@@ -53,6 +53,7 @@ class PersonResult:
     # why the certificate waits (暂缓发证), judged within this workbook; '' when it does not. The
     # status stays as computed (a batch's roster judges holds again across all its files)
     held: str = ""
+    id_numeric: bool = False  # the id was typed as a number: its leading zeros may be lost
 
     # ---- the words a sheet shows ------------------------------------------------------------
     @property
@@ -174,7 +175,8 @@ def person_results(
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
     rows = [int(r) for r in list(people["row"])]
-    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid")]
+    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid", "id_numeric")]
+    numeric = list(people["id_numeric"]) if "id_numeric" in people else [False] * n
     sheets = list(people["sheet"])
     columns = {k: list(people[k]) for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
@@ -220,6 +222,7 @@ def person_results(
                 scheme_name=scheme_names.get(cert.scheme_id, "") if cert.status else "",
                 facts={k: columns[k][p] for k in keys if columns[k][p] is not None},
                 issues=by_row.get((sheets[p], rows[p]), []),
+                id_numeric=bool(numeric[p]),
             )
         )
     return out
