@@ -33,7 +33,7 @@ except ImportError:  # Windows: no peak memory figure
     resource = None  # type: ignore[assignment]
 
 from cmxl.core.engine.certification import PASSED
-from cmxl.core.engine.issuance import certificate_order, decide
+from cmxl.core.engine.issuance import IDENTITY, certificate_order, decide, identity_holds
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import INTERRUPTS, CmxlError
 from cmxl.core.layout.names import RESULT_SUFFIX
@@ -117,6 +117,7 @@ class BulkResult:
     duplicates: int
     seconds: float
     held: int = 0  # applicants whose certificate waits (暂缓发证)
+    held_identity: int = 0  # of them: the ledger holds their id for another person (HR checks)
     worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
 
 
@@ -358,9 +359,11 @@ def _finish(
     duplicates = _flag_duplicates(outcomes)
 
     issuance = decide(people)  # certificates only where the result is beyond doubt
-    candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
+        # a number belongs to one person: a pass whose id the ledger holds for another is held
+        issuance = identity_holds(issuance, ledger.identities(issuance.passed), str(opts.ledger))
+        candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
         issued = ledger.issue(
             run_id,
             opts.batch,
@@ -435,6 +438,7 @@ def _finish(
         # as the roster's 地区统计 counts them: a pass whose certificate waits is in `held` only
         passed=sum(p.status == PASSED and id(p) not in waiting for p in people),
         held=len(issuance.held),
+        held_identity=sum(h.kind == IDENTITY for h in issuance.held),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),
         duplicates=duplicates,
@@ -660,6 +664,7 @@ def _write_run_json(result: BulkResult, opts: BulkOptions, run_id: str, started:
             "renewals": sum(1 for i in issued if i.new and i.certificate.renews),
             "ids_in_several_files": result.duplicates,
             "held": result.held,
+            "held_identity": result.held_identity,
         },
         "issues_by_code": dict(sorted(by_code.items())),
         "roster": str(result.roster),
