@@ -420,7 +420,7 @@ def bulk(
         f"[bold]批次“{escape(opts.batch)}”处理完毕[/bold]：{len(result.logs)} 个文件，{result.people} 人，"
         f"申报认证 {result.applied} 人，通过 {result.passed} 人"
         f"{f'，暂缓发证 {result.held} 人（见认证名单“暂缓发证”表）' if result.held else ''}"
-        f"{f'，其中 {result.held_identity} 人的员工编号在证书台账中属于另一人，需人工核实' if result.held_identity else ''}；"
+        f"{f'，其中 {result.held_identity} 人的员工编号与证书台账中的持有人不符，需人工核实' if result.held_identity else ''}；"
         f"新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张"
         f"（{result.seconds:.1f} 秒，{result.people / max(result.seconds, 1e-9):.0f} 人/秒）"
     )

@@ -134,7 +134,7 @@ def test_a_formula_error_in_the_id_is_reported_once():
 def test_an_id_the_ledger_holds_for_another_name_is_held_with_both_named(tmp_path, capsys, monkeypatch, zhang_san):
     folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS], ["0002", "王五", "苏州分公司", *PASS]])
     code, text = bulk(capsys, monkeypatch, folder)
-    assert code == 1 and "其中 1 人的员工编号在证书台账中属于另一人" in text
+    assert code == 1 and "其中 1 人的员工编号与证书台账中的持有人不符，需人工核实" in text
     assert [r[:3] for r in sheet(folder, "通过名单")] == [["KH2026000002", "0002", "王五"]]
     [held] = sheet(folder, "暂缓发证")
     assert held[:2] == ["0001", "李四"]
