@@ -1,7 +1,7 @@
 """cmxl — competency assessment scoring and post-skill certification for HR workbooks.
 
-From Python: `cmxl.validate`, `cmxl.score`, `cmxl.report`, `cmxl.bulk`, `cmxl.template`, `cmxl.compare`
-(cmxl/api.py). They are loaded on first use, so `import cmxl` stays light for the Excel
+From Python: `cmxl.validate`, `cmxl.score`, `cmxl.report`, `cmxl.bulk`, `cmxl.template`, `cmxl.compare`,
+`cmxl.certificates`, `cmxl.confirm_identity` (cmxl/api.py). They are loaded on first use, so `import cmxl` stays light for the Excel
 add-in's button, which runs `import cmxl; cmxl.main()`."""
 
 from __future__ import annotations
@@ -10,8 +10,31 @@ from typing import Any
 
 from cmxl.version import __version__
 
-__all__ = ["__version__", "bulk", "compare", "main", "report", "score", "template", "validate"]
-_API = {"validate", "score", "report", "bulk", "template", "compare", "FileResult", "Comparison", "BulkResult"}
+__all__ = [
+    "__version__",
+    "bulk",
+    "certificates",
+    "compare",
+    "confirm_identity",
+    "main",
+    "report",
+    "score",
+    "template",
+    "validate",
+]
+_API = {
+    "validate",
+    "score",
+    "report",
+    "bulk",
+    "template",
+    "compare",
+    "certificates",
+    "confirm_identity",
+    "FileResult",
+    "Comparison",
+    "BulkResult",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
-"""cmxl from Python: validate, score, bulk, template and compare, each returning plain result
-objects. The command line (cmxl/cli.py) and the Excel add-in (cmxl/addin/) are edges over
+"""cmxl from Python: validate, score, bulk, template and compare, and the ledger's who-holds-an-id
+(certificates, confirm_identity), each returning plain result objects. The command line (cmxl/cli.py) and the Excel add-in (cmxl/addin/) are edges over
 these functions; so are scripts:
 
     import cmxl
@@ -23,10 +23,12 @@ from cmxl.core.engine.compare import framework_changes, result_changes, scheme_c
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
 from cmxl.core.grid import WorkbookGrid
+from cmxl.core.ids import normalise_id
 from cmxl.core.issues import Issue
 from cmxl.core.layout.template import build_template
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
+from cmxl.core.records import Certificate, Holder, IdentityChange
 from cmxl.pipeline import (
     SchemeSpec,
     assess_grid,
@@ -44,11 +46,15 @@ from cmxl.xlsx.render import render
 
 __all__ = [
     "BulkResult",
+    "CertificateRecord",
     "Comparison",
     "FileResult",
+    "IdentityConfirmed",
     "OptionProblem",
     "bulk",
+    "certificates",
     "compare",
+    "confirm_identity",
     "report",
     "score",
     "template",
@@ -279,3 +285,78 @@ def compare(
     grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
     after_assessed = assess_grid(grid, after_rules, day)
     return Comparison(kind, old_model, after, changes, result_changes(before, after_assessed), before.size)
+
+
+# ---- the certificate ledger: who holds an id ----------------------------------------------------
+@dataclass
+class CertificateRecord:
+    """What the ledger holds under a certificate number or an 员工编号: the certificates, who
+    holds the id now, and every recorded change of that (oldest first)."""
+
+    key: str
+    certificates: list[Certificate]
+    holders: list[Holder]
+    history: list[IdentityChange]
+
+
+def _existing_ledger(ledger: Path | str) -> Path:
+    path = Path(ledger)
+    if not path.exists():
+        raise CmxlError(f"找不到证书台账 {path}（用 --ledger 指定；批量处理时默认建在输出文件夹的上一级）")
+    return path
+
+
+def certificates(key: str, *, ledger: Path | str) -> CertificateRecord:
+    """A certificate (by its number) or a person's certificates (by 员工编号), with who holds the
+    id and the recorded changes. The ledger is only read."""
+    from cmxl.ledger import Ledger
+
+    with Ledger(_existing_ledger(ledger), read_only=True) as db:
+        found = db.find(key)
+        ids = list(dict.fromkeys(c.employee_id for c in found)) or [normalise_id(key)]
+        holders = [h for pid in ids if (h := db.holder(pid)) is not None]
+        history = [change for pid in ids for change in db.history(pid)]
+    return CertificateRecord(normalise_id(key), found, holders, history)
+
+
+@dataclass
+class IdentityConfirmed:
+    """HR's confirmation recorded: the holder before, and the change (None: the ledger already
+    said so, nothing was recorded)."""
+
+    before: Holder
+    change: IdentityChange | None
+    ledger: Path
+
+
+def confirm_identity(
+    employee_id: str,
+    name: str,
+    *,
+    ledger: Path | str,
+    unit: str | None = None,
+    by: str | None = None,
+    note: str = "",
+) -> IdentityConfirmed:
+    """HR confirms that `name` is the person the ledger holds `employee_id` for (the same person,
+    the name changed or was recorded wrong): the ledger's holder becomes `name` (and `unit`, when
+    given), the old identity stays in its log with who (`by`, default the computer's login
+    name), when and why (`note`). A later bulk run then issues or reuses that id's certificates
+    for `name`. When the person is someone else, nothing is recorded here: the id is corrected
+    in the workbook instead."""
+    from cmxl.ledger import Ledger
+
+    who = (by or "").strip() or _login_name()
+    path = _existing_ledger(ledger)
+    with Ledger(path) as db:
+        before, change = db.confirm(employee_id, name, unit=unit, by=who, note=note.strip())
+    return IdentityConfirmed(before, change, path)
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in this environment
+        return "（未注明）"

@@ -35,7 +35,7 @@ try:
 except ImportError:  # Windows: no peak memory figure
     resource = None  # type: ignore[assignment]
 
-from cmxl.core.engine.issuance import certificate_order, settle
+from cmxl.core.engine.issuance import IDENTITY, certificate_order, identity_holds, settle
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import Tally, tally
 from cmxl.core.errors import INTERRUPTS, CmxlError, os_reason
@@ -132,6 +132,7 @@ class BulkResult:
     duplicates: int
     seconds: float
     held: int = 0  # applicants whose certificate waits (暂缓发证)
+    held_identity: int = 0  # of them: the ledger holds their id for another person (HR checks)
     worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
     tally: Tally = field(default_factory=Tally)  # the counts above, and the rest (cmxl.core.engine.tally)
 
@@ -510,9 +511,11 @@ def _finish(
     duplicates = _flag_duplicates(outcomes)
 
     issuance = settle(people)  # certificates only where the result is beyond doubt; records marked
-    candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
+        # a number belongs to one person: a pass whose id the ledger holds for another is held
+        issuance = identity_holds(issuance, ledger.identities(issuance.passed), str(opts.ledger))
+        candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
         issued = ledger.issue(
             run_id,
             opts.batch,
@@ -590,6 +593,7 @@ def _finish(
         applied=counts.applied,
         passed=counts.passed,
         held=counts.held,
+        held_identity=sum(h.kind == IDENTITY for h in issuance.held),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),
         duplicates=duplicates,
@@ -933,6 +937,7 @@ def _write_run_json(
             "renewals": sum(1 for i in issued if i.new and i.certificate.renews),
             "ids_in_several_files": result.duplicates,
             "held": result.held,
+            "held_identity": result.held_identity,
             "failed": result.tally.failed,
             "not_applied": result.tally.not_applied,
             "repeated": result.tally.repeated,  # rows counted once elsewhere; people = every row read

@@ -417,7 +417,8 @@ def bulk(
     err.print(
         f"[bold]批次“{escape(opts.batch)}”处理完毕[/bold]：{len(result.logs)} 个文件，{result.people} 人，"
         f"申报认证 {result.applied} 人，通过 {result.passed} 人"
-        f"{f'，暂缓发证 {result.held} 人（见认证名单“暂缓发证”表）' if result.held else ''}；"
+        f"{f'，暂缓发证 {result.held} 人（见认证名单“暂缓发证”表）' if result.held else ''}"
+        f"{f'，其中 {result.held_identity} 人的员工编号与证书台账中的持有人不符，需人工核实' if result.held_identity else ''}；"
         f"新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张"
         f"（{result.seconds:.1f} 秒，{result.people / max(result.seconds, 1e-9):.0f} 人/秒）"
     )
@@ -434,7 +435,7 @@ def bulk(
         )
     if failed or with_errors:
         err.print("  详情见认证名单的“处理日志”表。")
-    raise typer.Exit(1 if failed or with_errors else 0)
+    raise typer.Exit(1 if failed or with_errors or result.held_identity else 0)
 
 
 addin_app = typer.Typer(help="Excel 加载项（功能区“能力测评”）", no_args_is_help=True)
@@ -515,7 +516,7 @@ def addin_check() -> None:
         raise typer.Exit(1)
 
 
-certs_app = typer.Typer(help="查询证书台账", no_args_is_help=True)
+certs_app = typer.Typer(help="查询证书台账；登记员工编号的核实结果", no_args_is_help=True)
 app.add_typer(certs_app, name="certs")
 LedgerOpt = Annotated[Path, typer.Option("--ledger", help="证书台账文件", readable=False)]
 
@@ -599,13 +600,64 @@ def certs_show(
     ledger: LedgerOpt = Path(LEDGER_NAME),
     as_json: JsonOpt = False,
 ) -> None:
-    """显示一张证书（按证书编号）或一个人的全部证书（按员工编号）。"""
-    with _open_ledger(ledger) as db:
-        found = db.find(key)
-    if not found:
-        err.print(f"台账中没有证书编号或员工编号为“{escape(key)}”的证书")
+    """显示一张证书（按证书编号）或一个人的全部证书（按员工编号），以及该员工编号的持有人和身份变更记录。"""
+    try:
+        found = api.certificates(key, ledger=ledger)
+    except CmxlError as exc:
+        _fail(exc, False)
+        raise typer.Exit(1) from None
+    if not found.certificates:
+        err.print(f"台账中没有证书编号或员工编号为“{escape(found.key)}”的证书")
         raise typer.Exit(1)
-    _print_certs(found, as_json)
+    if as_json:
+        record = {
+            "certificates": [vars(c) for c in found.certificates],
+            "holders": [{**vars(h), "certificates": list(h.certificates)} for h in found.holders],
+            "history": [vars(c) for c in found.history],
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_certs(found.certificates, False)
+    out = QuietPipeConsole(highlight=False, soft_wrap=True)
+    for h in found.holders:
+        out.print(escape(f"持有人：员工编号 {h.employee_id} {h.name}（{h.unit or '单位未填'}）"))
+    if found.history:
+        out.print("身份变更记录：")
+    for c in found.history:
+        out.print(escape(f"  {c.shown}"))
+
+
+@certs_app.command("confirm")
+def certs_confirm(
+    employee_id: Annotated[str, typer.Argument(help="员工编号", show_default=False, metavar="员工编号")],
+    name: Annotated[str, typer.Option("--name", help="核实后的姓名（本次批量处理中的姓名）", show_default=False)],
+    ledger: LedgerOpt = Path(LEDGER_NAME),
+    unit: Annotated[str | None, typer.Option("--unit", help="同时更新单位（默认不变）")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="经办人（记录在台账中；默认为本机登录名）", show_default=False)
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="说明（如：身份证核对，姓名变更）")] = "",
+) -> None:
+    """登记核实结果：台账中该员工编号的持有人与本次的姓名是同一人（改了名，或台账中的姓名有误）。
+
+    认证名单“暂缓发证”表说某员工编号“在证书台账中属于”另一姓名的人员，核实是同一人后用本命令登记，再运行一次同样的批量处理，即按新姓名沿用原证书或发证。原姓名、经办人、时间和说明都记录在台账中（cmxl certs show 员工编号 可查看）。
+
+    如不是同一人，不要登记：请在工作簿中更正员工编号后重新运行。"""
+    try:
+        done = api.confirm_identity(employee_id, name, ledger=ledger, unit=unit, by=by, note=note)
+    except CmxlError as exc:
+        _fail(exc, False)
+        raise typer.Exit(1) from None
+    before, change = done.before, done.change
+    if change is None:
+        err.print(
+            escape(
+                f"证书台账中员工编号 {before.employee_id} 的持有人已是 {before.name}（{before.unit}），无需登记，未作改动"
+            )
+        )
+        return
+    err.print(escape(f"已登记：{change.shown}"))
+    err.print(f"再运行一次同样的批量处理，即按新姓名沿用 {escape(before.employee_id)} 的证书或发证。")
 
 
 @app.command()

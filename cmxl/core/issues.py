@@ -77,6 +77,26 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号“{value}”是数字格式，开头的 0 可能已丢失",
         "请把员工编号列设为文本格式后重新录入",
     ),
+    "id-number-too-long": (
+        "error",
+        "员工编号 {value} 是 {digits} 位的数字：Excel 的数字只保留 15 位有效数字，后面的位数已经丢失",
+        "请把员工编号列设为文本格式，按原始编号重新录入",
+    ),
+    "id-boolean": (
+        "error",
+        "员工编号是逻辑值 {value}，不是编号",
+        "请把员工编号列设为文本格式后填写员工编号",
+    ),
+    "id-date": (
+        "error",
+        "员工编号是日期或时间 {value}，不是编号（单元格可能设成了日期格式）",
+        "请把员工编号列设为文本格式后重新录入员工编号",
+    ),
+    "id-invisible-chars": (
+        "warning",
+        "员工编号含有看不见的字符（{chars}），已删除，按“{clean}”读取",
+        "请在该单元格中重新输入员工编号（从其他系统复制的编号常带有这些字符）",
+    ),
     "formula-error": (
         "error",
         "“{field}”是公式错误值 {value}",

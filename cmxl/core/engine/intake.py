@@ -13,6 +13,7 @@ import numpy as np
 
 from cmxl.core.cellref import a1, column_letter
 from cmxl.core.grid import CellError, FormulaNoValue, SheetGrid, WorkbookGrid
+from cmxl.core.ids import read_id
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
@@ -421,9 +422,16 @@ def _read_appraisal(reader: _Reader, c: FieldCell) -> object:
 
 
 def _read_id(reader: _Reader, c: FieldCell) -> object:
-    if isinstance(c.raw, float) and c.raw.is_integer():
-        return str(int(c.raw))
-    return clean_text(c.raw)
+    """The id as every later step compares it (cmxl.core.ids): invisible characters removed (said),
+    a boolean, a date or a number beyond Excel's 15 digits an error on the row."""
+    reading = read_id(c.raw)
+    if reading.problem:
+        digits = len(reading.id.lstrip("-"))
+        reader.add(reading.problem, c.row, c.col, reading.id, c.spec.header, reading.id, digits=digits)
+    if reading.removed:
+        chars = "、".join(reading.removed)
+        reader.add("id-invisible-chars", c.row, c.col, reading.id, c.spec.header, c.raw, chars=chars, clean=reading.id)
+    return reading.id
 
 
 def _read_text(reader: _Reader, c: FieldCell) -> object:
@@ -601,11 +609,13 @@ def _read_sheet(
         raw_id = cell(id_col)
         before = len(reader.issues)
         pid = reader.text_field(fmt.by_key["employee_id"], raw_id, r, id_col, "", None) or ""
-        id_bad = len(reader.issues) > before  # the id is read once; an id with a problem is invalid
+        id_bad = any(i.severity == "error" for i in reader.issues[before:])  # read once, reported once
         if type(raw_id) is _Conflict:
             pid = raw_id.first  # the row's person, for its messages (the id is an error all the same)
-        if isinstance(raw_id, float):
+        numeric = type(raw_id) in (float, int)
+        if numeric and not id_bad:
             records["_numeric_id"].append(r)
+        records["id_numeric"].append(numeric)
         if r in sheet.hidden_rows:
             reader.add("row-hidden", r, 0, pid, "", "", row_no=r + 1)
         # scheme first: grade names and appraisal words depend on it
@@ -631,10 +641,10 @@ def _read_sheet(
         for spec in fmt.fields:
             if spec.key == "scheme":
                 continue
-            if spec.key == "employee_id":
-                records["employee_id"].append(pid)
+            if spec.key == "employee_id":  # read above, before the rest of the row
                 if id_bad:
-                    invalid.add("employee_id")
+                    invalid.add(spec.key)
+                records[spec.key].append(pid)
                 continue
             c = cols.fields.get(spec.key)
             before = len(reader.issues)
@@ -821,7 +831,7 @@ def _column_label(hit: tuple, fw: Framework, fmt: WorkbookFormat) -> str:
 
 
 def _people_columns(fmt: WorkbookFormat) -> list[str]:
-    return ["row", "sheet", "scheme_id", "invalid", *(k for k in fmt.by_key if k != "scheme")]
+    return ["row", "sheet", "scheme_id", "invalid", "id_numeric", *(k for k in fmt.by_key if k != "scheme")]
 
 
 def _empty_people(fmt: WorkbookFormat) -> People:

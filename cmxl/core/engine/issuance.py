@@ -6,6 +6,9 @@ act, so a number is issued only when the result is beyond doubt.
 - The same 员工编号 in several files or sheets: when the rows say the same, the person counts
   once (noted); when they differ, every row of that id is held until it is resolved.
 - Everyone else applying is certain: passed (a certificate) or not (the reasons).
+- A number belongs to one person (`identity_holds`): a pass whose id the ledger records for
+  another name, or (typed as a number) for an id that differs only by leading zeros, is held
+  with both identities named, until HR confirms it is the same person or the id is corrected.
 
 A re-run after the fix decides again; the ledger then issues the number, stable thereafter."""
 
@@ -18,7 +21,9 @@ from dataclasses import dataclass, field
 
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.ids import same_name, without_leading_zeros
 from cmxl.core.model.schemes import Scheme
+from cmxl.core.records import Holder
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Hold:
     person: PersonResult
     why: str
     fixes: list[str] = field(default_factory=list)  # one line each: where, what is wrong, what to do
+    kind: str = ""  # IDENTITY: the ledger records the id for another person
 
 
 @dataclass
@@ -110,6 +116,81 @@ def settle(people: list[PersonResult]) -> Issuance:
         p.repeat_of = _where(kept)
         p.held = kept.held
     return found
+
+
+IDENTITY = "identity"
+
+
+@dataclass(frozen=True)
+class LedgerIdentities:
+    """What the ledger records about the ids of a batch's passes (looked up by the ledger's
+    adapter; judged here): the holder of each id, and for ids typed as numbers, the holders of
+    ids that are the same number with leading zeros (keyed by the id without them)."""
+
+    exact: dict[str, Holder] = field(default_factory=dict)
+    padded: dict[str, list[Holder]] = field(default_factory=dict)
+
+
+def confirm_command(pid: str, name: str, ledger: str) -> str:
+    """HR's recorded confirmation that `name` is the person the ledger holds `pid` for."""
+    quoted = f'"{name}"' if any(ch.isspace() or ch in "\"'" for ch in name) else name
+    return f'cmxl certs confirm {pid} --name {quoted} --ledger "{ledger}"'
+
+
+def identity_holds(issuance: Issuance, found: LedgerIdentities, ledger: str) -> Issuance:
+    """Before any number is issued: the passes whose id the ledger holds for someone else move to
+    the holds, both identities named, with what HR does. `ledger` names the ledger file in the
+    command to run. As `settle`, the records are marked (a held row, and its repeats elsewhere,
+    read as held in every output and count)."""
+    passed: list[PersonResult] = []
+    held = list(issuance.held)
+    for p in issuance.passed:
+        holder = found.exact.get(p.employee_id)
+        if holder is not None:
+            clash = None if same_name(holder.name, p.name) else _other_name(p, holder, ledger)
+        elif p.id_numeric:
+            padded = found.padded.get(without_leading_zeros(p.employee_id), [])
+            clash = _lost_zeros(p, [h for h in padded if h.employee_id != p.employee_id])
+        else:
+            clash = None
+        if clash is None:
+            passed.append(p)
+        else:
+            held.append(clash)
+            p.held = clash.why
+    for row, kept in issuance.repeated:
+        row.held = kept.held
+    return Issuance(passed, issuance.failed, held, issuance.same_elsewhere, issuance.repeated)
+
+
+def _other_name(p: PersonResult, holder: Holder, ledger: str) -> Hold:
+    return Hold(
+        p,
+        f"员工编号 {p.employee_id} 在证书台账中属于 {holder.shown}，本行是 {p.name}（{p.unit or '单位未填'}）："
+        "编号不能给另一人使用，也不另发新证",
+        [
+            f"如是同一人（姓名变更或台账中的姓名有误），核实后登记：{confirm_command(p.employee_id, p.name, ledger)}，"
+            "然后重新运行",
+            f"如不是同一人，请在 {_where(p)}更正员工编号后重新运行",
+        ],
+        IDENTITY,
+    )
+
+
+def _lost_zeros(p: PersonResult, holders: list[Holder]) -> Hold | None:
+    if not holders:
+        return None
+    ids = "、".join(h.employee_id for h in holders)
+    them = "；".join(f"员工编号 {h.employee_id} {h.shown}" for h in holders)
+    return Hold(
+        p,
+        f"员工编号 {p.employee_id} 是按数字填写的（开头的 0 会丢失），证书台账中有 {them}",
+        [
+            f"如是同一人，请在 {_where(p)}把员工编号单元格设为文本格式，填写 {ids} 后重新运行",
+            f"如确是另一人的编号 {p.employee_id}，也请把该单元格设为文本格式后重新录入，再重新运行",
+        ],
+        IDENTITY,
+    )
 
 
 def province_of(p: PersonResult) -> str:

@@ -59,6 +59,7 @@ class PersonResult:
     repeat_of: str = ""
     grade_unrecognised: str = ""  # 现岗位级别 as typed when it is not a known grade: no standard applies
     items_unjudged: int | None = None  # competencies not rated while a standard applies (gap unknown)
+    id_numeric: bool = False  # the id was typed as a number: its leading zeros may be lost
 
     # ---- the words a sheet shows ------------------------------------------------------------
     @property
@@ -198,7 +199,8 @@ def person_results(
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
     rows = [int(r) for r in list(people["row"])]
-    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid")]
+    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid", "id_numeric")]
+    numeric = list(people["id_numeric"]) if "id_numeric" in people else [False] * n
     sheets = list(people["sheet"])
     columns = {k: list(people[k]) for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
@@ -253,6 +255,7 @@ def person_results(
                 issues=row_issues,
                 grade_unrecognised=unrecognised,
                 items_unjudged=int(unknown_gaps[p]) if grade >= 0 else None,
+                id_numeric=bool(numeric[p]),
             )
         )
     return out

@@ -234,7 +234,7 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
         cols.heads,
         rows,
         "暂缓发证表",
-        "暂缓发证：改正“需要修改”所列的单元格后重新运行，即按规则发证或列入未通过名单",
+        "暂缓发证：按“需要修改”一列改正（或登记核实结果）后重新运行，即按规则发证或列入未通过名单",
         wrap_cols=(cols["暂缓原因"], cols["需要修改"]),
         widths={cols["暂缓原因"]: 20.0},  # wrapped: with the rest, one page across at a legible scale
     )
