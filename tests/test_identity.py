@@ -149,6 +149,18 @@ def test_an_id_the_ledger_holds_for_another_name_is_held_with_both_named(tmp_pat
     assert certificates(zhang_san) == [("KH2026000001", "0001", "张三"), ("KH2026000002", "0002", "王五")]
 
 
+def test_a_person_held_for_their_identity_is_counted_as_held_everywhere(tmp_path, capsys, monkeypatch, zhang_san):
+    """李四 passes, but 0001 is 张三's: held, not passed, in run.json and in 地区统计 alike."""
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS], ["0002", "王五", "苏州分公司", *PASS]])
+    bulk(capsys, monkeypatch, folder)
+    counts = json.loads((folder.parent / "苏州_输出" / "run.json").read_text(encoding="utf-8"))["counts"]
+    assert (counts["applied"], counts["passed"], counts["held"], counts["held_identity"]) == (2, 1, 1, 1)
+    regions = sheet(folder, "地区统计")
+    heads = next(r for r in [[None], *regions] if "其中通过" in r)
+    total = next(r for r in regions if r[0] == "合计")
+    assert (total[heads.index("其中通过")], total[heads.index("其中暂缓")]) == (1, 1)
+
+
 def test_hr_confirms_the_same_person_and_the_rerun_reuses_the_number(tmp_path, capsys, monkeypatch, zhang_san):
     folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS]])
     assert bulk(capsys, monkeypatch, folder)[0] == 1
