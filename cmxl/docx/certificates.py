@@ -73,35 +73,9 @@ def default_template(target: Path) -> Path:
 
 
 def _default_document():
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from cmxl.docx.certificate_design import certificate_document
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)  # A4 landscape
-    section.orientation = 1
-    for margin in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
-        setattr(section, margin, Cm(2.5))
-    style = doc.styles["Normal"]
-    style.font.name = "Microsoft YaHei"
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Microsoft YaHei")
-
-    def line(text: str, size: float, bold: bool = False, space: float = 10) -> None:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(space)
-        run = paragraph.add_run(text)
-        run.font.size, run.bold = Pt(size), bold
-
-    line("岗位技能认证证书", 30, bold=True, space=28)
-    line("{姓名}（员工编号 {员工编号}，{单位}）", 16)
-    line("经考核，符合{认证类别}{认证等级}的要求，特发此证。", 16, space=36)
-    line("证书编号：{证书编号}", 12, space=4)
-    line("发证日期：{发证日期}    有效期至：{有效期至}", 12, space=40)
-    line("（发证单位盖章）", 12)
-    return doc
+    return certificate_document()
 
 
 def placeholders_in(doc) -> set[str]:
