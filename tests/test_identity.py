@@ -385,3 +385,31 @@ def test_looking_something_up_does_not_upgrade_an_earlier_ledger(tmp_path, capsy
     assert code == 0 and [c["number"] for c in record["certificates"]] == ["KH2024000001", "KH2026000001"]
     assert record["holders"][0]["unit"] == "苏州" and record["history"] == []
     assert sha(path) == before
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["\u034f", "\ufe0f", "\u3164", "\u115f", "\u2800", "\U000e0041"],
+    ids=[
+        "combining grapheme joiner",
+        "variation selector",
+        "Hangul filler",
+        "Hangul choseong filler",
+        "blank braille",
+        "tag",
+    ],
+)
+def test_characters_that_draw_nothing_are_removed_from_an_id(mark):
+    reading = read_id(f"A01{mark}")
+    assert reading.id == "A01" and len(reading.removed) == 1
+
+
+def test_an_explicit_ledger_in_a_folder_that_does_not_exist_is_refused(tmp_path, capsys, monkeypatch):
+    folder = batch(tmp_path, "南京", [["0001", "张三", "南京分公司", *PASS]])
+    typo = tmp_path / "台帐" / "证书台账.sqlite"
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", typo)
+    assert code != 0 and "所在的文件夹不存在" in text and not typo.parent.exists()
+    link = tmp_path / "链接.sqlite"
+    link.symlink_to(tmp_path / "不存在" / "台账.sqlite")
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", link)
+    assert code != 0 and "指向不存在文件的链接" in text
