@@ -587,7 +587,7 @@ def test_tripled_braces_are_the_placeholder_too(tmp_path, ledger):
     doc = Document()
     doc.add_paragraph("{{{姓名}}}")
     out = printed(doc, tmp_path, ledger)
-    assert [p.text for p in Document(str(out)).paragraphs if p.text][0] == "张三丰"
+    assert next(p.text for p in Document(str(out)).paragraphs if p.text) == "张三丰"
 
 
 def test_a_long_unknown_placeholder_is_refused_not_printed(tmp_path, ledger):
