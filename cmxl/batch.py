@@ -155,6 +155,18 @@ def check_batch_name(name: str, default: bool = False) -> None:
         raise OptionProblem(f"批次名称“{name[:MAX_BATCH_NAME]}”{why}{given}", "--batch")
 
 
+def _check_ledger_path(ledger: Path) -> None:
+    """A ledger named on purpose must be where it is said to be: a mistyped path would start a new
+    ledger whose numbers begin again at 000001 (and clash with the real ledger's)."""
+    if ledger.is_symlink() and not ledger.exists():
+        raise OptionProblem(f"证书台账 {ledger} 是指向不存在文件的链接：请指定台账文件本身", "--ledger")
+    if not ledger.exists() and not ledger.parent.is_dir():
+        raise OptionProblem(
+            f"证书台账 {ledger} 所在的文件夹不存在：请检查 --ledger 的路径（第一次使用新台账时，台账所在的文件夹须已存在）",
+            "--ledger",
+        )
+
+
 def default_output(folder: Path) -> Path:
     return folder.resolve().parent / f"{shown(folder.resolve().name)}_输出"
 
@@ -191,6 +203,8 @@ def make_options(
     out = (output or default_output(folder)).resolve()
     if folder == out or folder in out.parents:
         raise OptionProblem("输出文件夹不能在输入文件夹里面（否则下次会把结果当成输入）", "-o")
+    if ledger is not None:
+        _check_ledger_path(ledger)
     return BulkOptions(
         folder=folder,
         output=out,

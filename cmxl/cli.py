@@ -678,10 +678,10 @@ def frameworks(
     try:
         cat = catalogue()
         if check is not None:
-            from cmxl.core.model.loading import load_file
+            from cmxl.core.model.loading import check_file
 
             fw = cat.framework(framework)
-            model = load_file(check, fw)  # a scheme is checked against the framework it is used with
+            model = check_file(check, fw)  # a scheme is checked against the framework it is used with
             against = f"（认证等级的级别已对照能力模型 {fw.id}）" if not isinstance(model, Framework) else ""
             err.print(
                 f"[green]{escape(str(check))} 没有问题[/green]：{model.id} 版本 {model.version}，内容哈希 {model.content_hash[:12]}"

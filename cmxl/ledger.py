@@ -24,7 +24,7 @@ from cmxl.core.engine.issuance import LedgerIdentities
 from cmxl.core.errors import CmxlError, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
 from cmxl.core.records import CONFIRM, Certificate, Holder, IdentityChange
-from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, now
+from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now
 
 if TYPE_CHECKING:
     from cmxl.core.engine.results import PersonResult
@@ -218,9 +218,11 @@ class Ledger:
             db.execute(f"PRAGMA user_version = {self.version}")  # a write: a read-only file or disk says so now
             for step in MIGRATIONS[self.version :]:
                 step(db)
+            # a hand edit may have put back what the upgrade cleaned: ids are read one way, always
+            cleaned = normalise_stored(db, now()) if self.version == SCHEMA_VERSION else 0
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute("COMMIT" if self.version < SCHEMA_VERSION else "ROLLBACK")
+            db.execute("COMMIT" if self.version < SCHEMA_VERSION or cleaned else "ROLLBACK")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -240,18 +242,16 @@ class Ledger:
                         f"证书台账 {self.path} 第 {rowid} 行（证书 {number}）的{label}“{value}”不是日期"
                         "（应写成 2026-12-01 的形式），台账未作改动；请在台账中改正该值，或从备份恢复"
                     )
-        bad = (
-            counters
-            and db.execute(
-                "SELECT rowid, prefix, year, next FROM counters WHERE typeof(year) != 'integer' OR typeof(next) != 'integer' "
-                "ORDER BY rowid LIMIT 1"
-            ).fetchone()
-        )
-        if bad:
-            raise LedgerProblem(
-                f"证书台账 {self.path} 的编号计数表第 {bad[0]} 行（前缀 {bad[1]}）的年份或下一个序号"
-                f"“{bad[2]}”/“{bad[3]}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
-            )
+        if not counters:
+            return
+        for position, (prefix, year, nxt) in enumerate(
+            db.execute("SELECT prefix, year, next FROM counters ORDER BY rowid"), start=1
+        ):
+            if not isinstance(year, int) or not isinstance(nxt, int):
+                raise LedgerProblem(
+                    f"证书台账 {self.path} 的编号计数表第 {position} 行（前缀 {prefix}）的年份或下一个序号"
+                    f"“{year}”/“{nxt}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
+                )
 
     def close(self) -> None:
         if self.db is not None:
@@ -287,14 +287,19 @@ class Ledger:
         try:
             for c in candidates:
                 pid = normalise_id(c.employee_id)
-                holder = cur.execute("SELECT name, unit FROM holders WHERE employee_id=?", (pid,)).fetchone()
+                holder = cur.execute("SELECT name, unit, disputed FROM holders WHERE employee_id=?", (pid,)).fetchone()
+                if holder is not None and holder["disputed"]:
+                    raise LedgerProblem(
+                        f"证书台账中员工编号 {pid} 登记了不同的人（{holder['disputed']}），不能发证；台账未作改动。"
+                        "请先用 cmxl certs confirm 登记核实结果"
+                    )
                 if holder is not None and not same_name(holder["name"], c.name):
                     raise LedgerProblem(
                         f"证书台账中员工编号 {pid} 属于 {holder['name']}（{holder['unit']}），不能发给 {c.name}；"
                         "台账未作改动。请重新运行批量处理，该人员会列入“暂缓发证”"
                     )
                 if holder is None:
-                    cur.execute("INSERT INTO holders VALUES (?,?,?,?)", (pid, c.name, c.unit, now()))
+                    cur.execute("INSERT INTO holders VALUES (?,?,?,?,?)", (pid, c.name, c.unit, now(), ""))
                 elif holder["unit"] != c.unit:  # the same person, now in another unit
                     cur.execute("UPDATE holders SET unit=? WHERE employee_id=?", (c.unit, pid))
                 row = cur.execute(
@@ -348,10 +353,18 @@ class Ledger:
 
     @staticmethod
     def _next_number(cur: sqlite3.Cursor, prefix: str, year: int) -> str:
+        """The next number of a prefix and year: never one already issued, whatever the counter
+        says (a counter edited by hand, set below the numbers issued or below 1, or deleted)."""
         row = cur.execute("SELECT next FROM counters WHERE prefix=? AND year=?", (prefix, year)).fetchone()
-        seq = row["next"] if row else 1
+        stem = f"{prefix}{year}"
+        last = cur.execute(
+            "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM certificates "
+            "WHERE substr(number, 1, ?) = ? AND length(number) = ? AND substr(number, ?) GLOB '[0-9]*'",
+            (len(stem) + 1, len(stem), stem, len(stem) + 6, len(stem) + 1),
+        ).fetchone()[0]
+        seq = max(row["next"] if row else 1, (last or 0) + 1, 1)
         cur.execute("INSERT OR REPLACE INTO counters VALUES (?,?,?)", (prefix, year, seq + 1))
-        return f"{prefix}{year}{seq:06d}"
+        return f"{stem}{seq:06d}"
 
     def confirm(
         self, employee_id: str, name: str, *, unit: str | None = None, by: str, note: str = ""
@@ -374,10 +387,12 @@ class Ledger:
                         "请核对员工编号（cmxl certs list 列出全部证书）"
                     )
                 after_unit = before.unit if unit is None else unit.strip()
-                if same_name(before.name, name) and after_unit == before.unit:
+                if same_name(before.name, name) and after_unit == before.unit and not before.disputed:
                     cur.execute("ROLLBACK")
                     return before, None
-                cur.execute("UPDATE holders SET name=?, unit=? WHERE employee_id=?", (name, after_unit, pid))
+                cur.execute(
+                    "UPDATE holders SET name=?, unit=?, disputed='' WHERE employee_id=?", (name, after_unit, pid)
+                )
                 done = now()
                 cur.execute(
                     "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
@@ -442,16 +457,16 @@ class Ledger:
         person of each id's latest certificate, as the upgrade will record them."""
         if self.version >= 2:
             return "holders"
-        return """(SELECT c.employee_id, c.name, c.unit FROM certificates c WHERE c.number = (
+        return """(SELECT c.employee_id, c.name, c.unit, '' AS disputed FROM certificates c WHERE c.number = (
                      SELECT d.number FROM certificates d WHERE d.employee_id = c.employee_id
                      ORDER BY d.issue_date DESC, d.number DESC LIMIT 1))"""
 
     def _holders_by(self, expression: str, keys: Iterable[str]) -> list[Holder]:
         keys = sorted(set(keys))
-        found: list[tuple[str, str, str]] = []
+        found: list[tuple[str, str, str, str]] = []
         for chunk in _chunks(keys):
             found += self._db.execute(
-                f"SELECT employee_id, name, unit FROM {self._holders_table} "
+                f"SELECT employee_id, name, unit, disputed FROM {self._holders_table} "
                 f"WHERE {expression} IN ({','.join('?' * len(chunk))})",
                 tuple(chunk),
             ).fetchall()
@@ -464,7 +479,7 @@ class Ledger:
                 tuple(chunk),
             ):
                 numbers.setdefault(pid, []).append(number)
-        return [Holder(pid, name, unit, tuple(numbers.get(pid, ()))) for pid, name, unit in found]
+        return [Holder(pid, name, unit, tuple(numbers.get(pid, ())), disputed) for pid, name, unit, disputed in found]
 
     def holder(self, employee_id: str) -> Holder | None:
         found = self._holders_by("employee_id", [normalise_id(employee_id)])

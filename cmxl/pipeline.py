@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.errors import CmxlError, FrameworkInvalid
 from cmxl.core.grid import WorkbookGrid
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.results import build_in_workbook, build_results
 from cmxl.core.layout.spec import ReportSpec
 from cmxl.core.model.framework import Framework
-from cmxl.core.model.loading import Catalogue, catalogue
+from cmxl.core.model.loading import Catalogue, builtin_misfits, catalogue, default_scheme_known
 from cmxl.core.model.schemes import Scheme
 from cmxl.version import __version__
 from cmxl.xlsx.read import producer, read_workbook
@@ -42,7 +43,28 @@ def rules(framework: str | Framework | None = None, schemes: Sequence[SchemeSpec
     parsed and checked once per process (cmxl.core.model.loading.load_file)."""
     cat = catalogue()
     fw = framework if isinstance(framework, Framework) else cat.framework(framework)
-    return Rules(cat.with_schemes([cat.scheme(s, fw) for s in schemes]), fw)  # each fits the framework
+    given = [cat.scheme(s, fw) for s in schemes]  # each of HQ's fits the framework
+    _one_file_a_scheme(given)
+    run = cat.with_schemes(given)
+    misfits = builtin_misfits(fw, [s for s in run.schemes.values() if s not in given], cat.files)
+    if misfits:  # a built-in scheme names levels this framework does not have: not used another way
+        raise FrameworkInvalid(fw.source or fw.id, misfits)
+    default = default_scheme_known(fw, run.schemes)
+    if default:
+        raise FrameworkInvalid(fw.source or fw.id, default)
+    return Rules(run, fw)
+
+
+def _one_file_a_scheme(given: list[Scheme]) -> None:
+    """Two --scheme files of one id: which one would apply is a matter of their order. Refused."""
+    seen: dict[str, Scheme] = {}
+    for scheme in given:
+        first = seen.setdefault(scheme.id, scheme)
+        if first is not scheme and first.content_hash != scheme.content_hash:
+            raise CmxlError(
+                f"两个 --scheme 文件都是编号为 {scheme.id} 的认证方案（{first.source or first.id} 版本 {first.version}，"
+                f"{scheme.source or scheme.id} 版本 {scheme.version}）：同一认证方案一次只能用一个文件，请只给出要用的那个"
+            )
 
 
 def now() -> str:

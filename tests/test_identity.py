@@ -385,3 +385,89 @@ def test_looking_something_up_does_not_upgrade_an_earlier_ledger(tmp_path, capsy
     assert code == 0 and [c["number"] for c in record["certificates"]] == ["KH2024000001", "KH2026000001"]
     assert record["holders"][0]["unit"] == "苏州" and record["history"] == []
     assert sha(path) == before
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["\u034f", "\ufe0f", "\u3164", "\u115f", "\u2800", "\U000e0041"],
+    ids=[
+        "combining grapheme joiner",
+        "variation selector",
+        "Hangul filler",
+        "Hangul choseong filler",
+        "blank braille",
+        "tag",
+    ],
+)
+def test_characters_that_draw_nothing_are_removed_from_an_id(mark):
+    reading = read_id(f"A01{mark}")
+    assert reading.id == "A01" and len(reading.removed) == 1
+
+
+def test_an_explicit_ledger_in_a_folder_that_does_not_exist_is_refused(tmp_path, capsys, monkeypatch):
+    folder = batch(tmp_path, "南京", [["0001", "张三", "南京分公司", *PASS]])
+    typo = tmp_path / "台帐" / "证书台账.sqlite"
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", typo)
+    assert code != 0 and "所在的文件夹不存在" in text and not typo.parent.exists()
+    link = tmp_path / "链接.sqlite"
+    link.symlink_to(tmp_path / "不存在" / "台账.sqlite")
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", link)
+    assert code != 0 and "指向不存在文件的链接" in text
+
+
+# ---- what the outside audit of this wave found in the ledger --------------------------------------
+
+
+def test_an_id_edited_back_into_the_ledger_with_an_invisible_character_is_read_as_an_id(
+    tmp_path, capsys, monkeypatch, zhang_san
+):
+    with sqlite3.connect(zhang_san) as db:  # a hand edit after the upgrade
+        db.execute("UPDATE certificates SET employee_id = '0001' || char(8203)")
+        db.execute("UPDATE holders SET employee_id = '0001' || char(8203)")
+    code, text = bulk(capsys, monkeypatch, batch(tmp_path, "南京二", [["0001", "张三", "南京分公司", *PASS]]))
+    assert code == 0 and "沿用 1 张" in text
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]  # no second certificate
+    with Ledger(zhang_san, read_only=True) as db:
+        assert [c.action for c in db.history("0001")] == ["normalise-id"]
+
+
+def test_an_id_whose_certificates_name_two_people_is_disputed_at_the_upgrade_until_hr_confirms(
+    tmp_path, capsys, monkeypatch
+):
+    path = tmp_path / "证书台账.sqlite"
+    with sqlite3.connect(path) as db:  # written before a number belonged to one person
+        db.executescript(OLDEST)
+        db.executemany(INSERT, [ROWS[1], ("VIP2026000001", "0001", "李四", "无锡", *ROWS[1][4:])])
+    for name in ("张三", "李四"):  # neither gets a certificate until HR says who holds 0001
+        folder = batch(tmp_path, f"批次{name}", [["0001", name, "南京分公司", *PASS]])
+        code, text = bulk(capsys, monkeypatch, folder, "--ledger", path)
+        assert code == 1 and "需人工核实" in text
+        [held] = sheet(folder, "暂缓发证")
+        assert "登记了不同的人（张三 KH2026000001；李四 VIP2026000001）" in held[6]
+    with Ledger(path, read_only=True) as db:
+        assert [c.action for c in db.history("0001")] == ["dispute"]
+    assert cli(capsys, monkeypatch, "certs", "confirm", "0001", "--name", "张三", "--ledger", path)[0] == 0
+    code, text = bulk(
+        capsys, monkeypatch, batch(tmp_path, "复核后", [["0001", "张三", "南京分公司", *PASS]]), "--ledger", path
+    )
+    assert code == 0 and "沿用 1 张" in text
+
+
+@pytest.mark.parametrize(
+    "edit", ["UPDATE counters SET next = 1", "UPDATE counters SET next = -5", "DELETE FROM counters"]
+)
+def test_a_number_counter_edited_by_hand_never_repeats_a_number(tmp_path, capsys, monkeypatch, zhang_san, edit):
+    with sqlite3.connect(zhang_san) as db:
+        db.execute(edit)
+    code, _ = bulk(capsys, monkeypatch, batch(tmp_path, "苏州", [["0002", "李四", "苏州分公司", *PASS]]))
+    assert code == 0
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三"), ("KH2026000002", "0002", "李四")]
+
+
+def test_a_counter_that_is_not_a_number_is_named_by_its_row(tmp_path, zhang_san):
+    with sqlite3.connect(zhang_san) as db:
+        db.execute("INSERT INTO counters VALUES ('VIP', 2026, 1)")
+        db.execute("UPDATE counters SET next = '三' WHERE prefix = 'VIP'")
+    with pytest.raises(LedgerProblem) as e:
+        Ledger(zhang_san)
+    assert "编号计数表第 2 行（前缀 VIP）" in e.value.message

@@ -120,7 +120,7 @@ def shared_string_book(tmp_path: Path, index: str) -> Path:
     return out
 
 
-@pytest.mark.parametrize("index", ["-1", "7"])
+@pytest.mark.parametrize("index", ["-1", "7", "4294967296", "18446744073709551616"])  # 2**64 wraps round to string 0
 def test_a_shared_string_index_that_does_not_exist_is_a_damaged_file_naming_the_cell(tmp_path, index):
     assert read_workbook(shared_string_book(tmp_path, "1")).sheets[0].rows[1][2] == "乙"
     with pytest.raises(FileProblem) as e:

@@ -41,6 +41,7 @@ class Holder:
     name: str
     unit: str
     certificates: tuple[str, ...] = ()
+    disputed: str = ""  # the ledger's certificates name other people too (until HR confirms who holds it)
 
     @property
     def shown(self) -> str:
@@ -51,7 +52,12 @@ class Holder:
 
 CONFIRM = "confirm"  # HR: the new name is the same person
 NORMALISE = "normalise-id"  # the ledger's upgrade: a stored id read as ids are read now
-ACTIONS = {CONFIRM: "确认同一人", NORMALISE: "台账升级：员工编号规范化"}
+DISPUTE = "dispute"  # the ledger's upgrade: an id whose certificates name different people
+ACTIONS = {
+    CONFIRM: "确认同一人",
+    NORMALISE: "台账升级：员工编号规范化",
+    DISPUTE: "台账升级：同一员工编号登记了不同的人",
+}
 
 
 @dataclass(frozen=True)

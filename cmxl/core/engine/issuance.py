@@ -146,7 +146,9 @@ def identity_holds(issuance: Issuance, found: LedgerIdentities, ledger: str) -> 
     held = list(issuance.held)
     for p in issuance.passed:
         holder = found.exact.get(p.employee_id)
-        if holder is not None:
+        if holder is not None and holder.disputed:
+            clash = _disputed(p, holder, ledger)
+        elif holder is not None:
             clash = None if same_name(holder.name, p.name) else _other_name(p, holder, ledger)
         elif p.id_numeric:
             padded = found.padded.get(without_leading_zeros(p.employee_id), [])
@@ -172,6 +174,19 @@ def _other_name(p: PersonResult, holder: Holder, ledger: str) -> Hold:
             f"如是同一人（姓名变更或台账中的姓名有误），核实后登记：{confirm_command(p.employee_id, p.name, ledger)}，"
             "然后重新运行",
             f"如不是同一人，请在 {_where(p)}更正员工编号后重新运行",
+        ],
+        IDENTITY,
+    )
+
+
+def _disputed(p: PersonResult, holder: Holder, ledger: str) -> Hold:
+    return Hold(
+        p,
+        f"证书台账中员工编号 {p.employee_id} 的证书登记了不同的人（{holder.disputed}）：核实之前不发证",
+        [
+            f"核实谁是员工编号 {p.employee_id} 的持有人后登记：{confirm_command(p.employee_id, p.name, ledger)}"
+            "（--name 写持有人的姓名），然后重新运行",
+            f"如本行填错了员工编号，请在 {_where(p)}更正后重新运行",
         ],
         IDENTITY,
     )
