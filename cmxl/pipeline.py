@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,11 +85,26 @@ def in_workbook_spec(a: Assessment, source: str, issues_only: bool) -> ReportSpe
     return build_in_workbook(a, source=source, tool_version=__version__, created=now(), issues_only=issues_only)
 
 
+MAX_NAME_BYTES = 200  # a file name may have 255 bytes on most disks; room for a temp name's extra
+
+
+def fitted(stem: str, ending: str) -> str:
+    """`stem + ending`, or, when that is too long a file name for the disk (a long Chinese name is
+    three bytes a character), the stem shortened, marked with … and a short code of the whole
+    stem (so two long names that begin alike stay two files)."""
+    if len((stem + ending).encode("utf-8")) <= MAX_NAME_BYTES:
+        return stem + ending
+    code = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    room = MAX_NAME_BYTES - len(f"…{code}{ending}".encode())
+    short = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return f"{short}…{code}{ending}"
+
+
 def result_name(path: Path, clash: bool = False) -> str:
     """The results file's name for input `path`: <stem>_评分结果.xlsx, or with the input's extension
     in it (a_xlsm_评分结果.xlsx) when another input beside it has the same stem."""
     stem = f"{path.stem}_{path.suffix.lstrip('.').lower()}" if clash else path.stem
-    return stem + RESULT_SUFFIX + ".xlsx"
+    return fitted(stem, RESULT_SUFFIX + ".xlsx")
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
@@ -168,7 +184,7 @@ REPORT_SUFFIX = "_个人报告"
 
 
 def report_path(path: Path, folder: Path | None = None) -> Path:
-    return (folder or path.parent) / f"{path.stem}{REPORT_SUFFIX}.docx"
+    return (folder or path.parent) / fitted(path.stem, f"{REPORT_SUFFIX}.docx")
 
 
 def write_reports(a: Assessment, path: Path, target: Path, pdf: bool = False) -> list[Path]:
