@@ -55,7 +55,23 @@ def compare(
     console.print(f"[bold]{what}[/bold]（{before.id} {before.version} → {after.id} {after.version}）：")
     for line in rules or ["（规则内容相同）"]:
         console.print(f"  {escape(line)}")
-    console.print(f"[bold]{escape(file.name)}[/bold]：{found.size} 人中有 {len(people)} 人的结果发生变化")
-    for c in people:
-        parts = [f"{k} {c['before'][k]} → {c['after'][k]}" for k in c["before"] if c["before"][k] != c["after"][k]]
-        console.print(f"  第 {c['row']} 行 {escape(c['employee_id'])} {escape(c['name'])}：{escape('；'.join(parts))}")
+    results = [c for c in people if c["result_changed"]]
+    reasons = [c for c in people if not c["result_changed"]]
+    console.print(
+        f"[bold]{escape(file.name)}[/bold]：{found.size} 人中有 {len(people)} 人的结果或原因发生变化"
+        f"（结果变化 {len(results)} 人，仅原因变化 {len(reasons)} 人）"
+    )
+    for title, group in (("结果变化", results), ("仅原因变化", reasons)):
+        if group:
+            console.print(f"[bold]{title}[/bold]：")
+        for c in group:
+            console.print(f"  第 {c['row']} 行 {escape(c['employee_id'])} {escape(c['name'])}：{escape(_changed(c))}")
+
+
+def _changed(c: dict) -> str:
+    """What changed for one person: each result that differs, then the reasons added and dropped."""
+    before, after = c["before"], c["after"]
+    parts = [f"{k} {before[k]} → {after[k]}" for k in before if k != "原因" and before[k] != after[k]]
+    parts += [f"新增原因：{'；'.join(c['reasons_added'])}"] if c["reasons_added"] else []
+    parts += [f"不再有的原因：{'；'.join(c['reasons_dropped'])}"] if c["reasons_dropped"] else []
+    return "；".join(parts)
