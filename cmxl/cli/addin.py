@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import DebugOpt, command, err, new_app, out, stop
-from cmxl.errors import CmxlError
+from cmxl.cli.common import DebugOpt, call, command, err, new_app, out
 
 app = new_app("Excel 加载项（功能区“能力测评”）")
 InterpreterOpt = Annotated[
@@ -36,10 +35,7 @@ def addin_build(
     """生成加载项 cmxl.xlam（不安装）。"""
     if output.name != "cmxl.xlam":
         raise typer.BadParameter("加载项的文件名必须是 cmxl.xlam（按钮按文件名调用 Python 模块）", param_hint="-o")
-    try:
-        target = api.build_addin(output, interpreter=interpreter, native=native)
-    except CmxlError as exc:
-        stop(exc, debug)
+    target = call(api.build_addin, output, interpreter=interpreter, native=native, debug=debug)
     err.print(f"已生成 Excel 加载项 {escape(str(target))}")
 
 
@@ -63,10 +59,7 @@ def addin_install(
     debug: DebugOpt = False,
 ) -> None:
     """生成并安装加载项：重新打开 Excel 后，功能区出现“能力测评”选项卡。"""
-    try:
-        target = api.install_addin(folder, interpreter=interpreter, native=native, functions=functions)
-    except CmxlError as exc:
-        stop(exc, debug)
+    target = call(api.install_addin, folder, interpreter=interpreter, native=native, functions=functions, debug=debug)
     err.print(f"已安装 Excel 加载项 {escape(str(target))}。请重新打开 Excel，功能区会出现“能力测评”选项卡。")
 
 

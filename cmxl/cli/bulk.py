@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import DATE_FORMS, DebugOpt, FrameworkOpt, SchemeOpt, as_of, err, stop, within
+from cmxl.cli.common import DATE_FORMS, DebugOpt, FrameworkOpt, SchemeOpt, as_of, call, err, within
 from cmxl.errors import CmxlError
 
 FolderArg = Annotated[
@@ -61,12 +61,12 @@ def bulk(
     day = as_of(issue_date, "--issue-date")
     options = {"issue_date": day, "output": output, "ledger": ledger, "batch": batch, "framework": framework}
     options |= {"schemes": scheme or [], "jobs": jobs, "within_days": within(within_days), "reports": reports}
-    run = _run(folder, options, debug)
+    run = call(_run, folder, options, debug=debug)
     _summary(run)
     raise typer.Exit(1 if run.failed or run.with_errors or run.held_identity else 0)
 
 
-def _run(folder: Path, options: dict[str, Any], debug: bool) -> Any:
+def _run(folder: Path, options: dict[str, Any]) -> Any:
     """The run, with a progress bar; a usage error (exit 2) for options that cannot work (said
     before any work, in the words of the option), 130 on Ctrl-C, 1 when nothing can be done."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -108,12 +108,9 @@ def _run(folder: Path, options: dict[str, Any], debug: bool) -> Any:
                 "重新运行本命令即可继续。[/yellow]"
             )
             raise typer.Exit(130) from None
-        except CmxlError as exc:
+        except CmxlError:
             progress.stop()
-            option = getattr(exc, "option", None)
-            if option is not None:
-                raise typer.BadParameter(exc.message, param_hint=option) from None
-            stop(exc, debug)
+            raise
 
 
 def _summary(run: Any) -> None:

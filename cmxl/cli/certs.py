@@ -16,15 +16,14 @@ from cmxl.cli.common import (
     LedgerOpt,
     WithinOpt,
     as_of,
+    call,
     command,
     err,
     new_app,
     out,
     print_json,
-    stop,
     within,
 )
-from cmxl.errors import CmxlError
 
 app = new_app("查询证书台账；登记员工编号的核实结果")
 LEDGER = Path(api.LEDGER_NAME)
@@ -49,10 +48,7 @@ def _print(certs: list[Any], as_json: bool, day: dt.date | None = None) -> None:
 @command(app, "list")
 def certs_list(ledger: LedgerOpt = LEDGER, as_json: JsonOpt = False) -> None:
     """列出台账中的全部证书。"""
-    try:
-        certs = api.all_certificates(ledger=ledger)
-    except CmxlError as exc:
-        stop(exc)
+    certs = call(api.all_certificates, ledger=ledger)
     _print(certs, as_json)
 
 
@@ -63,10 +59,7 @@ def certs_expiring(
     """列出指定天数内到期（或已过期且未续证）的证书。"""
     day = as_of(as_of_text)
     days = within(within_days)
-    try:
-        certs = api.expiring_certificates(ledger=ledger, as_of=day, within_days=days)
-    except CmxlError as exc:
-        stop(exc)
+    certs = call(api.expiring_certificates, ledger=ledger, as_of=day, within_days=days)
     _print(certs, as_json, day)
 
 
@@ -89,10 +82,7 @@ def certs_print(
     """按证书模板生成可打印的证书（Word），每张证书一页。"""
     if output.suffix.lower() != ".docx":
         raise typer.BadParameter(f"{output} 的扩展名应为 .docx（证书是 Word 文档）", param_hint="-o")
-    try:
-        certs = api.print_certificates(output, ledger=ledger, batch=batch, template=template)
-    except CmxlError as exc:
-        stop(exc)
+    certs = call(api.print_certificates, output, ledger=ledger, batch=batch, template=template)
     err.print(f"已生成 {len(certs)} 张证书：{escape(str(output))}")
 
 
@@ -103,10 +93,7 @@ def certs_show(
     as_json: JsonOpt = False,
 ) -> None:
     """显示一张证书（按证书编号）或一个人的全部证书（按员工编号），以及该员工编号的持有人和身份变更记录。"""
-    try:
-        found = api.certificates(key, ledger=ledger)
-    except CmxlError as exc:
-        stop(exc)
+    found = call(api.certificates, key, ledger=ledger)
     if not found.certificates:
         err.print(f"台账中没有证书编号或员工编号为“{escape(found.key)}”的证书")
         raise typer.Exit(1)
@@ -148,10 +135,7 @@ def certs_confirm(
     认证名单“暂缓发证”表说某员工编号“在证书台账中属于”另一姓名的人员，核实是同一人后用本命令登记，再运行一次同样的批量处理，即按新姓名沿用原证书或发证。原姓名、经办人、时间和说明都记录在台账中（cmxl certs show 员工编号 可查看）。
 
     如不是同一人，不要登记：请在工作簿中更正员工编号后重新运行。"""
-    try:
-        done = api.confirm_identity(employee_id, name, ledger=ledger, unit=unit, by=by, note=note)
-    except CmxlError as exc:
-        stop(exc)
+    done = call(api.confirm_identity, employee_id, name, ledger=ledger, unit=unit, by=by, note=note)
     before, change = done.before, done.change
     if change is None:
         err.print(

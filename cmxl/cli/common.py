@@ -11,8 +11,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,9 @@ from cmxl.errors import CmxlError
 
 if TYPE_CHECKING:
     from cmxl.api import Issue
+
+
+T = TypeVar("T")
 
 
 class QuietPipeConsole(Console):
@@ -124,6 +128,18 @@ def stop(exc: BaseException, debug: bool = False) -> NoReturn:
     """Say what stopped the command, and end it with exit code 1."""
     fail(exc, debug)
     raise typer.Exit(1)
+
+
+def call(work: Callable[..., T], *args: Any, debug: bool = False, **kwargs: Any) -> T:
+    """One cmxl.api call. An option that cannot work is a usage error (exit 2, in the option's
+    words); anything else that stops the work is one Chinese line and exit 1."""
+    try:
+        return work(*args, **kwargs)
+    except CmxlError as exc:
+        option = getattr(exc, "option", None)
+        if option is not None:
+            raise typer.BadParameter(exc.message, param_hint=option) from None
+        stop(exc, debug)
 
 
 def print_json(value: object) -> None:

@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, JsonOpt, SchemeOpt, as_of, out, print_json, stop
-from cmxl.errors import CmxlError
+from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, JsonOpt, SchemeOpt, as_of, call, out, print_json
 
 FileArg = Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件", readable=False)]
 NewOpt = Annotated[
@@ -34,10 +33,7 @@ def compare(
 ) -> None:
     """模型或认证方案调整后重新评分：列出规则差异，以及结果发生变化的人员和原因（不写任何文件）。"""
     day = as_of(as_of_text)
-    try:
-        found = api.compare(file, new, old, day, framework=framework, schemes=scheme or [])
-    except CmxlError as exc:
-        stop(exc, debug)
+    found = call(api.compare, file, new, old, day, framework=framework, schemes=scheme or [], debug=debug)
     rules, people, before, after = found.rule_changes, found.people, found.old, found.new
     if as_json:
         print_json(

@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, SchemeOpt, as_of, err, fail, stop
-from cmxl.errors import CmxlError
+from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, SchemeOpt, as_of, call, err, fail
 
 FilesArg = Annotated[
     list[Path], typer.Argument(help="工作簿（可多个）", show_default=False, metavar="文件", readable=False)
@@ -38,10 +37,8 @@ def report(
         raise typer.BadParameter(f"“{pdf_format}”不是可用的格式，请写 docx 或 pdf", param_hint="--format")
     day = as_of(as_of_text)
     pdf = pdf_format == "pdf"
-    try:
-        results = api.report(files, output=output, framework=framework, schemes=scheme or [], as_of=day, pdf=pdf)
-    except CmxlError as exc:
-        stop(exc, debug)
+    rules = {"framework": framework, "schemes": scheme or [], "as_of": day}
+    results = call(api.report, files, output=output, pdf=pdf, debug=debug, **rules)
     for f in results:
         if f.problem is not None:
             fail(f.problem, debug)

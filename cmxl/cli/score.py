@@ -16,13 +16,12 @@ from cmxl.cli.common import (
     JsonOpt,
     SchemeOpt,
     as_of,
+    call,
     err,
     fail,
     print_json,
-    stop,
     xlsx_target,
 )
-from cmxl.errors import CmxlError
 
 FilesArg = Annotated[
     list[Path], typer.Argument(help="要评分的工作簿（可多个）", show_default=False, metavar="文件", readable=False)
@@ -47,13 +46,8 @@ def score(
     """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
     day = as_of(as_of_text)
     xlsx_target(output)
-    try:
-        results = api.score(files, output=output, framework=framework, schemes=scheme or [], as_of=day, force=force)
-    except CmxlError as exc:
-        option = getattr(exc, "option", None)  # an option that cannot work: a usage error
-        if option is not None:
-            raise typer.BadParameter(exc.message, param_hint=option) from None
-        stop(exc, debug)
+    rules = {"framework": framework, "schemes": scheme or [], "as_of": day}
+    results = call(api.score, files, output=output, force=force, debug=debug, **rules)
     people: list[dict] = []
     for f in results:
         if f.problem is not None:

@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import DebugOpt, FrameworkOpt, err, stop, xlsx_target
-from cmxl.errors import CmxlError
+from cmxl.cli.common import DebugOpt, FrameworkOpt, call, err, xlsx_target
 
 OutputOpt = Annotated[
     Path | None,
@@ -24,9 +23,6 @@ def template(
 ) -> None:
     """生成空白测评模板（带下拉列表、分数检查、填写说明和模型参数）。"""
     xlsx_target(output)
-    try:
-        model = api.framework_info(framework)
-        target = api.template(framework, output, force)
-    except CmxlError as exc:
-        stop(exc, debug)
+    model = call(api.framework_info, framework, debug=debug)
+    target = call(api.template, framework, output, force, debug=debug)
     err.print(f"已生成测评模板 {escape(str(target))}（{escape(model.name)}，{model.id} 版本 {model.version}）")

@@ -16,13 +16,12 @@ from cmxl.cli.common import (
     JsonOpt,
     SchemeOpt,
     as_of,
+    call,
     err,
     fail,
     issue_line,
     print_json,
-    stop,
 )
-from cmxl.errors import CmxlError
 
 FilesArg = Annotated[
     list[Path], typer.Argument(help="要校验的工作簿（可多个）", show_default=False, metavar="文件", readable=False)
@@ -39,10 +38,7 @@ def validate(
 ) -> None:
     """校验测评工作簿：列出每个有问题的单元格及处理建议。"""
     day = as_of(as_of_text)
-    try:
-        results = api.validate(files, framework=framework, schemes=scheme or [], as_of=day)
-    except CmxlError as exc:
-        stop(exc, debug)
+    results = call(api.validate, files, framework=framework, schemes=scheme or [], as_of=day, debug=debug)
     found: list[dict] = []
     for f in results:
         if f.problem is not None:
