@@ -122,14 +122,12 @@ def _assess_open(
     schemes: Sequence[str],
     as_of: dt.date | None,
     progress: Progress,
-    issues_only: bool = False,
-) -> tuple[Assessment, ReportSpec]:
-    """The open workbook read as the clerk has it (cmxl's own sheets left out) and assessed, and
-    the sheets to write into it."""
+) -> Assessment:
+    """The open workbook read as the clerk has it (cmxl's own sheets left out) and assessed."""
     progress("正在读取工作簿…", 0.05)
     grid = read_book(book, skip=registry.sheets | {REGISTRY})
     progress("正在校验和评分…", 0.3)
-    return api.assess_open(grid, book.name, framework=framework, schemes=schemes, as_of=as_of, issues_only=issues_only)
+    return api.assess_open(grid, framework=framework, schemes=schemes, as_of=as_of)
 
 
 def _write(
@@ -142,10 +140,11 @@ def _write(
     schemes: Sequence[str] = (),
 ) -> ActionOutcome:
     registry = Registry.load(book)
-    a, spec = _assess_open(book, registry, framework, schemes, as_of, progress, issues_only)
+    a = _assess_open(book, registry, framework, schemes, as_of, progress)
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
         first = a.report.errors[0]
         raise CmxlError(f"{first.message}。{first.hint}")
+    spec = api.open_workbook_sheets(a, book.name, issues_only)
     writing = [s.name for s in spec.sheets]
     present = [s.name for s in book.sheets]
     taken = [n for n in writing if n in present and n not in registry.sheets]
@@ -246,7 +245,7 @@ def _summary(a: Any, issues_only: bool) -> str:
 
 def person_reports(book: Any, target: Path, framework: str | None = None, schemes: Sequence[str] = ()) -> Path:
     """A report per person of the open workbook (one page each), as a Word document at `target`."""
-    a, _ = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet, issues_only=True)
+    a = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet)
     if not a.people:
         raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
     return api.person_reports(a, book.name, target)

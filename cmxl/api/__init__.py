@@ -28,6 +28,7 @@ from cmxl.api.addin import (
     cell_total,
     check_addin,
     install_addin,
+    open_workbook_sheets,
     person_reports,
     registry_cell,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "frameworks",
     "install_addin",
     "model_info",
+    "open_workbook_sheets",
     "person_reports",
     "print_certificates",
     "registry_cell",

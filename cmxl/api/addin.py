@@ -18,19 +18,22 @@ if TYPE_CHECKING:
 # ---- the open workbook of the Excel add-in -------------------------------------------------------
 def assess_open(
     grid: WorkbookGrid,
-    source: str,
     *,
     framework: str | None = None,
     schemes: Sequence[SchemeSpec] = (),
     as_of: dt.date | None = None,
-    issues_only: bool = False,
-) -> tuple[Assessment, ReportSpec]:
-    """The clerk's open workbook (read into `grid` by cmxl.excel.read) assessed, and the sheets to
-    write into it: the results, or only 校验问题 (`issues_only`)."""
-    from cmxl.pipeline import assess_grid, in_workbook_spec, rules
+) -> Assessment:
+    """The clerk's open workbook (read into `grid` by cmxl.excel.read) assessed."""
+    from cmxl.pipeline import assess_grid, rules
 
-    a = assess_grid(grid, rules(framework, schemes), as_of or dt.date.today())
-    return a, in_workbook_spec(a, source, issues_only)
+    return assess_grid(grid, rules(framework, schemes), as_of or dt.date.today())
+
+
+def open_workbook_sheets(a: Assessment, source: str, issues_only: bool = False) -> ReportSpec:
+    """The sheets to write into the clerk's open workbook: the results, or only 校验问题 (`issues_only`)."""
+    from cmxl.pipeline import in_workbook_spec
+
+    return in_workbook_spec(a, source, issues_only)
 
 
 def person_reports(a: Assessment, source: str, target: Path) -> Path:
