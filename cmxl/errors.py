@@ -19,6 +19,7 @@ _WHERE = {  # class -> the module that defines it (until they all move to cmxl.c
     "LedgerProblem": "cmxl.ledger",
     "OptionProblem": "cmxl.batch",
     "OutputProblem": "cmxl.xlsx.write",
+    "Rejected": "cmxl.core.engine.single",
     "ReportProblem": "cmxl.docx.render",
     "SheetNameTaken": "cmxl.addin.actions",
     "Unexpected": "cmxl.api",

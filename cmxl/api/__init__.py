@@ -62,10 +62,10 @@ _LAZY = {  # name -> module: loaded on first use, so `import cmxl.api` stays lig
     "ReportSpec": "cmxl.core.layout.spec",
     "BulkResult": "cmxl.batch",
     "FileOutcome": "cmxl.batch",
-    "OptionProblem": "cmxl.batch",
+    "OptionProblem": "cmxl.errors",
     "Issue": "cmxl.core.issues",
     "SEVERITY_ZH": "cmxl.core.issues",
-    "Rejected": "cmxl.core.engine.single",
+    "Rejected": "cmxl.errors",
 }
 __all__ = [
     "DATE_FORMS",

@@ -131,7 +131,7 @@ def score(
     """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
     or `output` when scoring one file). The inputs are never changed; an earlier results file is
     replaced, any other existing file only with `force`."""
-    from cmxl.batch import OptionProblem
+    from cmxl.errors import OptionProblem
     from cmxl.pipeline import producer_of, result_names, rules, score_grid
 
     files = [Path(p) for p in paths]
