@@ -39,7 +39,7 @@ from cmxl.core.engine.issuance import IDENTITY, certificate_order, identity_hold
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import Tally, tally
 from cmxl.core.errors import INTERRUPTS, CmxlError, os_reason
-from cmxl.core.layout.names import RESULT_SUFFIX
+from cmxl.core.layout.names import LEDGER_NAME, RESULT_SUFFIX
 from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import Catalogue
@@ -62,7 +62,6 @@ from cmxl.xlsx.render import render
 from cmxl.xlsx.write import temp_beside
 
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
-LEDGER_NAME = "证书台账.sqlite"
 DUPLICATE_CODE = "id-in-several-files"
 
 

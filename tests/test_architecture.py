@@ -234,3 +234,52 @@ def test_report_table_of_issues():
 
     frame = run([person(成就导向=120)]).report.to_frame()
     assert frame[["cell", "code", "severity"]].values.tolist() == [["E2", "score-out-of-range", "error"]]
+
+
+SHELL_MAY_IMPORT = ("cmxl.api", "cmxl.errors", "cmxl.version")
+# cmxl.addin.package writes the add-in file through the writers' one way to write a file
+SHELL_EXCEPTIONS = {"cmxl.addin.package": {"cmxl.xlsx.write"}}
+
+
+def shell_breaches(graph_sources: dict[str, str]) -> dict[str, set[str]]:
+    """Imports of cmxl by the command line and the add-in other than the API, the errors, the
+    version, their own package and (the add-in only) the live-Excel renderer cmxl.excel."""
+    bad: dict[str, set[str]] = {}
+    for name, source in graph_sources.items():
+        own = ".".join(name.split(".")[:2])  # cmxl.cli or cmxl.addin
+        allowed = (*SHELL_MAY_IMPORT, own, *(("cmxl.excel",) if own == "cmxl.addin" else ()))
+        hits = {
+            t
+            for t in imports_of(source, name)
+            if t.split(".")[0] == "cmxl" and t != "cmxl" and not any(t == a or t.startswith(a + ".") for a in allowed)
+        }
+        excepted = SHELL_EXCEPTIONS.get(name, set())
+        hits = {h for h in hits if not any(h == e or h.startswith(e + ".") for e in excepted)}
+        if hits:
+            bad[name] = hits
+    return bad
+
+
+def test_the_command_line_and_the_addin_are_shells_over_the_api():
+    """cmxl/cli and cmxl/addin reach cmxl only through cmxl.api, cmxl.errors and cmxl.version
+    (and the add-in the live-Excel renderer, cmxl.excel): they open no ledger, read no catalogue,
+    build no spec. By hand: `from cmxl.core.model.loading import catalogue` inside a function of
+    cmxl/cli/frameworks.py makes this fail naming that module."""
+    sources = {
+        module_name(p): p.read_text(encoding="utf-8")
+        for folder in ("cli", "addin")
+        for p in (PACKAGE / folder).rglob("*.py")
+    }
+    assert {"cmxl.cli", "cmxl.cli.score", "cmxl.cli.certs", "cmxl.addin.actions", "cmxl.addin.launcher"} <= set(sources)
+    assert shell_breaches(sources) == {}
+    planted = (
+        "def f():\n    from cmxl.core.model.loading import catalogue\n    from cmxl.excel.render import render_into\n"
+    )
+    assert shell_breaches({"cmxl.cli.frameworks": planted}) == {
+        "cmxl.cli.frameworks": {
+            "cmxl.core.model.loading",
+            "cmxl.core.model.loading.catalogue",
+            "cmxl.excel.render",
+            "cmxl.excel.render.render_into",
+        }
+    }

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from cmxl.core.errors import CmxlError
+from cmxl.errors import CmxlError
 from cmxl.xlsx.write import temp_beside
 
 TEMPLATE = "quickstart_addin_ribbon.xlam"

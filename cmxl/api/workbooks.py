@@ -1,14 +1,5 @@
-"""cmxl from Python: validate, score, bulk, template and compare, and the ledger's who-holds-an-id
-(certificates, confirm_identity), each returning plain result objects. The command line (cmxl/cli.py) and the Excel add-in (cmxl/addin/) are edges over
-these functions; so are scripts:
-
-    import cmxl
-    for f in cmxl.score(["workbooks/江苏_2026.xlsx"]):
-        print(f.output, len(f.people), [p.total for p in f.people][:3])
-
-A file that cannot be read does not raise: its result carries the problem (`.problem`), so
-one bad file of many does not stop the others. Options that cannot work raise `CmxlError`
-before any file is read."""
+"""Workbooks: validate, score, report, bulk, template and compare (each file read, assessed and
+written through cmxl.pipeline; the heavy modules are imported inside the functions)."""
 
 from __future__ import annotations
 
@@ -16,50 +7,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cmxl.batch import BulkResult, FileOutcome, OptionProblem, make_options, run_bulk
-from cmxl.core.engine.assessment import Assessment
-from cmxl.core.engine.compare import framework_changes, result_changes, scheme_changes
-from cmxl.core.engine.results import PersonResult
 from cmxl.core.errors import CmxlError
-from cmxl.core.grid import WorkbookGrid
-from cmxl.core.ids import normalise_id
-from cmxl.core.issues import Issue
-from cmxl.core.layout.template import build_template
-from cmxl.core.model.framework import Framework
-from cmxl.core.model.schemes import Scheme
-from cmxl.core.records import Certificate, Holder, IdentityChange
-from cmxl.pipeline import (
-    SchemeSpec,
-    assess_grid,
-    own_output,
-    producer_of,
-    read,
-    read_and_assess,
-    report_path,
-    result_names,
-    rules,
-    score_grid,
-    write_reports,
-)
-from cmxl.xlsx.render import render
 
-__all__ = [
-    "BulkResult",
-    "CertificateRecord",
-    "Comparison",
-    "FileResult",
-    "IdentityConfirmed",
-    "OptionProblem",
-    "bulk",
-    "certificates",
-    "compare",
-    "confirm_identity",
-    "report",
-    "score",
-    "template",
-    "validate",
-]
+if TYPE_CHECKING:
+    from cmxl.batch import BulkResult, FileOutcome
+    from cmxl.core.engine.assessment import Assessment
+    from cmxl.core.engine.results import PersonResult
+    from cmxl.core.engine.tally import Tally
+    from cmxl.core.grid import WorkbookGrid
+    from cmxl.core.issues import Issue
+    from cmxl.core.model.framework import Framework
+    from cmxl.core.model.schemes import Scheme
+    from cmxl.core.records import FileLog
+    from cmxl.pipeline import SchemeSpec
 
 
 class Unexpected(CmxlError):
@@ -96,6 +58,21 @@ class FileResult:
     def warnings(self) -> list[Issue]:
         return self.assessment.report.warnings if self.assessment else []
 
+    @property
+    def counts(self) -> Tally:
+        """Applicants, passes, holds and failures, counted as 统计图表 and the roster count them."""
+        from cmxl.core.engine.tally import tally
+
+        return tally(self.people)
+
+    def to_json(self) -> list[dict]:
+        """One plain dict per person (the `score --json` shape), with the file and the model."""
+        if self.assessment is None:
+            return []
+        fw = self.assessment.framework
+        model = {"id": fw.id, "version": fw.version, "hash": fw.content_hash}
+        return [{**record, "file": self.path.name, "framework": model} for record in self.assessment.to_json()]
+
 
 def _each(paths: Iterable[Path | str], work: Callable[[Path], FileResult]) -> list[FileResult]:
     out = []
@@ -121,6 +98,8 @@ def validate(
 ) -> list[FileResult]:
     """Check workbooks: every issue, with its cell and what to do. Writes nothing. `schemes`:
     HQ's own certification scheme files, each replacing the shipped scheme of its id."""
+    from cmxl.pipeline import assess_grid, rules
+
     run, day = rules(framework, schemes), as_of or dt.date.today()
 
     def one(path: Path) -> FileResult:
@@ -131,6 +110,8 @@ def validate(
 
 def _input(path: Path) -> WorkbookGrid:
     """A workbook to validate or score: not one of cmxl's own results or rosters."""
+    from cmxl.pipeline import own_output, read
+
     grid = read(path)
     why = own_output(grid)
     if why:
@@ -150,10 +131,13 @@ def score(
     """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
     or `output` when scoring one file). The inputs are never changed; an earlier results file is
     replaced, any other existing file only with `force`."""
+    from cmxl.errors import OptionProblem
+    from cmxl.pipeline import producer_of, result_names, rules, score_grid
+
     files = [Path(p) for p in paths]
+    run, day = rules(framework, schemes), as_of or dt.date.today()
     if output is not None and len(files) > 1:
         raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")
-    run, day = rules(framework, schemes), as_of or dt.date.today()
     names = result_names(files)  # a.xlsx and a.xlsm get two results files
     inputs = {p.resolve() for p in files}
 
@@ -187,6 +171,8 @@ def report(
     """A report per person (个人能力测评报告) for each workbook: `<stem>_个人报告.docx`, one page a
     person, beside it or in the folder `output`; with `pdf`, also the PDF (needs LibreOffice).
     `FileResult.output` is the .docx."""
+    from cmxl.pipeline import assess_grid, report_path, rules, write_reports
+
     run, day = rules(framework, schemes), as_of or dt.date.today()
     folder = Path(output) if output is not None else None
 
@@ -196,6 +182,35 @@ def report(
         return FileResult(path, a, written[0])
 
     return _each(paths, one)
+
+
+@dataclass
+class BulkRun:
+    """A bulk run as `bulk` returns it: what the run did (`result`, cmxl.batch.BulkResult) and
+    the options it ran with, defaults filled in (the batch's name, the output folder, the ledger).
+    Reads as the BulkResult too: `run.roster`, `run.logs`, `run.passed` …"""
+
+    result: BulkResult
+    batch: str
+    output: Path
+    ledger: Path
+
+    @property
+    def failed(self) -> list[FileLog]:
+        """The files that could not be processed."""
+        from cmxl.core.records import FILE_FAILED
+
+        return [g for g in self.result.logs if g.status == FILE_FAILED]
+
+    @property
+    def with_errors(self) -> list[FileLog]:
+        """The files processed whose data has errors (those people are not fully scored)."""
+        return [g for g in self.result.logs if g.errors]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "result":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.result, name)
 
 
 def bulk(
@@ -212,10 +227,13 @@ def bulk(
     reports: bool = False,
     on_file: Callable[[FileOutcome, int], None] | None = None,
     on_stopping: Callable[[], None] | None = None,
-) -> BulkResult:
+) -> BulkRun:
     """A folder of regional workbooks: a results workbook per file, the roster (认证名单), the
     certificate ledger updated in one transaction, and run.json. Raises OptionProblem for options
-    that cannot work, `cmxl.batch.Interrupted` on Ctrl-C, CmxlError when nothing can be done."""
+    that cannot work (before any file is read), `cmxl.errors.Interrupted` on Ctrl-C, CmxlError
+    when nothing can be done."""
+    from cmxl.batch import make_options, run_bulk
+
     opts = make_options(
         Path(folder),
         issue_date=issue_date or dt.date.today(),
@@ -228,11 +246,15 @@ def bulk(
         within_days=within_days,
         reports=reports,
     )
-    return run_bulk(opts, on_file, on_stopping)
+    return BulkRun(run_bulk(opts, on_file, on_stopping), opts.batch, opts.output, opts.ledger)
 
 
 def template(framework: str | Framework | None = None, output: Path | str | None = None, force: bool = False) -> Path:
     """Write the blank assessment template of a model (default 测评模板_<id>.xlsx here)."""
+    from cmxl.core.layout.template import build_template
+    from cmxl.pipeline import rules
+    from cmxl.xlsx.render import render
+
     run = rules(framework)
     target = Path(output) if output is not None else Path(f"测评模板_{run.framework.id}.xlsx")
     if target.exists() and not force:
@@ -267,6 +289,10 @@ def compare(
     """What changed between two versions of a model or of a certification scheme, and whose
     results change when `path` is re-scored. `new` (and `old`) are ids or HQ's files; a scheme is
     compared with the scheme of its id in force (shipped, or one of `schemes`), under `framework`."""
+    from cmxl.core.engine.compare import framework_changes, result_changes, scheme_changes
+    from cmxl.core.model.schemes import Scheme
+    from cmxl.pipeline import assess_grid, read_and_assess, rules
+
     cat = rules(framework, schemes).catalogue
     after = cat.model(new) if isinstance(new, str) else new
     day = as_of or dt.date.today()
@@ -285,78 +311,3 @@ def compare(
     grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
     after_assessed = assess_grid(grid, after_rules, day)
     return Comparison(kind, old_model, after, changes, result_changes(before, after_assessed), before.size)
-
-
-# ---- the certificate ledger: who holds an id ----------------------------------------------------
-@dataclass
-class CertificateRecord:
-    """What the ledger holds under a certificate number or an 员工编号: the certificates, who
-    holds the id now, and every recorded change of that (oldest first)."""
-
-    key: str
-    certificates: list[Certificate]
-    holders: list[Holder]
-    history: list[IdentityChange]
-
-
-def _existing_ledger(ledger: Path | str) -> Path:
-    path = Path(ledger)
-    if not path.exists():
-        raise CmxlError(f"找不到证书台账 {path}（用 --ledger 指定；批量处理时默认建在输出文件夹的上一级）")
-    return path
-
-
-def certificates(key: str, *, ledger: Path | str) -> CertificateRecord:
-    """A certificate (by its number) or a person's certificates (by 员工编号), with who holds the
-    id and the recorded changes. The ledger is only read."""
-    from cmxl.ledger import Ledger
-
-    with Ledger(_existing_ledger(ledger), read_only=True) as db:
-        found = db.find(key)
-        ids = list(dict.fromkeys(c.employee_id for c in found)) or [normalise_id(key)]
-        holders = [h for pid in ids if (h := db.holder(pid)) is not None]
-        history = [change for pid in ids for change in db.history(pid)]
-    return CertificateRecord(normalise_id(key), found, holders, history)
-
-
-@dataclass
-class IdentityConfirmed:
-    """HR's confirmation recorded: the holder before, and the change (None: the ledger already
-    said so, nothing was recorded)."""
-
-    before: Holder
-    change: IdentityChange | None
-    ledger: Path
-
-
-def confirm_identity(
-    employee_id: str,
-    name: str,
-    *,
-    ledger: Path | str,
-    unit: str | None = None,
-    by: str | None = None,
-    note: str = "",
-) -> IdentityConfirmed:
-    """HR confirms that `name` is the person the ledger holds `employee_id` for (the same person,
-    the name changed or was recorded wrong): the ledger's holder becomes `name` (and `unit`, when
-    given), the old identity stays in its log with who (`by`, default the computer's login
-    name), when and why (`note`). A later bulk run then issues or reuses that id's certificates
-    for `name`. When the person is someone else, nothing is recorded here: the id is corrected
-    in the workbook instead."""
-    from cmxl.ledger import Ledger
-
-    who = (by or "").strip() or _login_name()
-    path = _existing_ledger(ledger)
-    with Ledger(path) as db:
-        before, change = db.confirm(employee_id, name, unit=unit, by=who, note=note.strip())
-    return IdentityConfirmed(before, change, path)
-
-
-def _login_name() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name in this environment
-        return "（未注明）"
