@@ -162,7 +162,7 @@ def _no_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
 
 
 # The check a fixed column of each type (FieldSpec.type) gets in the template; a new type is one
-# entry here (and one in cmxl/core/engine/intake.py FIELD_READERS).
+# entry here (and one in cmxl/core/engine/intake/fields.py FIELD_READERS).
 FIELD_CHECKS: dict[str, Callable[[FieldSpec, str, _Choices], Validation | None]] = {
     "id": _no_check,
     "text": _no_check,

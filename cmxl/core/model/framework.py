@@ -254,7 +254,7 @@ def named_spellings(items: Sequence[Level] | Sequence[Grade], table: str, what: 
 
 
 def column_spellings(fw: Framework) -> list[Spelling]:
-    """Every column header the framework adds to the people sheet, as intake.py reads them: each
+    """Every column header the framework adds to the people sheet, as intake reads them: each
     competency's name (and code + name), its 级别 and 得分 forms, its sub-items. The plain names
     come first, so that a derived header is blamed for a clash, not a competency's own name."""
     forms: list[tuple[int, str, str, str]] = []  # (competency, key, header, label)
