@@ -59,6 +59,8 @@ class Check(Protocol):
 
 @dataclass(frozen=True)
 class Condition:
+    """One condition a path can name (an entry of CONDITIONS)."""
+
     key: str  # the key in a scheme's [[eligibility.paths]]
     value: Any  # the type of its value (a pydantic annotation)
     label: str  # what it asks, in Chinese (docs/toml-reference.md)
@@ -94,14 +96,14 @@ def _holds_problems(grade: str, scheme: Any, applied: str, where: str) -> list[t
     return [] if grade in scheme.grade_lookup else [(f"{where}.holds", f"认证等级“{grade}”不存在")]
 
 
+def _training_hours(scheme: Any, grade: str) -> float | None:
+    """A grade's standard training hours (标准学时; None when not set, or no such grade)."""
+    return next((g.training_hours for g in scheme.grades if g.name == grade), None)
+
+
 def _training(_: bool, c: Check) -> None:
     """The standard training hours of the grade applied for."""
-    hours = next(g.training_hours for g in c.scheme.grades if g.name == c.grade)
-    c.at_least("training_hours", float(hours or 0), "学时")
-
-
-def _training_hours(scheme: Any, grade: str) -> float | None:
-    return next((g.training_hours for g in scheme.grades if g.name == grade), None)
+    c.at_least("training_hours", float(_training_hours(c.scheme, c.grade) or 0), "学时")
 
 
 def _training_problems(_: bool, scheme: Any, grade: str, where: str) -> list[tuple[str, str]]:
@@ -179,8 +181,6 @@ def condition_fields() -> list[str]:
 
 
 # -- a path, as a scheme file writes it ---------------------------------------------------------------
-
-
 class EligibilityPath(StrictModel):
     """申报条件的一条途径：其中各项须全部满足。
 
