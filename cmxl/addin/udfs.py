@@ -71,17 +71,12 @@ def CMXL_GAP(level, grade, item, framework=None):
     grade="申报认证等级（如 四级）",
     written="笔试成绩",
     interview="面试成绩",
-    training_hours="可选：培训学时",
-    years_continuous="可选：本岗位连续年限",
-    years_cumulative="可选：本岗位累计年限",
-    held="可选：已持证书等级",
-    probation="可选：试用期考核",
     simulated="可选：模拟实战",
     marketing="可选：营销实战",
     appraisal="可选：年度业绩考核",
     category="可选：认证类别",
     framework=FRAMEWORK_DOC,
-    held_date="可选：证书取得日期",
+    **api.condition_argument_docs(),  # the eligibility conditions' facts: 培训学时, 已持证书等级 ...
 )
 def CMXL_CERT(
     grade,
@@ -101,19 +96,6 @@ def CMXL_CERT(
 ):
     """认证结果及全部原因：申报认证等级、笔试、面试；可选：培训学时、连续年限、累计年限、已持证书等级、
     试用期考核、模拟实战、营销实战、年度业绩考核、认证类别、能力模型、证书取得日期（已持证书须在有效期内）。"""
-    facts = {
-        "applied": grade,
-        "written": written,
-        "interview": interview,
-        "training_hours": training_hours,
-        "years_continuous": years_continuous,
-        "years_cumulative": years_cumulative,
-        "held": held,
-        "held_date": held_date,
-        "probation": probation,
-        "simulated": simulated,
-        "marketing": marketing,
-        "appraisal": appraisal,
-        "scheme": category,
-    }
-    return _answer(lambda: api.cell_certification(facts, framework))
+    arguments = dict(locals())  # by parameter name (the positions stay: formulas pass them in order)
+    del arguments["framework"]
+    return _answer(lambda: api.cell_certification_of_arguments(arguments, framework))

@@ -109,3 +109,18 @@ def cell_certification(facts: dict[str, object], framework: object = None) -> st
     from cmxl.core.engine import single
 
     return single.certification(facts, framework)
+
+
+def cell_certification_of_arguments(arguments: dict[str, object], framework: object = None) -> str:
+    """CMXL_CERT: the result from its arguments by parameter name (cmxl.core.engine.single.cert_facts)."""
+    from cmxl.core.engine import single
+
+    return single.certification(single.cert_facts(arguments), framework)
+
+
+def condition_argument_docs() -> dict[str, str]:
+    """What Excel's function wizard says of each CMXL_CERT argument that gives an eligibility
+    condition's fact (from the conditions' registry)."""
+    from cmxl.core.engine import single
+
+    return single.condition_argument_docs()

@@ -12,6 +12,7 @@ from cmxl.core.engine.intake import EXCEL_EPOCH
 from cmxl.core.layout.names import DATA, GUIDE, PARAMS
 from cmxl.core.layout.spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
 from cmxl.core.layout.styles import base_styles
+from cmxl.core.model.eligibility import grade_notes
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.model.workbook_format import FieldSpec, WorkbookFormat
@@ -162,7 +163,7 @@ def _no_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
 
 
 # The check a fixed column of each type (FieldSpec.type) gets in the template; a new type is one
-# entry here (and one in cmxl/core/engine/intake.py FIELD_READERS).
+# entry here (and one in cmxl/core/engine/intake/fields.py FIELD_READERS).
 FIELD_CHECKS: dict[str, Callable[[FieldSpec, str, _Choices], Validation | None]] = {
     "id": _no_check,
     "text": _no_check,
@@ -374,8 +375,8 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
             )
         for g in scheme.grades:
             paths = " 或 ".join(p.label for p in scheme.paths.get(g.name, []))
-            hours = f"；标准学时 {g.training_hours:g}" if g.training_hours else ""
-            rules.append([f"{g.name}申报条件", paths + hours])
+            notes = "".join(f"；{note}" for note in grade_notes(scheme, g.name))  # its conditions' (标准学时 …)
+            rules.append([f"{g.name}申报条件", paths + notes])
         rules.append(["证书有效期", f"{scheme.scheme.validity_years} 年"])
         table("认证规则", ["项目", "内容"], rules, wide=True)
     return sheet

@@ -156,13 +156,13 @@ _SPACE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """A spelling as a workbook cell is compared with it (cmxl/core/engine/intake.py clean_text):
+    """A spelling as a workbook cell is compared with it (cmxl/core/engine/intake/text.py clean_text):
     full-width folded, every space and line break removed."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def fold_header(text: str) -> str:
-    """A column header as a workbook's header row is compared with it (intake.py header_key)."""
+    """A column header as a workbook's header row is compared with it (intake/text.py header_key)."""
     return fold(text).strip("*").rstrip(":")
 
 
