@@ -44,7 +44,7 @@ LIBRARIES = {
     "docx",
     "matplotlib",
 }
-BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records", "ids"}
+BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records", "ledger_records", "file_log", "ids"}
 LAYERS = ["basics", "model", "engine", "layout"]  # each may import only the ones before it (and itself)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cmxl import api
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import CmxlError, SheetNameTaken, WriteFailed
 from cmxl.core.layout import spec as S
 from cmxl.core.layout.names import REGISTRY_SHEET
 from cmxl.core.layout.spec import Cell
@@ -26,14 +26,6 @@ from cmxl.pipeline import Assessment, assess_grid, in_workbook_spec, rules, writ
 
 REGISTRY = REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
-
-
-class SheetNameTaken(CmxlError):
-    pass
-
-
-class WriteFailed(CmxlError):
-    """Excel refused a step of writing the results; the message says what the workbook holds now."""
 
 
 @dataclass
