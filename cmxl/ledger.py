@@ -21,19 +21,15 @@ from typing import TYPE_CHECKING
 
 from cmxl.core.engine.certification import expiry
 from cmxl.core.engine.issuance import LedgerIdentities
-from cmxl.core.errors import CmxlError, os_reason
+from cmxl.core.errors import LedgerProblem, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
-from cmxl.core.records import CONFIRM, Certificate, Holder, IdentityChange
+from cmxl.core.ledger_records import CONFIRM, Certificate, Holder, IdentityChange
 from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now
 
 if TYPE_CHECKING:
     from cmxl.core.engine.results import PersonResult
 
 BUSY_SECONDS = 10.0  # how long another program's transaction is waited for before saying it holds the ledger
-
-
-class LedgerProblem(CmxlError):
-    pass
 
 
 @dataclass(frozen=True)

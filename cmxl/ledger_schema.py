@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 
 from cmxl.core.ids import normalise_id, normalise_name
-from cmxl.core.records import DISPUTE, NORMALISE
+from cmxl.core.ledger_records import DISPUTE, NORMALISE
 
 APPLICATION_ID = 0x434D584C  # "CMXL" in the SQLite header: this file is a cmxl certificate ledger
 

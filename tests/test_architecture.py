@@ -44,7 +44,7 @@ LIBRARIES = {
     "docx",
     "matplotlib",
 }
-BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records", "ids"}
+BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records", "ledger_records", "file_log", "ids"}
 LAYERS = ["basics", "model", "engine", "layout"]  # each may import only the ones before it (and itself)
 
 
@@ -179,7 +179,9 @@ def test_the_pipeline_is_written_once():
     none of them assesses a grid, builds the results or reads a workbook file itself."""
     graph = package_graph()
     pipeline_parts = {"cmxl.core.engine.assessment", "cmxl.core.layout.results", "cmxl.xlsx.read"}
-    for edge in ("cmxl.cli", "cmxl.batch", "cmxl.addin.actions", "cmxl.addin.launcher"):
+    batch = [m for m in graph if m.startswith("cmxl.batch.")]
+    assert len(batch) >= 5  # the batch package's modules, each checked
+    for edge in ("cmxl.cli", "cmxl.batch", *batch, "cmxl.addin.actions", "cmxl.addin.launcher"):
         assert graph[edge] & pipeline_parts == set(), edge
     assert graph["cmxl.pipeline"] >= pipeline_parts
 
@@ -238,7 +240,7 @@ def test_report_table_of_issues():
 
 SHELL_MAY_IMPORT = ("cmxl.api", "cmxl.errors", "cmxl.version")
 # cmxl.addin.package writes the add-in file through the writers' one way to write a file
-SHELL_EXCEPTIONS = {"cmxl.addin.package": {"cmxl.xlsx.write"}}
+SHELL_EXCEPTIONS = {"cmxl.addin.package": {"cmxl.files"}}
 
 
 def shell_breaches(graph_sources: dict[str, str]) -> dict[str, set[str]]:

@@ -225,7 +225,7 @@ def test_an_unexpected_error_in_the_roster_still_leaves_run_json(tmp_path, monke
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr("cmxl.batch.build_roster", broken)
+    monkeypatch.setattr("cmxl.batch.finish.build_roster", broken)
     folder = batch_of(tmp_path, "a.xlsx")
     r = bulk(folder, "-j", "1")
     assert r.exit_code == 1 and "Traceback" not in r.output

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmxl import api
-from cmxl.errors import CmxlError
+from cmxl.errors import CmxlError, SheetNameTaken, WriteFailed
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_said, excel_value, render_into
 
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 
 REGISTRY = api.REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
-
-
-class SheetNameTaken(CmxlError):
-    pass
-
-
-class WriteFailed(CmxlError):
-    """Excel refused a step of writing the results; the message says what the workbook holds now."""
 
 
 @dataclass

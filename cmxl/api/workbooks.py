@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import CmxlError, Unexpected
 
 if TYPE_CHECKING:
     from cmxl.batch import BulkResult, FileOutcome
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from cmxl.core.model.schemes import Scheme
     from cmxl.core.records import FileLog
     from cmxl.pipeline import SchemeSpec
-
-
-class Unexpected(CmxlError):
-    """An error cmxl did not foresee while processing one file; the original is its __cause__."""
 
 
 @dataclass

@@ -17,14 +17,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from cmxl.core.errors import CmxlError, FileProblem, os_reason
-from cmxl.core.records import Certificate
+from cmxl.core.errors import CertificateProblem, FileProblem
+from cmxl.core.ledger_records import Certificate
 from cmxl.docx.pages import header_footer_parts, repeat
 from cmxl.docx.placeholders import Found, scan
-from cmxl.docx.render import save_atomically
+from cmxl.files import check_target, replacing
 from cmxl.xlsx.render import xml_text
 from cmxl.xlsx.safety import OLE_MAGIC, ZIP_MAGIC, check_unpacked
-from cmxl.xlsx.write import OutputProblem, check_target
 
 PLACEHOLDERS = {
     "姓名": lambda c: c.name,
@@ -56,10 +55,6 @@ _ONCE = {
 }
 
 
-class CertificateProblem(CmxlError):
-    pass
-
-
 def _date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{int(year)}年{int(month)}月{int(day)}日"
@@ -68,7 +63,8 @@ def _date(iso: str) -> str:
 def default_template(target: Path) -> Path:
     """The shipped certificate: a bordered A4 page with every placeholder (HR edits it in Word)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    _default_document().save(target)
+    with replacing(target, program="Word", what="证书模板") as tmp:
+        _default_document().save(tmp)
     return target
 
 
@@ -249,12 +245,8 @@ def print_certificates(certs: list[Certificate], template: Path | None, target: 
         return bool(scan(part.element, "", PLACEHOLDERS)[0])
 
     repeat(doc, [_values(c) for c in certs], has_placeholders)
-    try:
-        save_atomically(doc, target)
-    except OSError as exc:
-        raise OutputProblem(
-            f"{target}：无法写入（{os_reason(exc)}）；如已在 Word 中打开，请先关闭，或换一个输出位置（-o）"
-        ) from None
+    with replacing(target, program="Word", what="证书文件") as tmp:
+        doc.save(tmp)
     return target
 
 

@@ -4,7 +4,9 @@ act, so a number is issued only when the result is beyond doubt.
 - A person whose row has any error keeps the status computed for them, but is held (暂缓发证)
   with the errors to fix: a row with a wrong score may be a row typed into the wrong line.
 - The same 员工编号 in several files or sheets: when the rows say the same, the person counts
-  once (noted); when they differ, every row of that id is held until it is resolved.
+  once (noted); when they differ, every row of that id is held until it is resolved. Either
+  way, an id in several files is noted on each of its rows (`also_in`), for the roster's 备注
+  and the processing log: judged here once, read there.
 - Everyone else applying is certain: passed (a certificate) or not (the reasons).
 - A number belongs to one person (`identity_holds`): a pass whose id the ledger records for
   another name, or (typed as a number) for an id that differs only by leading zeros, is held
@@ -22,8 +24,8 @@ from dataclasses import dataclass, field
 from cmxl.core.engine.certification import PASSED
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.ids import same_name, without_leading_zeros
+from cmxl.core.ledger_records import Holder
 from cmxl.core.model.schemes import Scheme
-from cmxl.core.records import Holder
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Issuance:
     held: list[Hold]  # 暂缓发证
     same_elsewhere: dict[int, list[str]] = field(default_factory=dict)  # id(person) -> files with the same data
     repeated: list[tuple[PersonResult, PersonResult]] = field(default_factory=list)  # (row, the one counted)
+    in_several_files: dict[str, list[str]] = field(default_factory=dict)  # id -> the files it is in (two or more)
 
 
 def _where(p: PersonResult) -> str:
@@ -59,6 +62,7 @@ def decide(people: list[PersonResult]) -> Issuance:
     held: list[Hold] = []
     same: dict[int, list[str]] = {}
     repeated: list[tuple[PersonResult, PersonResult]] = []
+    several: dict[str, list[str]] = {}
     seen: set[int] = set()
     for p in people:
         if id(p) in seen:
@@ -66,6 +70,9 @@ def decide(people: list[PersonResult]) -> Issuance:
         rows = by_id.get(p.employee_id, [p]) if p.employee_id else [p]
         seen.update(id(r) for r in rows)
         in_other_places = {(r.file, r.sheet) for r in rows}
+        files = {file for file, _ in in_other_places}
+        if p.employee_id and len(files) > 1:
+            several[p.employee_id] = sorted(files)
         if len(rows) > 1 and len(in_other_places) > 1:
             if len({r.fingerprint() for r in rows}) == 1:
                 kept.append(rows[0])
@@ -99,17 +106,20 @@ def decide(people: list[PersonResult]) -> Issuance:
             passed.append(p)
         else:
             failed.append(p)
-    return Issuance(passed, failed, held, same, repeated)
+    return Issuance(passed, failed, held, same, repeated, several)
 
 
 def settle(people: list[PersonResult]) -> Issuance:
     """`decide`, and mark every record with what it decided, so that every output reads one
     answer (cmxl.core.engine.tally): `held` says why a certificate waits, `repeat_of` where the
-    same row is counted instead (a repeat of a held row reads as held too). Marks from an
-    earlier decision (a file's own, before its batch) are replaced."""
+    same row is counted instead (a repeat of a held row reads as held too), `also_in` the other
+    files of the batch its id is in. Marks from an earlier decision (a file's own, before its
+    batch) are replaced."""
     found = decide(people)
     for p in people:
         p.held = p.repeat_of = ""
+        files = found.in_several_files.get(p.employee_id) if p.employee_id else None
+        p.also_in = [f for f in files if f != p.file] if files else []
     for hold in found.held:
         hold.person.held = hold.why
     for p, kept in found.repeated:
@@ -162,7 +172,9 @@ def identity_holds(issuance: Issuance, found: LedgerIdentities, ledger: str) -> 
             p.held = clash.why
     for row, kept in issuance.repeated:
         row.held = kept.held
-    return Issuance(passed, issuance.failed, held, issuance.same_elsewhere, issuance.repeated)
+    return Issuance(
+        passed, issuance.failed, held, issuance.same_elsewhere, issuance.repeated, issuance.in_several_files
+    )
 
 
 def _other_name(p: PersonResult, holder: Holder, ledger: str) -> Hold:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.errors import Rejected
 from cmxl.core.grid import SheetGrid, WorkbookGrid
 from cmxl.core.model.eligibility import condition_fields
 from cmxl.core.model.loading import catalogue
@@ -21,10 +22,6 @@ SOURCE, SHEET = "工作表函数", "测评数据"
 def header(key: str) -> str:
     """The column header of a field (the workbook format is the one place column names live)."""
     return catalogue().workbook_format.labels[key]
-
-
-class Rejected(ValueError):
-    """A value the rules reject; the message is the issue's, in Chinese."""
 
 
 # Excel's error values, as a cell reference hands them over (xlwings' err_to_str option)
