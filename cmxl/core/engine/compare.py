@@ -148,7 +148,8 @@ def _flat(
     """Every leaf of a scheme's data: its key as written in the file → (Chinese label, value)."""
     out: dict[str, tuple[str, object]] = {}
     if isinstance(value, dict) and model is not None:
-        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        shown = model.documented_keys() if hasattr(model, "documented_keys") else model  # a path: its conditions
+        fields = {info.alias or name: info for name, info in shown.model_fields.items()}
         for k, v in value.items():
             info = fields.get(k)
             part = "" if info is None or (not key and k == _OWN_TABLE) else _label(info)
