@@ -23,7 +23,7 @@ from cmxl.core.engine.certification import expiry
 from cmxl.core.engine.issuance import LedgerIdentities
 from cmxl.core.errors import LedgerProblem, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
-from cmxl.core.ledger_records import CONFIRM, Certificate, Holder, IdentityChange
+from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, Certificate, Holder, IdentityChange
 from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now
 
 if TYPE_CHECKING:
@@ -406,6 +406,47 @@ class Ledger:
         change = IdentityChange(seq, done, by, CONFIRM, pid, before.name, before.unit, name, after_unit, note)
         return before, change
 
+    def correct_id(self, old: str, new: str, *, by: str, note: str = "") -> IdentityChange:
+        """HR's correction of an id the ledger holds wrongly (Excel dropped its leading zeros, or
+        it was mistyped): every certificate and the holder of `old` move to `new`, logged with
+        who, when and why. Refused when `new` already has a holder (two people's ids are not
+        merged here)."""
+        old_id, new_id = normalise_id(old), normalise_id(new)
+        if not new_id or old_id == new_id:
+            raise LedgerProblem("请用 --to 给出正确的员工编号（与原编号不同）")
+        try:
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                before = self.holder(old_id)
+                if before is None:
+                    raise LedgerProblem(f"证书台账 {self.path} 中没有员工编号 {old_id} 的证书，无需更正")
+                taken = self.holder(new_id)
+                if taken is not None:
+                    raise LedgerProblem(
+                        f"证书台账中员工编号 {new_id} 已属于 {taken.shown}：不能把 {old_id} 的证书并入；台账未作改动"
+                    )
+                cur.execute("UPDATE certificates SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+                cur.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+                done = now()
+                text = f"员工编号 {old_id} 更正为 {new_id}" + (f"；{note}" if note else "")
+                cur.execute(
+                    "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+                    "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text),
+                )
+                seq = cur.lastrowid or 0
+                cur.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise problem(self.path, exc) from None
+        return IdentityChange(
+            seq, done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text
+        )
+
     # ---- reading -----------------------------------------------------------------------------
     def has_run(self, run_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM runs WHERE run_id=?", (run_id,)).fetchone() is not None
@@ -482,15 +523,26 @@ class Ledger:
         return found[0] if found else None
 
     def identities(self, people: Iterable[PersonResult]) -> LedgerIdentities:
-        """What the ledger records about these people's ids: each id's holder, and for an id
-        typed as a number, the holders of the same number with leading zeros."""
+        """What the ledger records about these people's ids: each id's holder; for an id typed as
+        a number, the holders of the same number with leading zeros; and for a text id with
+        leading zeros, the holder of the same id without them."""
         people = list(people)
         exact = {h.employee_id: h for h in self._holders_by("employee_id", (p.employee_id for p in people))}
         numeric = {without_leading_zeros(p.employee_id) for p in people if p.id_numeric and p.employee_id not in exact}
         padded: dict[str, list[Holder]] = {}
         for h in self._holders_by("ltrim(employee_id, '0')", numeric):
             padded.setdefault(without_leading_zeros(h.employee_id), []).append(h)
-        return LedgerIdentities(exact, padded)
+        zeros = {
+            p.employee_id: without_leading_zeros(p.employee_id)
+            for p in people
+            if not p.id_numeric
+            and p.employee_id.isdigit()
+            and p.employee_id.startswith("0")
+            and p.employee_id not in exact
+        }
+        by_id = {h.employee_id: h for h in self._holders_by("employee_id", zeros.values())}
+        stripped = {pid: by_id[short] for pid, short in zeros.items() if short in by_id}
+        return LedgerIdentities(exact, padded, stripped)
 
     def history(self, employee_id: str) -> list[IdentityChange]:
         """Every recorded change of who holds the id, oldest first."""

@@ -180,6 +180,22 @@ def gc_paused(collect: bool = True) -> Iterator[None]:
             gc.collect()
 
 
+def hold_for_identity(people: list, ledger: Path) -> None:
+    """Mark as held, in the outputs of one workbook, the people whose id the ledger holds for
+    someone else (the batch's roster judges it again, with every file): so that a file's results
+    and reports never read 通过 for a person the roster holds. The ledger is only read; none yet,
+    nothing to hold."""
+    from cmxl.core.engine.issuance import identity_holds, settle
+    from cmxl.ledger import Ledger
+
+    if not ledger.exists():
+        return
+    issuance = settle(people)
+    with Ledger(ledger, read_only=True) as db:
+        checked = [*issuance.passed, *(h.person for h in issuance.held)]
+        identity_holds(issuance, db.identities(checked), str(ledger))
+
+
 REPORT_SUFFIX = "_个人报告"
 
 

@@ -40,6 +40,7 @@ from cmxl.api.ledger import (
     all_certificates,
     certificates,
     confirm_identity,
+    correct_id,
     expiring_certificates,
     print_certificates,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "check_addin",
     "compare",
     "confirm_identity",
+    "correct_id",
     "date_from_text",
     "expiring_certificates",
     "framework_info",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cmxl.core.errors import CmxlError
 
 if TYPE_CHECKING:
-    from cmxl.core.records import Certificate, Holder, IdentityChange
+    from cmxl.core.ledger_records import Certificate, Holder, IdentityChange
 
 
 # ---- the certificate ledger ---------------------------------------------------------------------
@@ -108,6 +108,17 @@ def confirm_identity(
     with Ledger(path) as db:
         before, change = db.confirm(employee_id, name, unit=unit, by=who, note=note.strip())
     return IdentityConfirmed(before, change, path)
+
+
+def correct_id(old: str, new: str, *, ledger: Path | str, by: str | None = None, note: str = "") -> IdentityChange:
+    """HR corrects an id the ledger holds wrongly (Excel dropped its leading zeros, or it was
+    mistyped): the certificates and holder of `old` become `new`'s, logged with who (`by`,
+    default the computer's login name), when and why (`note`)."""
+    from cmxl.ledger import Ledger
+
+    who = (by or "").strip() or _login_name()
+    with Ledger(_existing_ledger(ledger)) as db:
+        return db.correct_id(old, new, by=who, note=note.strip())
 
 
 def _login_name() -> str:

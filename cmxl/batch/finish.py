@@ -15,7 +15,7 @@ from cmxl.batch.options import BulkOptions
 from cmxl.batch.result import BulkResult
 from cmxl.batch.runjson import write_run_json
 from cmxl.batch.work import FileOutcome
-from cmxl.core.engine.issuance import IDENTITY, Issuance, certificate_order, identity_holds, settle
+from cmxl.core.engine.issuance import CONFLICT, IDENTITY, Issuance, certificate_order, identity_holds, settle
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import tally
 from cmxl.core.errors import INTERRUPTS, CmxlError, FinishProblem
@@ -82,6 +82,7 @@ def finish(
         passed=counts.passed,
         held=counts.held,
         held_identity=sum(h.kind == IDENTITY for h in issuance.held),
+        held_conflict=sum(h.kind == CONFLICT for h in issuance.held),
         new_certificates=sum(i.new for i in issued),
         reused_certificates=sum(not i.new for i in issued),
         duplicates=len(issuance.in_several_files),
@@ -117,7 +118,8 @@ def _record(
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
         # a number belongs to one person: a pass whose id the ledger holds for another is held
-        issuance = identity_holds(issuance, ledger.identities(issuance.passed), str(opts.ledger))
+        checked = [*issuance.passed, *(h.person for h in issuance.held)]
+        issuance = identity_holds(issuance, ledger.identities(checked), str(opts.ledger))
         candidates = sorted(issuance.passed, key=certificate_order(cat.schemes))  # numbers in roster order
         issued = ledger.issue(
             run_id, opts.batch, opts.issue_date, [_candidate(p, cat, sha_of[p.file]) for p in candidates]

@@ -24,5 +24,6 @@ class BulkResult:
     seconds: float
     held: int = 0  # applicants whose certificate waits (暂缓发证)
     held_identity: int = 0  # of them: the ledger holds their id for another person (HR checks)
+    held_conflict: int = 0  # of them: their id is in the batch with other data, or with zeros lost (to check)
     worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
     tally: Tally = field(default_factory=Tally)  # the counts above, and the rest (cmxl.core.engine.tally)

@@ -78,6 +78,7 @@ def _counts(result: BulkResult, issued: list[Issued]) -> dict[str, int]:
         "ids_in_several_files": result.duplicates,
         "held": result.held,
         "held_identity": result.held_identity,
+        "held_conflict": result.held_conflict,
         "failed": result.tally.failed,
         "not_applied": result.tally.not_applied,
         "repeated": result.tally.repeated,  # rows counted once elsewhere; people = every row read

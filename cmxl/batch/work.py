@@ -30,6 +30,7 @@ from cmxl.pipeline import (
     Scored,
     assess_grid,
     gc_paused,
+    hold_for_identity,
     own_output,
     read,
     rules,
@@ -50,6 +51,7 @@ class Job:
     schemes: list[Scheme] = field(default_factory=list)  # HQ's own schemes, likewise
     reports: bool = False
     fault: bool = False  # fault injection (tests): the worker dies on this file
+    ledger: Path | None = None  # read (never written) so that this file's outputs show who is held for their id
 
 
 @dataclass
@@ -97,6 +99,8 @@ def _process(job: Job) -> FileOutcome:
             a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
             if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
                 return _failed(job, "没有人员数据（人员数据表只有表头）", start)
+            if job.ledger is not None:
+                hold_for_identity(a.people, job.ledger)
             scored = write_results(a, grid, shown_as, job.out)
             if job.reports:
                 write_reports(

@@ -63,7 +63,7 @@ def bulk(
     options |= {"schemes": scheme or [], "jobs": jobs, "within_days": within(within_days), "reports": reports}
     run = call(_run, folder, options, debug=debug)
     _summary(run)
-    raise typer.Exit(1 if run.failed or run.with_errors or run.held_identity else 0)
+    raise typer.Exit(1 if run.failed or run.with_errors or run.held_identity or run.held_conflict else 0)
 
 
 def _run(folder: Path, options: dict[str, Any]) -> Any:
@@ -116,6 +116,8 @@ def _run(folder: Path, options: dict[str, Any]) -> Any:
 def _summary(run: Any) -> None:
     held = f"，暂缓发证 {run.held} 人（见认证名单“暂缓发证”表）" if run.held else ""
     check = f"，其中 {run.held_identity} 人的员工编号与证书台账中的持有人不符，需人工核实" if run.held_identity else ""
+    if run.held_conflict:
+        check += f"，{run.held_conflict} 人的员工编号在本批次中数据不同或只差开头的 0，需核对"
     err.print(
         f"[bold]批次“{escape(run.batch)}”处理完毕[/bold]：{len(run.logs)} 个文件，{run.people} 人，"
         f"申报认证 {run.applied} 人，通过 {run.passed} 人{held}{check}；"

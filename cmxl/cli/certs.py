@@ -146,3 +146,22 @@ def certs_confirm(
         return
     err.print(escape(f"已登记：{change.shown}"))
     err.print(f"再运行一次同样的批量处理，即按新姓名沿用 {escape(before.employee_id)} 的证书或发证。")
+
+
+@command(app, "correct-id")
+def certs_correct_id(
+    old: Annotated[str, typer.Argument(help="台账中有误的员工编号", show_default=False, metavar="原编号")],
+    new: Annotated[str, typer.Option("--to", metavar="员工编号", help="正确的员工编号", show_default=False)],
+    ledger: LedgerOpt = LEDGER,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="姓名", help="经办人（记录在台账中；默认为本机登录名）", show_default=False),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", metavar="说明", help="说明（如：工号按数字录入丢了开头的 0）")] = "",
+) -> None:
+    """更正台账中有误的员工编号：原编号的证书和持有人都改记在正确的编号下（如按数字录入时丢了开头的 0：123 → 00123）。
+
+    认证名单“暂缓发证”表说某员工编号与台账中的编号“只差开头的 0”时，核实是同一人后用本命令更正，再运行一次同样的批量处理。经办人、时间和说明都记录在台账中。正确的编号已有持有人时不作改动。"""
+    change = call(api.correct_id, old, new, ledger=ledger, by=by, note=note)
+    err.print(escape(f"已登记：{change.shown}"))
+    err.print("再运行一次同样的批量处理，即按正确的员工编号沿用原证书或发证。")

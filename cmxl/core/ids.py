@@ -105,6 +105,13 @@ def normalise_id(value: object) -> str:
     return read_id(value).id
 
 
+def fold_text(value: object) -> str:
+    """Text as two cells are compared (a header with its column's name, a grade with the model's,
+    an id with an id): what draws nothing removed, full-width forms folded, every space and line
+    break dropped. One rule for the reader and for the rules files' own checks."""
+    return "" if value is None else _text(str(value))[0]
+
+
 def normalise_name(value: object) -> str:
     """A name as two names are compared: 张 三 and 张三 (or Ｚｈａｎｇ and Zhang) are one name."""
     return "" if value is None else _text(str(value))[0]

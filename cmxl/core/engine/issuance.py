@@ -35,7 +35,7 @@ class Hold:
     person: PersonResult
     why: str
     fixes: list[str] = field(default_factory=list)  # one line each: where, what is wrong, what to do
-    kind: str = ""  # IDENTITY: the ledger records the id for another person
+    kind: str = ""  # IDENTITY or CONFLICT: a person must check who the id is (the ledger, or the batch)
 
 
 @dataclass
@@ -87,10 +87,16 @@ def decide(people: list[PersonResult]) -> Issuance:
                             r,
                             f"员工编号 {r.employee_id} 在本批次中出现 {len(rows)} 次且数据不同",
                             [f"核对 {places}，删除或更正其中有误的行"],
+                            CONFLICT,
                         )
                     )
             continue
         kept.extend(rows)
+    lost = _lost_zeros_in_batch(by_id)
+    if lost:
+        kept = [p for p in kept if id(p) not in lost]
+        already = {id(h.person) for h in held}
+        held += [hold for key, hold in lost.items() if hold.person.applying and key not in already]
     passed: list[PersonResult] = []
     failed: list[PersonResult] = []
     for p in kept:
@@ -107,6 +113,27 @@ def decide(people: list[PersonResult]) -> Issuance:
         else:
             failed.append(p)
     return Issuance(passed, failed, held, same, repeated, several)
+
+
+def _lost_zeros_in_batch(by_id: dict[str, list[PersonResult]]) -> dict[int, Hold]:
+    """Ids of a batch that differ only by leading zeros, one of them typed as a number (Excel
+    dropped its zeros): 456 in one file and 00456 in another may be one person. Every row of
+    both is held until the id is checked (one person, one certificate)."""
+    by_digits: dict[str, list[str]] = defaultdict(list)
+    for pid in by_id:
+        if pid.isdigit():
+            by_digits[without_leading_zeros(pid)].append(pid)
+    holds: dict[int, Hold] = {}
+    for ids in by_digits.values():
+        if len(ids) < 2 or not any(r.id_numeric for pid in ids for r in by_id[pid]):
+            continue
+        rows = [r for pid in sorted(ids) for r in by_id[pid]]
+        places = "、".join(f"{_where(r)}的 {r.employee_id}" for r in rows)
+        for r in rows:
+            why = f"员工编号 {r.employee_id} 与本批次 {places} 只差开头的 0（按数字填写时 Excel 会去掉开头的 0），可能是同一人"
+            fix = f"核对后把按数字填写的员工编号单元格设为文本格式、补全开头的 0（{_where(r)}），然后重新运行"
+            holds[id(r)] = Hold(r, why, [fix], CONFLICT)
+    return holds
 
 
 def settle(people: list[PersonResult]) -> Issuance:
@@ -129,6 +156,7 @@ def settle(people: list[PersonResult]) -> Issuance:
 
 
 IDENTITY = "identity"
+CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)
@@ -139,6 +167,9 @@ class LedgerIdentities:
 
     exact: dict[str, Holder] = field(default_factory=dict)
     padded: dict[str, list[Holder]] = field(default_factory=dict)
+    # for a text id with leading zeros (00123): the holder of the id without them (123), which a
+    # number typed into Excel leaves behind
+    stripped: dict[str, Holder] = field(default_factory=dict)
 
 
 def confirm_command(pid: str, name: str, ledger: str) -> str:
@@ -149,22 +180,20 @@ def confirm_command(pid: str, name: str, ledger: str) -> str:
 
 def identity_holds(issuance: Issuance, found: LedgerIdentities, ledger: str) -> Issuance:
     """Before any number is issued: the passes whose id the ledger holds for someone else move to
-    the holds, both identities named, with what HR does. `ledger` names the ledger file in the
-    command to run. As `settle`, the records are marked (a held row, and its repeats elsewhere,
-    read as held in every output and count)."""
+    the holds, both identities named, with what HR does; a person held for another reason gets
+    the identity's reason too (so that fixing the first does not bring up the second only on the
+    next run). `ledger` names the ledger file in the command to run. As `settle`, the records
+    are marked (a held row, and its repeats elsewhere, read as held in every output and count)."""
     passed: list[PersonResult] = []
-    held = list(issuance.held)
+    held: list[Hold] = []
+    for hold in issuance.held:
+        clash = _clash(hold.person, found, ledger)
+        if clash is not None:
+            hold = Hold(hold.person, f"{hold.why}；另：{clash.why}", hold.fixes + clash.fixes, IDENTITY)
+            hold.person.held = hold.why
+        held.append(hold)
     for p in issuance.passed:
-        holder = found.exact.get(p.employee_id)
-        if holder is not None and holder.disputed:
-            clash = _disputed(p, holder, ledger)
-        elif holder is not None:
-            clash = None if same_name(holder.name, p.name) else _other_name(p, holder, ledger)
-        elif p.id_numeric:
-            padded = found.padded.get(without_leading_zeros(p.employee_id), [])
-            clash = _lost_zeros(p, [h for h in padded if h.employee_id != p.employee_id])
-        else:
-            clash = None
+        clash = _clash(p, found, ledger)
         if clash is None:
             passed.append(p)
         else:
@@ -175,6 +204,22 @@ def identity_holds(issuance: Issuance, found: LedgerIdentities, ledger: str) -> 
     return Issuance(
         passed, issuance.failed, held, issuance.same_elsewhere, issuance.repeated, issuance.in_several_files
     )
+
+
+def _clash(p: PersonResult, found: LedgerIdentities, ledger: str) -> Hold | None:
+    """Why the ledger says this id may not be this person's, if it does."""
+    holder = found.exact.get(p.employee_id)
+    if holder is not None and holder.disputed:
+        return _disputed(p, holder, ledger)
+    if holder is not None:
+        return None if same_name(holder.name, p.name) else _other_name(p, holder, ledger)
+    if p.id_numeric:
+        padded = found.padded.get(without_leading_zeros(p.employee_id), [])
+        return _lost_zeros(p, [h for h in padded if h.employee_id != p.employee_id])
+    stripped = found.stripped.get(p.employee_id)
+    if stripped is not None and same_name(stripped.name, p.name):
+        return _zeros_lost_in_ledger(p, stripped, ledger)
+    return None
 
 
 def _other_name(p: PersonResult, holder: Holder, ledger: str) -> Hold:
@@ -199,6 +244,24 @@ def _disputed(p: PersonResult, holder: Holder, ledger: str) -> Hold:
             f"核实谁是员工编号 {p.employee_id} 的持有人后登记：{confirm_command(p.employee_id, p.name, ledger)}"
             "（--name 写持有人的姓名），然后重新运行",
             f"如本行填错了员工编号，请在 {_where(p)}更正后重新运行",
+        ],
+        IDENTITY,
+    )
+
+
+def correct_command(old: str, new: str, ledger: str) -> str:
+    """HR's recorded correction of an id the ledger holds wrongly (lost zeros, a typo)."""
+    return f'cmxl certs correct-id {old} --to {new} --ledger "{ledger}"'
+
+
+def _zeros_lost_in_ledger(p: PersonResult, holder: Holder, ledger: str) -> Hold:
+    return Hold(
+        p,
+        f"员工编号 {p.employee_id}（{p.name}）与证书台账中的员工编号 {holder.employee_id} {holder.shown}只差开头的 0："
+        "台账中的编号可能是按数字填写时丢了 0，同一人不发第二张证书",
+        [
+            f"如是同一人，核实后更正台账中的编号：{correct_command(holder.employee_id, p.employee_id, ledger)}，然后重新运行",
+            f"如不是同一人，请核对 {_where(p)}的员工编号",
         ],
         IDENTITY,
     )

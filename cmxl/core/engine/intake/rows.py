@@ -153,6 +153,8 @@ class _SheetRows:
             value = None if c is None else read_field(reader, spec, row[c], r, c, pid, scheme)
             if len(reader.issues) > before and any(i.severity == "error" for i in reader.issues[before:]):
                 invalid.add(spec.key)
+                if spec.type == "text" and type(row[c]) is Conflict:  # a name given twice: shown as first written
+                    value = row[c].first.strip() or None
             elif c is not None and value is None and scheme is None and row[c] not in (None, ""):
                 invalid.add(spec.key)  # a grade or rating that cannot be checked without a scheme
             records[spec.key].append(value)

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from cmxl.core.ids import fold_text
+
 _SPACE = re.compile(r"\s+")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, as serial numbers count
 # Excel date serial numbers accepted as dates: 1990-01-01 .. 2100-12-31 (the number 2026 typed into a
@@ -17,10 +19,9 @@ DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # dates an assessment
 
 
 def clean_text(value: object) -> str:
-    """Fold full-width characters, drop every space and line break."""
-    if value is None:
-        return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+    """Fold full-width characters, drop every space, line break and character that draws nothing
+    (a header typed with a zero-width space is the column it reads as: cmxl.core.ids.fold_text)."""
+    return fold_text(value)
 
 
 def header_key(value: object) -> str:
