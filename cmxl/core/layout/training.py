@@ -8,9 +8,11 @@ filtering one competency (the largest gaps first). Both read only the per-person
 
 from __future__ import annotations
 
-from operator import itemgetter
+from operator import attrgetter
+from typing import NamedTuple
 
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.names import TRAINING, TRAINING_LIST
 from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import UNFILLED, chart_height
@@ -95,9 +97,34 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     return sheet
 
 
+class Below(NamedTuple):
+    """A row of 培训需求名单: one competency a person is below standard in."""
+
+    item: int  # the competency's index
+    gap: int
+    p: PersonResult
+    standard: str | None  # the level the person's grade requires
+    name: str  # the competency's
+    level: str | None  # the person's level in it
+
+
+BELOW_COLUMNS: Columns[Below] = Columns(
+    [
+        Column("能力项", "name"),
+        Column("单位", "p.unit"),
+        Column("员工编号", "p.employee_id"),
+        Column("姓名", "p.name"),
+        Column("现岗位级别", "p.grade"),
+        Column("测评级别", "level"),
+        Column("标准级别", "standard"),
+        Column("差距", "gap", "gap"),
+        Column("来源文件", "p.file"),
+    ]
+)
+
+
 def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
-    cols = ColumnMap(["能力项", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距", "来源文件"])
-    rows: list[tuple[tuple, list[object]]] = []
+    rows: list[Below] = []
     standards: dict[tuple[str, int], str | None] = {}  # (grade, item): looked up in the model once
     for p in people:
         for i, gap in enumerate(p.gaps):
@@ -105,20 +132,12 @@ def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
                 continue
             key = (p.standard_grade, i)
             standard = standards[key] if key in standards else standards.setdefault(key, standard_level(fw, p, i))
-            key = (i, gap, p.unit, p.employee_id, p.file)
-            rows.append(
-                (
-                    key,
-                    [fw.item_names[i], p.unit, p.employee_id, p.name, p.grade, p.item_levels[i], standard, gap, p.file],
-                )
-            )
-    rows.sort(key=itemgetter(0))  # by item, the largest gap first, unit, id, file
+            rows.append(Below(i, gap, p, standard, fw.item_names[i], p.item_levels[i]))
+    rows.sort(key=attrgetter("item", "gap", "p.unit", "p.employee_id", "p.file"))  # the largest gap first
     setup = PrintSetup(repeat_rows="1:1", header="培训需求名单（按能力项，差距大的在前）")
     sheet = SheetSpec(TRAINING_LIST, freeze="B2", tab_color="C55A11", print_setup=setup)
-    sheet.put_row(0, 0, cols.heads, "head")
-    styles: list[str | None] = ["text"] * len(cols.heads)
-    styles[cols["差距"]] = "gap"
-    sheet.add_rows(1, [values for _, values in rows], styles)
+    cols = BELOW_COLUMNS
+    cols.add_table(sheet, 0, rows)
     if rows:
         sheet.tables.append(Table("培训需求表", cell_range(0, 0, len(rows), len(cols.heads) - 1)))
     else:
