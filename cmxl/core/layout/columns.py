@@ -82,15 +82,12 @@ class Columns(ColumnMap, Generic[R]):
         rows = self.rows(records)
         return sheet.add_rows(top + 1, rows, self.styles, cell_styles=self.looks(rows))
 
-    def put_rows(self, sheet: SheetSpec, top: int, records: Iterable[R]) -> int:
-        """The records as cells put one by one from sheet row `top` (a small table, or one that
-        other cells are laid over); returns the number of rows put."""
-        n = 0
-        for n, row in enumerate(self.rows(records), start=1):
+    def put_rows(self, sheet: SheetSpec, top: int, records: Iterable[R]) -> None:
+        """The records as cells put one by one from sheet row `top` (a small table, or one whose
+        cells are restyled or linked one by one)."""
+        for r, row in enumerate(self.rows(records), start=top):
             for j, (column, value) in enumerate(zip(self.columns, row, strict=True)):
-                style = column.look(value) if column.look is not None else column.style
-                sheet.put(top + n - 1, j, value, style)
-        return n
+                sheet.put(r, j, value, column.look(value) if column.look is not None else column.style)
 
     def conditional(self, first_row: int, last_row: int) -> list[ConditionalFormat]:
         """The columns' rules over rows first_row..last_row, in column order; a rule shared by

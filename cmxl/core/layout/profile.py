@@ -52,7 +52,7 @@ class _Lookup:
 
 
 @dataclass(frozen=True)
-class _Rows:
+class _Where:
     """Where the item table and the model's tables under it are (0-based rows)."""
 
     first: int  # the first competency's row of the item table
@@ -61,7 +61,7 @@ class _Rows:
     standards: int  # header row of the grades' standard levels
 
     @classmethod
-    def of(cls, fw: Framework) -> _Rows:
+    def of(cls, fw: Framework) -> _Where:
         k = len(fw.item_names)
         levels = TABLE_ROW + k + 3
         return cls(TABLE_ROW + 1, TABLE_ROW + k, levels, levels + len(fw.levels) + 3)  # a blank row after the bands
@@ -73,7 +73,7 @@ def profile_sheet(a: Assessment, cols: Columns[PersonResult], profile_id: str | 
     sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=PrintSetup(header="个人能力画像"))
     look = _picker(sheet, [p.employee_id for p in a.people], profile_id, cols, max(a.size, 1) + 1)
     _person(sheet, look)
-    rows = _Rows.of(fw)
+    rows = _Where.of(fw)
     sheet.put_row(TABLE_ROW, 0, ITEM_HEADS, "head")
     _standards(sheet, fw, rows.standards)
     _items(sheet, fw, look, rows)
@@ -144,7 +144,7 @@ def _standards(sheet: SheetSpec, fw: Framework, std_row: int) -> None:
         sheet.put_row(std_row + 1 + i, 1, [fw.level_names[fw.standards[g, i]] for g in range(len(fw.grades))], "value")
 
 
-def _items(sheet: SheetSpec, fw: Framework, look: _Lookup, rows: _Rows) -> None:
+def _items(sheet: SheetSpec, fw: Framework, look: _Lookup, rows: _Where) -> None:
     """One row a competency: its score, level and gap pulled from 评分明细, the standard level and
     its score line from the model's tables below, and both levels as numbers for the radar."""
     bands = rows.levels + 2, rows.levels + 1 + len(fw.levels)
@@ -167,7 +167,7 @@ def _items(sheet: SheetSpec, fw: Framework, look: _Lookup, rows: _Rows) -> None:
             sheet.put(r, c, f'=IFERROR(MATCH({level_cell},{level_names},0),"")', "value", formula=True)
 
 
-def _below_standard(sheet: SheetSpec, rows: _Rows) -> int:
+def _below_standard(sheet: SheetSpec, rows: _Where) -> int:
     """As 汇总's 低于标准项数 and 无法判断项数: the gaps judged below standard, and a note of those
     that cannot be judged; no count at all without a standard (a 现岗位级别 not recognised).
     Returns the row it is on."""
@@ -194,7 +194,7 @@ def _level_bands(sheet: SheetSpec, fw: Framework, levels_row: int) -> None:
         sheet.put_row(levels_row + 1 + j, 0, [lv.name, lv.min, lv.max], "value")
 
 
-def _radar(fw: Framework, rows: _Rows) -> Chart:
+def _radar(fw: Framework, rows: _Where) -> Chart:
     return Chart(
         kind="radar",
         title="能力素质状况：测评级别与岗位标准级别",
