@@ -15,7 +15,7 @@ from typing import NamedTuple
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.names import TRAINING, TRAINING_LIST
-from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
+from cmxl.core.layout.spec import Chart, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import UNFILLED, chart_height
 from cmxl.core.model.framework import Framework
 
@@ -27,6 +27,24 @@ def standard_level(fw: Framework, p: PersonResult, item: int) -> str | None:
     if not p.standard_grade:
         return None
     return fw.level_names[int(fw.standards[fw.grade_lookup[p.standard_grade], item])]
+
+
+class Ranking(NamedTuple):
+    """A row of 培训需求's ranking: a competency, how many are below standard in it, of how many."""
+
+    name: str
+    below: int
+    rated: int
+
+
+RANKING_COLUMNS: Columns[Ranking] = Columns(
+    [
+        Column("能力项", "name", "value"),
+        Column("低于标准人数", "below", "value"),
+        Column("已评定人数", "rated", "value"),
+        Column("比例", lambda r: r.below / r.rated if r.rated else None, "pct"),
+    ]
+)
 
 
 def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
@@ -69,21 +87,18 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     # the competencies most often below standard, most first, with a chart
     rank_top = share_top + k + 4
     order = sorted(range(k), key=lambda i: (-below[i][-1], i))
-    cols = ColumnMap(["能力项", "低于标准人数", "已评定人数", "比例"])
+    cols = RANKING_COLUMNS
     sheet.put(rank_top, 0, "低于标准最多的能力项", "label")
     sheet.put_row(rank_top + 1, 0, cols.heads, "head")
-    for n, i in enumerate(order):
-        r = rank_top + 2 + n
-        total_rated = rated[i][-1]
-        sheet.put_row(r, 0, [fw.item_names[i], below[i][-1], total_rated], "value")
-        sheet.put(r, cols["比例"], below[i][-1] / total_rated if total_rated else None, "pct")
+    cols.put_rows(sheet, rank_top + 2, [Ranking(fw.item_names[i], below[i][-1], rated[i][-1]) for i in order])
+    n = cols["低于标准人数"]
     sheet.charts.append(
         Chart(
             kind="bar",
             title="低于岗位标准的人数（按能力项）",
             anchor=f"F{rank_top + 2}",  # a row below the page's top, as the table's header
             categories=Ref(TRAINING, rank_top + 2, 0, rank_top + 1 + k, 0),
-            series=[Series(Ref(TRAINING, rank_top + 2, 1, rank_top + 1 + k, 1), "低于标准人数")],
+            series=[Series(Ref(TRAINING, rank_top + 2, n, rank_top + 1 + k, n), "低于标准人数")],
             x_title=None,
             y_title="人数",
             width_cm=16,
