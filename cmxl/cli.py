@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import TaskID
 
 import cmxl.cli_zh  # noqa: F401  (Chinese help headings; imported before any help is drawn)
 from cmxl import api
@@ -227,6 +229,16 @@ def score(
     raise typer.Exit(0 if all(f.ok for f in results) else 1)
 
 
+ReportAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="评估基准日（认证原因中的有效期按此判断），默认今天，与 cmxl score 相同；"
+        "要与批量处理的认证名单一致，请写该批次的发证日期（cmxl bulk --reports 生成的报告已按发证日期）。格式 2026-12-01",
+    ),
+]
+
+
 @app.command()
 def report(
     files: Annotated[
@@ -240,15 +252,56 @@ def report(
     ] = "docx",
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """每人一页的个人能力测评报告（<原文件名>_个人报告.docx）：雷达图、各能力项与标准的差距、发展目标、认证结果。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if pdf_format not in ("docx", "pdf"):
         raise typer.BadParameter(f"“{pdf_format}”不是可用的格式，请写 docx 或 pdf", param_hint="--format")
     day = _as_of(as_of)
     fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
-    results = api.report(files, output=output, framework=fw, schemes=schemes, as_of=day, pdf=pdf_format == "pdf")
+    default = "（未指定 --as-of，默认今天，与 cmxl score 相同）" if as_of is None else ""
+    err.print(f"评估基准日：{day.isoformat()}{default}")
+    # drawn without a refresh thread: the pages may be drawn by forked processes, and a thread
+    # holding the console's lock while the process forks would leave that lock held in the copy
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        auto_refresh=False,
+        disable=not err.is_terminal,  # piped: no bar (it would leave an empty line)
+    )
+    tasks: dict[Path, TaskID] = {}
+    shown = [0.0]
+
+    def on_page(path: Path, done: int, total: int) -> None:
+        if path not in tasks:
+            tasks[path] = progress.add_task(f"正在生成个人报告：{escape(path.name)}", total=total)
+        progress.update(tasks[path], completed=done)
+        now = time.monotonic()
+        if done == total or now - shown[0] > 0.1:
+            shown[0] = now
+            progress.refresh()
+
+    try:
+        with progress:
+            results = api.report(
+                files,
+                output=output,
+                framework=fw,
+                schemes=schemes,
+                as_of=day,
+                pdf=pdf_format == "pdf",
+                progress=on_page,
+            )
+    except KeyboardInterrupt:
+        err.print("[yellow]已中断：正在生成的报告未写出（不留下不完整的文件），此前已生成的报告是完整的。[/yellow]")
+        raise typer.Exit(130) from None
     for f in results:
         if f.problem is not None:
             _fail(f.problem, debug)
