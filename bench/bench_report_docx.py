@@ -10,8 +10,9 @@ Document, per person a heading, the two tables, a matplotlib figure drawn and sa
 already laid out by cmxl's core (pickled), so it does no reading, no assessing and no fitting:
 its time is the rendering alone. Also in a child process.
 
-Prints, per N, the median time of each, the ratio cmxl / naive, time per person (flat from 600
-to 1,000 people when the work is linear), and peak memory: the largest single process (its
+Prints, per N, the median time of each (and CPU time, which moves least on a machine shared with
+other work), the ratio cmxl / naive, time per person (flat from 600 to 1,000 people when the work
+is linear), and peak memory: the largest single process (its
 maximum RSS, from wait4) and the whole process tree at its peak (proportional set size summed
 over the process and its workers, polled every 50 ms; shared pages counted once). A figure, not
 a pass/fail test.
@@ -153,8 +154,10 @@ def _pss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
-    """(seconds, peak RSS of the largest process in MB, peak PSS of the process tree in MB)."""
+def timed(cmd: list[str]) -> tuple[float, float, float, float]:
+    """(seconds, peak RSS of the largest process in MB, peak PSS of the process tree in MB, CPU
+    seconds of the process and its workers: on a machine shared with other work, the figure that
+    moves least)."""
     t0 = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0.0]
@@ -174,7 +177,7 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
     err = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"{cmd} failed ({child.returncode}): {err}")
-    return seconds, usage.ru_maxrss / 1024, peak[0]
+    return seconds, usage.ru_maxrss / 1024, peak[0], usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -202,13 +205,14 @@ def main() -> None:
                 mine.append(timed([exe, "report", str(book), "-o", str(out), "--as-of", AS_OF.isoformat()]))
                 base.append(timed([sys.executable, __file__, "--naive", str(pages), str(root / f"naive{n}_{r}.docx")]))
             t_c, t_n = statistics.median(m[0] for m in mine), statistics.median(b[0] for b in base)
+            cpu_c, cpu_n = statistics.median(m[3] for m in mine), statistics.median(b[3] for b in base)
             rss_c, pss_c = max(m[1] for m in mine), max(m[2] for m in mine)
             rss_n, pss_n = max(b[1] for b in base), max(b[2] for b in base)
             per_person[n] = (t_c / n, t_n / n)
             print(
-                f"{n:>6} people  cmxl {t_c:7.2f} s ({t_c / n * 1000:5.1f} ms/person, {rss_c:5.0f} / {pss_c:5.0f} MB)"
-                f"   naive {t_n:7.2f} s ({t_n / n * 1000:5.1f} ms/person, {rss_n:5.0f} / {pss_n:5.0f} MB)"
-                f"   ratio {t_c / t_n:.3f}"
+                f"{n:>6} people  cmxl {t_c:7.2f} s ({t_c / n * 1000:5.1f} ms/person, CPU {cpu_c:6.1f} s, "
+                f"{rss_c:4.0f} / {pss_c:4.0f} MB)   naive {t_n:7.2f} s ({t_n / n * 1000:6.1f} ms/person, "
+                f"CPU {cpu_n:6.1f} s, {rss_n:4.0f} / {pss_n:4.0f} MB)   ratio {t_c / t_n:.3f} (CPU {cpu_c / cpu_n:.3f})"
             )
     if len(per_person) > 1:
         first, last = min(per_person), max(per_person)

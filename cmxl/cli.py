@@ -233,8 +233,7 @@ ReportAsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="评估基准日（认证原因中的有效期按此判断），默认今天，与 cmxl score 相同；"
-        "要与批量处理的认证名单一致，请写该批次的发证日期（cmxl bulk --reports 生成的报告已按发证日期）。格式 2026-12-01",
+        help="评估基准日，默认今天（与 cmxl score 相同）；与某批次的认证名单对照时写其发证日期。格式 2026-12-01",
     ),
 ]
 
@@ -253,6 +252,9 @@ def report(
     framework: FrameworkOpt = None,
     scheme: SchemeOpt = None,
     as_of: ReportAsOfOpt = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="绘制报告页的进程数，0 表示自动（人数多时每个 CPU 核一个）")
+    ] = 0,
     debug: DebugOpt = False,
 ) -> None:
     """每人一页的个人能力测评报告（<原文件名>_个人报告.docx）：雷达图、各能力项与标准的差距、发展目标、认证结果。"""
@@ -260,6 +262,8 @@ def report(
 
     if pdf_format not in ("docx", "pdf"):
         raise typer.BadParameter(f"“{pdf_format}”不是可用的格式，请写 docx 或 pdf", param_hint="--format")
+    if jobs < 0:
+        raise typer.BadParameter(f"进程数不能是 {jobs}，请写 0（自动）或正整数", param_hint="--jobs")
     day = _as_of(as_of)
     fw, schemes = _framework(framework, debug), _schemes(scheme, debug)
     default = "（未指定 --as-of，默认今天，与 cmxl score 相同）" if as_of is None else ""
@@ -298,6 +302,7 @@ def report(
                 as_of=day,
                 pdf=pdf_format == "pdf",
                 progress=on_page,
+                jobs=jobs or None,
             )
     except KeyboardInterrupt:
         err.print("[yellow]已中断：正在生成的报告未写出（不留下不完整的文件），此前已生成的报告是完整的。[/yellow]")
@@ -398,7 +403,9 @@ def bulk(
     batch: Annotated[str | None, typer.Option("--batch", help="批次名称，默认为文件夹名")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数，0 表示每个 CPU 核一个")] = 0,
     within: Annotated[int, typer.Option("--within", help="“即将到期”列出多少天内到期的证书")] = 90,
-    reports: Annotated[bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx）")] = False,
+    reports: Annotated[
+        bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx，评估基准日为发证日期）")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""

@@ -13,6 +13,7 @@ never drawn with boxes for characters."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import multiprocessing
@@ -215,11 +216,15 @@ def _each_chunk(work: list, workers: int) -> Iterator[list[tuple[str, bytes]]]:
             pool = None
         if pool is not None:
             try:
-                futures = [pool.submit(_rendered, item) for item in work]
-                for future in futures:
-                    chunk = future.result()
+                ahead: collections.deque = collections.deque()  # a few chunks in flight, none piling up
+                for item in work:
+                    ahead.append(pool.submit(_rendered, item))
+                    if len(ahead) > 2 * workers:
+                        yield ahead.popleft().result()
+                        done += 1
+                while ahead:
+                    yield ahead.popleft().result()
                     done += 1
-                    yield chunk
             except (BrokenProcessPool, OSError):
                 pass
             except BaseException:  # Ctrl-C, or the writing failed: the pages in hand are not wanted

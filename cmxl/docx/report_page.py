@@ -127,7 +127,8 @@ def measure(page: PersonPage, s: Sizes) -> float:
     for text in (page.goals_empty, page.unjudged_note, page.goals_note):
         if text:
             h += lines(text, s.body, TEXT_W) * body + 1
-    h += heading + lines(f"结果：{page.certification}", s.body, TEXT_W) * body + 1
+    h += heading + (lines(page.certification_heading, HEADING_SIZE, TEXT_W) - 1) * line(HEADING_SIZE)
+    h += lines(f"结果：{page.certification}", s.body, TEXT_W) * body + 1
     h += sum(lines(r, s.body, TEXT_W - BULLET_INDENT) * body + 1 for r in page.reasons)
     if page.next_step:
         h += lines(page.next_step, s.body, TEXT_W) * body + 2
