@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,12 +203,21 @@ def report_path(path: Path, folder: Path | None = None) -> Path:
     return (folder or path.parent) / fitted(path.stem, f"{REPORT_SUFFIX}.docx")
 
 
-def write_reports(a: Assessment, path: Path, target: Path, pdf: bool = False) -> list[Path]:
-    """The Word report of every person of `a` (one page each), and its PDF when asked."""
+def write_reports(
+    a: Assessment,
+    path: Path,
+    target: Path,
+    pdf: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = 1,
+) -> list[Path]:
+    """The Word report of every person of `a` (one page each), and its PDF when asked.
+    `progress(done, total)` once per person; `jobs`: processes drawing the pages (None: as many as
+    pay; 1, the default: in this process — a bulk worker is already one of several)."""
     from cmxl.core.layout.person_report import person_pages
     from cmxl.docx.render import to_pdf, write_docx
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with gc_paused():
-        write_docx(person_pages(a, path.name), target, f"{path.name} 个人能力测评报告")
+        write_docx(person_pages(a, path.name), target, f"{path.name} 个人能力测评报告", progress, jobs)
     return [target, to_pdf(target)] if pdf else [target]

@@ -136,7 +136,7 @@ def test_the_temp_file_of_run_json_left_by_a_killed_run_is_removed_by_the_next(t
 def test_no_module_renames_or_makes_temp_files_its_own_way():
     """os.replace, os.rename, mkstemp and Path(...).replace are cmxl/files.py's alone; the
     certificates printer no longer borrows the xlsx writer's or the report's."""
-    not_yet = {"cmxl/docx/render.py"}  # rewritten in parallel; switched to cmxl.files when merged (issue 18)
+    not_yet: set[str] = set()
     found = set()
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE.parent).as_posix()

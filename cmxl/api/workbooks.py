@@ -163,10 +163,14 @@ def report(
     schemes: Sequence[SchemeSpec] = (),
     as_of: dt.date | None = None,
     pdf: bool = False,
+    progress: Callable[[Path, int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> list[FileResult]:
     """A report per person (个人能力测评报告) for each workbook: `<stem>_个人报告.docx`, one page a
     person, beside it or in the folder `output`; with `pdf`, also the PDF (needs LibreOffice).
-    `FileResult.output` is the .docx."""
+    `FileResult.output` is the .docx. `as_of` defaults to today, as for `score` (`bulk` uses its
+    issue date). `progress(workbook, done, total)` is called once per person as their page is
+    written; `jobs`: processes drawing the pages (default: as many as pay, up to one per core)."""
     from cmxl.pipeline import assess_grid, report_path, rules, write_reports
 
     run, day = rules(framework, schemes), as_of or dt.date.today()
@@ -174,7 +178,8 @@ def report(
 
     def one(path: Path) -> FileResult:
         a = assess_grid(_input(path), run, day)
-        written = write_reports(a, path, report_path(path, folder), pdf)
+        each = (lambda done, total: progress(path, done, total)) if progress else None
+        written = write_reports(a, path, report_path(path, folder), pdf, each, jobs)
         return FileResult(path, a, written[0])
 
     return _each(paths, one)

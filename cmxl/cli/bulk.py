@@ -41,7 +41,9 @@ LedgerOpt = Annotated[
 BatchOpt = Annotated[str | None, typer.Option("--batch", metavar="名称", help="批次名称，默认为文件夹名")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", metavar="个数", help="并行进程数，0 表示每个 CPU 核一个")]
 WithinOpt = Annotated[int, typer.Option("--within", metavar="天数", help="“即将到期”列出多少天内到期的证书（0–3650）")]
-ReportsOpt = Annotated[bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx）")]
+ReportsOpt = Annotated[
+    bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx，评估基准日为发证日期）")
+]
 
 
 def bulk(
