@@ -285,3 +285,37 @@ def test_the_command_line_and_the_addin_are_shells_over_the_api():
             "cmxl.excel.render.render_into",
         }
     }
+
+
+# ---- sizes a maintainer can read (issue 18): modules of at most 500 lines, functions of at most 80 ----
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 500, 80
+
+
+def oversized(name: str, source: str) -> list[str]:
+    """Each module over MAX_MODULE_LINES and each function (methods and nested ones too) over
+    MAX_FUNCTION_LINES, counted from its `def` (decorators apart) to its last line."""
+    found = []
+    lines = len(source.splitlines())
+    if lines > MAX_MODULE_LINES:
+        found.append(f"{name}: {lines} lines")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"{name}.{node.name}: {length} lines")
+    return found
+
+
+def test_no_module_over_500_lines_and_no_function_over_80():
+    sources = {module_name(p): p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")}
+    assert [problem for name, source in sorted(sources.items()) for problem in oversized(name, source)] == []
+
+
+def test_the_size_check_finds_a_planted_long_function_and_module():
+    body = "\n".join(f"    x{i} = {i}" for i in range(80))
+    long_function = f"def f():\n{body}\n"
+    assert oversized("m", long_function) == ["m.f: 81 lines"]
+    nested = f"class C:\n    def g(self):\n        def h():\n{body.replace('    ', '            ')}\n"
+    assert [p for p in oversized("m", nested) if ".h:" in p] == ["m.h: 81 lines"]
+    assert oversized("m", "x = 1\n" * 501) == ["m: 501 lines"]
+    assert oversized("m", "def f():\n    return 1\n") == []
