@@ -11,7 +11,6 @@ and the upgrades from earlier versions are in cmxl/ledger_schema.py."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -21,19 +20,16 @@ from typing import TYPE_CHECKING
 
 from cmxl.core.engine.certification import expiry
 from cmxl.core.engine.issuance import LedgerIdentities
-from cmxl.core.errors import CmxlError, os_reason
+from cmxl.core.errors import LedgerProblem, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
-from cmxl.core.records import CONFIRM, Certificate, Holder, IdentityChange
-from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, now
+from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, Certificate, Holder, IdentityChange
+from cmxl.ledger_problems import problem
+from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now
 
 if TYPE_CHECKING:
     from cmxl.core.engine.results import PersonResult
 
 BUSY_SECONDS = 10.0  # how long another program's transaction is waited for before saying it holds the ledger
-
-
-class LedgerProblem(CmxlError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -69,70 +65,6 @@ def _certificate(row: sqlite3.Row) -> Certificate:
 class Issued:
     certificate: Certificate
     new: bool  # False: the same certificate was already in the ledger (a re-run)
-
-
-# ---- what went wrong, in one line ---------------------------------------------------------------
-def _read_only_reason(path: Path, code: int) -> str:
-    if code == getattr(sqlite3, "SQLITE_READONLY_DIRECTORY", 1544):  # the folder: no journal can be made
-        return f"所在文件夹 {path.parent} 不允许写入"
-    if _read_only_disk(path):
-        return "所在磁盘是只读的"
-    if path.exists() and not os.access(path, os.W_OK):
-        return "文件是只读的"
-    return "文件或所在磁盘是只读的"
-
-
-def _read_only_disk(path: Path) -> bool:
-    statvfs = getattr(os, "statvfs", None)  # not on Windows
-    if statvfs is None:
-        return False
-    try:
-        return bool(statvfs(path if path.exists() else path.parent).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
-def _cannot_open_reason(path: Path) -> str:
-    if not path.parent.is_dir():
-        return f"文件夹 {path.parent} 不存在"
-    if _read_only_disk(path):
-        return "所在磁盘是只读的"
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        return "没有读写该文件的权限"
-    if not path.exists() and not os.access(path.parent, os.W_OK):
-        return f"没有在文件夹 {path.parent} 中建立文件的权限"
-    return "无法打开或建立该文件"
-
-
-def problem(path: Path, exc: sqlite3.Error) -> LedgerProblem:
-    """The true cause of an SQLite error on the ledger, said in one Chinese line."""
-    full = getattr(exc, "sqlite_errorcode", 0) or 0
-    code = full & 0xFF
-    where = f"证书台账 {path}"
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return LedgerProblem(
-            f"{where} 正被另一个程序占用（另一个正在运行的 cmxl 批量处理，或打开着台账的数据库工具），"
-            "台账未作改动；请关闭占用它的程序后重试"
-        )
-    if code == sqlite3.SQLITE_READONLY:
-        return LedgerProblem(
-            f"{where} 无法写入：{_read_only_reason(path, full)}，台账未作改动；"
-            "请取消只读（或把台账复制到可写的位置，用 --ledger 指定）后重试"
-        )
-    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
-        return LedgerProblem(
-            f"{where} 无法建立或打开（{_cannot_open_reason(path)}）；请检查路径和权限，或用 --ledger 指定其他位置"
-        )
-    if code == sqlite3.SQLITE_FULL:
-        return LedgerProblem(f"{where} 无法写入：磁盘已满，台账未作改动；请腾出磁盘空间后重试")
-    if code == sqlite3.SQLITE_IOERR:
-        return LedgerProblem(f"{where} 读写时出错（磁盘或网络位置的问题），台账未作改动；请检查磁盘或网络连接后重试")
-    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
-        return LedgerProblem(
-            f"证书台账 {path} 无法打开：不是有效的数据库文件，或已损坏；请从备份恢复，或用 --ledger 指定新台账"
-        )
-    name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-    return LedgerProblem(f"{where} 无法使用（SQLite {name}：{exc}）；台账未作改动")
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -218,9 +150,11 @@ class Ledger:
             db.execute(f"PRAGMA user_version = {self.version}")  # a write: a read-only file or disk says so now
             for step in MIGRATIONS[self.version :]:
                 step(db)
+            # a hand edit may have put back what the upgrade cleaned: ids are read one way, always
+            cleaned = normalise_stored(db, now()) if self.version == SCHEMA_VERSION else 0
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute("COMMIT" if self.version < SCHEMA_VERSION else "ROLLBACK")
+            db.execute("COMMIT" if self.version < SCHEMA_VERSION or cleaned else "ROLLBACK")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -240,18 +174,16 @@ class Ledger:
                         f"证书台账 {self.path} 第 {rowid} 行（证书 {number}）的{label}“{value}”不是日期"
                         "（应写成 2026-12-01 的形式），台账未作改动；请在台账中改正该值，或从备份恢复"
                     )
-        bad = (
-            counters
-            and db.execute(
-                "SELECT rowid, prefix, year, next FROM counters WHERE typeof(year) != 'integer' OR typeof(next) != 'integer' "
-                "ORDER BY rowid LIMIT 1"
-            ).fetchone()
-        )
-        if bad:
-            raise LedgerProblem(
-                f"证书台账 {self.path} 的编号计数表第 {bad[0]} 行（前缀 {bad[1]}）的年份或下一个序号"
-                f"“{bad[2]}”/“{bad[3]}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
-            )
+        if not counters:
+            return
+        for position, (prefix, year, nxt) in enumerate(
+            db.execute("SELECT prefix, year, next FROM counters ORDER BY rowid"), start=1
+        ):
+            if not isinstance(year, int) or not isinstance(nxt, int):
+                raise LedgerProblem(
+                    f"证书台账 {self.path} 的编号计数表第 {position} 行（前缀 {prefix}）的年份或下一个序号"
+                    f"“{year}”/“{nxt}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
+                )
 
     def close(self) -> None:
         if self.db is not None:
@@ -298,14 +230,19 @@ class Ledger:
         try:
             for c in candidates:
                 pid = normalise_id(c.employee_id)
-                holder = cur.execute("SELECT name, unit FROM holders WHERE employee_id=?", (pid,)).fetchone()
+                holder = cur.execute("SELECT name, unit, disputed FROM holders WHERE employee_id=?", (pid,)).fetchone()
+                if holder is not None and holder["disputed"]:
+                    raise LedgerProblem(
+                        f"证书台账中员工编号 {pid} 登记了不同的人（{holder['disputed']}），不能发证；台账未作改动。"
+                        "请先用 cmxl certs confirm 登记核实结果"
+                    )
                 if holder is not None and not same_name(holder["name"], c.name):
                     raise LedgerProblem(
                         f"证书台账中员工编号 {pid} 属于 {holder['name']}（{holder['unit']}），不能发给 {c.name}；"
                         "台账未作改动。请重新运行批量处理，该人员会列入“暂缓发证”"
                     )
                 if holder is None:
-                    cur.execute("INSERT INTO holders VALUES (?,?,?,?)", (pid, c.name, c.unit, now()))
+                    cur.execute("INSERT INTO holders VALUES (?,?,?,?,?)", (pid, c.name, c.unit, now(), ""))
                 elif holder["unit"] != c.unit:  # the same person, now in another unit
                     cur.execute("UPDATE holders SET unit=? WHERE employee_id=?", (c.unit, pid))
                 row = cur.execute(
@@ -359,10 +296,18 @@ class Ledger:
 
     @staticmethod
     def _next_number(cur: sqlite3.Cursor, prefix: str, year: int) -> str:
+        """The next number of a prefix and year: never one already issued, whatever the counter
+        says (a counter edited by hand, set below the numbers issued or below 1, or deleted)."""
         row = cur.execute("SELECT next FROM counters WHERE prefix=? AND year=?", (prefix, year)).fetchone()
-        seq = row["next"] if row else 1
+        stem = f"{prefix}{year}"
+        last = cur.execute(
+            "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM certificates "
+            "WHERE substr(number, 1, ?) = ? AND length(number) = ? AND substr(number, ?) GLOB '[0-9]*'",
+            (len(stem) + 1, len(stem), stem, len(stem) + 6, len(stem) + 1),
+        ).fetchone()[0]
+        seq = max(row["next"] if row else 1, (last or 0) + 1, 1)
         cur.execute("INSERT OR REPLACE INTO counters VALUES (?,?,?)", (prefix, year, seq + 1))
-        return f"{prefix}{year}{seq:06d}"
+        return f"{stem}{seq:06d}"
 
     def confirm(
         self, employee_id: str, name: str, *, unit: str | None = None, by: str, note: str = ""
@@ -385,10 +330,12 @@ class Ledger:
                         "请核对员工编号（cmxl certs list 列出全部证书）"
                     )
                 after_unit = before.unit if unit is None else unit.strip()
-                if same_name(before.name, name) and after_unit == before.unit:
+                if same_name(before.name, name) and after_unit == before.unit and not before.disputed:
                     cur.execute("ROLLBACK")
                     return before, None
-                cur.execute("UPDATE holders SET name=?, unit=? WHERE employee_id=?", (name, after_unit, pid))
+                cur.execute(
+                    "UPDATE holders SET name=?, unit=?, disputed='' WHERE employee_id=?", (name, after_unit, pid)
+                )
                 done = now()
                 cur.execute(
                     "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
@@ -405,6 +352,47 @@ class Ledger:
             raise problem(self.path, exc) from None
         change = IdentityChange(seq, done, by, CONFIRM, pid, before.name, before.unit, name, after_unit, note)
         return before, change
+
+    def correct_id(self, old: str, new: str, *, by: str, note: str = "") -> IdentityChange:
+        """HR's correction of an id the ledger holds wrongly (Excel dropped its leading zeros, or
+        it was mistyped): every certificate and the holder of `old` move to `new`, logged with
+        who, when and why. Refused when `new` already has a holder (two people's ids are not
+        merged here)."""
+        old_id, new_id = normalise_id(old), normalise_id(new)
+        if not new_id or old_id == new_id:
+            raise LedgerProblem("请用 --to 给出正确的员工编号（与原编号不同）")
+        try:
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                before = self.holder(old_id)
+                if before is None:
+                    raise LedgerProblem(f"证书台账 {self.path} 中没有员工编号 {old_id} 的证书，无需更正")
+                taken = self.holder(new_id)
+                if taken is not None:
+                    raise LedgerProblem(
+                        f"证书台账中员工编号 {new_id} 已属于 {taken.shown}：不能把 {old_id} 的证书并入；台账未作改动"
+                    )
+                cur.execute("UPDATE certificates SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+                cur.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+                done = now()
+                text = f"员工编号 {old_id} 更正为 {new_id}" + (f"；{note}" if note else "")
+                cur.execute(
+                    "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+                    "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text),
+                )
+                seq = cur.lastrowid or 0
+                cur.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise problem(self.path, exc) from None
+        return IdentityChange(
+            seq, done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text
+        )
 
     # ---- reading -----------------------------------------------------------------------------
     def has_run(self, run_id: str) -> bool:
@@ -453,16 +441,16 @@ class Ledger:
         person of each id's latest certificate, as the upgrade will record them."""
         if self.version >= 2:
             return "holders"
-        return """(SELECT c.employee_id, c.name, c.unit FROM certificates c WHERE c.number = (
+        return """(SELECT c.employee_id, c.name, c.unit, '' AS disputed FROM certificates c WHERE c.number = (
                      SELECT d.number FROM certificates d WHERE d.employee_id = c.employee_id
                      ORDER BY d.issue_date DESC, d.number DESC LIMIT 1))"""
 
     def _holders_by(self, expression: str, keys: Iterable[str]) -> list[Holder]:
         keys = sorted(set(keys))
-        found: list[tuple[str, str, str]] = []
+        found: list[tuple[str, str, str, str]] = []
         for chunk in _chunks(keys):
             found += self._db.execute(
-                f"SELECT employee_id, name, unit FROM {self._holders_table} "
+                f"SELECT employee_id, name, unit, disputed FROM {self._holders_table} "
                 f"WHERE {expression} IN ({','.join('?' * len(chunk))})",
                 tuple(chunk),
             ).fetchall()
@@ -475,22 +463,33 @@ class Ledger:
                 tuple(chunk),
             ):
                 numbers.setdefault(pid, []).append(number)
-        return [Holder(pid, name, unit, tuple(numbers.get(pid, ()))) for pid, name, unit in found]
+        return [Holder(pid, name, unit, tuple(numbers.get(pid, ())), disputed) for pid, name, unit, disputed in found]
 
     def holder(self, employee_id: str) -> Holder | None:
         found = self._holders_by("employee_id", [normalise_id(employee_id)])
         return found[0] if found else None
 
     def identities(self, people: Iterable[PersonResult]) -> LedgerIdentities:
-        """What the ledger records about these people's ids: each id's holder, and for an id
-        typed as a number, the holders of the same number with leading zeros."""
+        """What the ledger records about these people's ids: each id's holder; for an id typed as
+        a number, the holders of the same number with leading zeros; and for a text id with
+        leading zeros, the holder of the same id without them."""
         people = list(people)
         exact = {h.employee_id: h for h in self._holders_by("employee_id", (p.employee_id for p in people))}
         numeric = {without_leading_zeros(p.employee_id) for p in people if p.id_numeric and p.employee_id not in exact}
         padded: dict[str, list[Holder]] = {}
         for h in self._holders_by("ltrim(employee_id, '0')", numeric):
             padded.setdefault(without_leading_zeros(h.employee_id), []).append(h)
-        return LedgerIdentities(exact, padded)
+        zeros = {
+            p.employee_id: without_leading_zeros(p.employee_id)
+            for p in people
+            if not p.id_numeric
+            and p.employee_id.isdigit()
+            and p.employee_id.startswith("0")
+            and p.employee_id not in exact
+        }
+        by_id = {h.employee_id: h for h in self._holders_by("employee_id", zeros.values())}
+        stripped = {pid: by_id[short] for pid, short in zeros.items() if short in by_id}
+        return LedgerIdentities(exact, padded, stripped)
 
     def history(self, employee_id: str) -> list[IdentityChange]:
         """Every recorded change of who holds the id, oldest first."""

@@ -10,8 +10,8 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 
-from cmxl.core.ids import normalise_id
-from cmxl.core.records import NORMALISE
+from cmxl.core.ids import normalise_id, normalise_name
+from cmxl.core.ledger_records import DISPUTE, NORMALISE
 
 APPLICATION_ID = 0x434D584C  # "CMXL" in the SQLite header: this file is a cmxl certificate ledger
 
@@ -56,7 +56,8 @@ HOLDERS = (
     employee_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     unit TEXT NOT NULL,
-    recorded TEXT NOT NULL
+    recorded TEXT NOT NULL,
+    disputed TEXT NOT NULL DEFAULT ''
 )""",
     # an id typed as a number (123) is looked up among the ids with leading zeros (00123)
     "CREATE INDEX IF NOT EXISTS holders_digits ON holders(ltrim(employee_id, '0'))",
@@ -133,10 +134,47 @@ def _v1_certificates(db: sqlite3.Connection) -> None:
 def _v2_holders(db: sqlite3.Connection) -> None:
     """Who holds each id, and the log of changes to it. Stored ids are read as ids are read now
     (invisible characters, full-width digits), each change logged; each id's holder is the
-    person of its latest certificate."""
+    person of its latest certificate. An id whose certificates name two people is recorded as
+    disputed (logged): no certificate is issued for it until HR confirms who holds it."""
     for statement in HOLDERS:
         db.execute(statement)
     stamp = now()
+    normalise_stored(db, stamp)
+    latest: dict[str, tuple[str, str, str]] = {}
+    names: dict[str, dict[str, list[str]]] = {}
+    for pid, name, unit, issued, number in db.execute(
+        "SELECT employee_id, name, unit, issue_date, number FROM certificates ORDER BY issue_date, number"
+    ):
+        latest[pid] = (name, unit, issued)
+        names.setdefault(pid, {}).setdefault(normalise_name(name), []).append(f"{name} {number}")
+    rows = []
+    for pid, (name, unit, issued) in latest.items():
+        people = names[pid]
+        disputed = "；".join("、".join(numbers) for numbers in people.values()) if len(people) > 1 else ""
+        rows.append((pid, name, unit, issued, disputed))
+        if disputed:
+            db.execute(
+                "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+                "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    stamp,
+                    "cmxl",
+                    DISPUTE,
+                    pid,
+                    name,
+                    unit,
+                    name,
+                    unit,
+                    f"台账中员工编号 {pid} 的证书登记了不同的人：{disputed}",
+                ),
+            )
+    db.executemany("INSERT OR REPLACE INTO holders VALUES (?,?,?,?,?)", rows)
+
+
+def normalise_stored(db: sqlite3.Connection, stamp: str) -> int:
+    """Read the stored ids as ids are read now (a hand edit may have put a zero-width space back),
+    each change logged. Returns how many were changed."""
+    changed = 0
     rows = db.execute("SELECT number, employee_id, name, unit FROM certificates ORDER BY rowid").fetchall()
     for number, pid, name, unit in rows:
         clean = normalise_id(pid)
@@ -148,12 +186,15 @@ def _v2_holders(db: sqlite3.Connection) -> None:
                 "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
                 (stamp, "cmxl", NORMALISE, clean, name, unit, name, unit, note),
             )
-    latest: dict[str, tuple[str, str, str]] = {}
-    for pid, name, unit, issued in db.execute(
-        "SELECT employee_id, name, unit, issue_date FROM certificates ORDER BY issue_date, number"
-    ):
-        latest[pid] = (name, unit, issued)
-    db.executemany("INSERT OR REPLACE INTO holders VALUES (?,?,?,?)", [(k, *v) for k, v in latest.items()])
+            changed += 1
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "holders" in tables:
+        for (pid,) in db.execute("SELECT employee_id FROM holders").fetchall():
+            clean = normalise_id(pid)
+            if clean != pid:
+                db.execute("UPDATE OR REPLACE holders SET employee_id=? WHERE employee_id=?", (clean, pid))
+                changed += 1
+    return changed
 
 
 def _v3_assessments(db: sqlite3.Connection) -> None:

@@ -1,4 +1,4 @@
-"""cmxl from Python (cmxl/api.py): the functions the CLI, the bulk worker and the Excel add-in
+"""cmxl from Python (cmxl/api/): the functions the CLI, the bulk worker and the Excel add-in
 are edges of, returning plain results."""
 
 from __future__ import annotations

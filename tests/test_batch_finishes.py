@@ -225,7 +225,7 @@ def test_an_unexpected_error_in_the_roster_still_leaves_run_json(tmp_path, monke
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr("cmxl.batch.build_roster", broken)
+    monkeypatch.setattr("cmxl.batch.finish.build_roster", broken)
     folder = batch_of(tmp_path, "a.xlsx")
     r = bulk(folder, "-j", "1")
     assert r.exit_code == 1 and "Traceback" not in r.output
@@ -312,3 +312,22 @@ def test_workers_end_when_their_parent_dies_and_stays_a_zombie(tmp_path):
             os.kill(pid, signal.SIGKILL)
         parent.kill()
         parent.wait()
+
+
+def test_a_long_file_name_gets_results_with_a_shortened_name_not_an_english_error(tmp_path):
+    """81 Chinese characters: 248 bytes. "<name>_评分结果.xlsx" would be 266, past the 255 a disk allows."""
+    long = "四" * 81 + ".xlsx"
+    folder = batch_of(tmp_path, long, "四" * 80 + "五.xlsx")  # two that begin alike stay two files
+    r = bulk(folder, "-j", "1")
+    assert r.exit_code == 0, r.output
+    assert "Errno" not in r.output and "File name too long" not in r.output
+    out = tmp_path / "批次_输出"
+    results = sorted(p.name for p in out.glob("*_评分结果.xlsx"))
+    assert len(results) == 2 and all(len(n.encode()) <= 200 and "…" in n for n in results)
+    assert [status for status, _, _ in log_of(out).values()] == ["成功", "成功"]
+    from typer.testing import CliRunner
+
+    from cmxl.cli import app
+
+    single = CliRunner().invoke(app, ["score", str(folder / long)])
+    assert single.exit_code == 0 and "Errno" not in single.output

@@ -569,3 +569,39 @@ def test_printed_by_libreoffice_each_certificate_shows_its_own_values_on_its_own
     assert "持证人：李四娘" in pages[2] and "页眉 宜宾分公司" in pages[2] and "页脚" not in pages[2]
     assert "背面 四级" in pages[3] and "页脚 0510002" in pages[3]
     assert not any(b in text for b in ALL_BRACES)
+
+
+# ---- what the outside audit of this wave still printed ------------------------------------------
+
+
+def test_a_placeholder_in_an_equation_is_filled(tmp_path, ledger):
+    doc = Document()
+    math = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+    add(doc, f'<w:p><m:oMath xmlns:m="{math}"><m:r><m:t>{{姓名}}</m:t></m:r></m:oMath></w:p>')
+    out = printed(doc, tmp_path, ledger)
+    assert "张三丰" in part_texts(out)["word/document.xml"]
+    assert_no_placeholder_left(out)
+
+
+def test_tripled_braces_are_the_placeholder_too(tmp_path, ledger):
+    doc = Document()
+    doc.add_paragraph("{{{姓名}}}")
+    out = printed(doc, tmp_path, ledger)
+    assert next(p.text for p in Document(str(out)).paragraphs if p.text) == "张三丰"
+
+
+def test_a_long_unknown_placeholder_is_refused_not_printed(tmp_path, ledger):
+    doc = Document()
+    doc.add_paragraph("单位：{请填写本人所在单位的完整名称与部门名称全称}")
+    result, out = print_with(doc, tmp_path, ledger)
+    assert result.exit_code == 1 and not out.exists()
+    assert "无法识别的占位符{请填写本人所在单位的完整名称与部门名称全称}" in said(result)
+
+
+@pytest.mark.parametrize("cut", ["<w:br/>", "<w:tab/>"], ids=["line break", "tab"])
+def test_a_placeholder_cut_by_a_line_break_or_a_tab_is_refused(tmp_path, ledger, cut):
+    doc = Document()
+    add(doc, f"<w:p><w:r><w:t>持证人：{{姓</w:t>{cut}<w:t>名}}</w:t></w:r></w:p>")
+    result, out = print_with(doc, tmp_path, ledger)
+    assert result.exit_code == 1 and not out.exists()
+    assert "“{姓”缺少右括号" in said(result) and "“名}”缺少左括号" in said(result)

@@ -81,7 +81,9 @@ class FakeDesk:
             time.sleep(0.05)
             on_file(SimpleNamespace(log=SimpleNamespace(file=f"地市{n}.xlsx")), 3)
         log = SimpleNamespace(status="成功", file="a.xlsx", reason="")
-        return SimpleNamespace(logs=[log] * 3, people=300, applied=200, passed=120, roster=Path("/名单/认证名单.xlsx"))
+        return SimpleNamespace(
+            logs=[log] * 3, failed=[], people=300, applied=200, passed=120, roster=Path("/名单/认证名单.xlsx")
+        )
 
     def template(self, target, framework):
         self.calls.append(("template", target, framework))

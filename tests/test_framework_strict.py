@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cmxl.cli import app
-from cmxl.core.errors import FrameworkInvalid
+from cmxl.core.errors import CmxlError, FrameworkInvalid
 from cmxl.core.model.loading import catalogue, load_file
 from cmxl.core.model.workbook_format import WorkbookFormat
 from cmxl.pipeline import rules
@@ -324,3 +324,57 @@ def test_toml_saved_with_a_bom_is_read(tmp_path):
     r = runner.invoke(app, ["frameworks", "--check", str(hq)])
     assert r.exit_code == 0 and "没有问题：cm18 版本 1.0" in r.output
     assert load_file(hq).content_hash == catalogue().framework("cm18").content_hash
+
+
+# ----- what the outside audit of this wave found: HQ files that combine into another meaning -------
+
+
+def renamed_levels(tmp_path: Path, name: str = "入门模型.toml") -> Path:
+    """cm18 with its level 初级 renamed 入门 everywhere in the model."""
+    text = (FW_DIR / "cm18.toml").read_text(encoding="utf-8").replace('"初级"', '"入门"')
+    text = text.replace('id = "cm18"', 'id = "cm18-hq"', 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_framework_whose_levels_the_shipped_schemes_do_not_name_is_refused_unless_hq_gives_its_own(tmp_path):
+    fw = renamed_levels(tmp_path)
+    code, lines = check(fw)
+    assert code == 1 and any(
+        line.startswith(
+            "cm-cert.grades.level：内置认证方案 cm-cert（cert-cm.toml）的认证等级对应的级别（初级、中级、高级、资深）"
+            "不全是能力模型 cm18-hq 的级别（入门、中级、高级、资深）"
+        )
+        for line in lines
+    )
+    with pytest.raises(FrameworkInvalid):
+        rules(str(fw))  # scoring does not compute it another way
+    schemes = []
+    for file in ("cert-cm.toml", "cert-vip.toml"):  # HQ's own versions, 初级 named 入门
+        text = (FW_DIR / file).read_text(encoding="utf-8").replace('level = "初级"', 'level = "入门"')
+        schemes.append(tmp_path / f"hq_{file}")
+        schemes[-1].write_text(text.replace('version = "', 'version = "hq-', 1), encoding="utf-8")
+    assert rules(str(fw), [str(s) for s in schemes]).framework.id == "cm18-hq"  # with HQ's matching schemes
+
+
+def test_a_default_scheme_that_does_not_exist_is_refused(tmp_path):
+    fw = hq_file(tmp_path, "cm18.toml", NEW_MODEL, ('default_scheme = "cm-cert"', 'default_scheme = "nope"'))
+    code, lines = check(fw)
+    assert code == 1 and lines[0].startswith("framework.default_scheme：默认认证方案“nope”不是已有的认证方案")
+    with pytest.raises(FrameworkInvalid):
+        rules(str(fw))
+
+
+def test_two_scheme_files_of_one_id_are_refused_not_decided_by_their_order(tmp_path):
+    lenient = hq_file(tmp_path, "cert-cm.toml", ('version = "1.0"', 'version = "2.0-hq"'), name="a.toml")
+    strict = hq_file(
+        tmp_path,
+        "cert-cm.toml",
+        ('version = "1.0"', 'version = "3.0-hq"'),
+        ("written_min = 60", "written_min = 90"),
+        name="b.toml",
+    )
+    with pytest.raises(CmxlError) as e:
+        rules(None, [str(lenient), str(strict)])
+    assert "两个 --scheme 文件都是编号为 cm-cert 的认证方案" in e.value.message

@@ -385,3 +385,153 @@ def test_looking_something_up_does_not_upgrade_an_earlier_ledger(tmp_path, capsy
     assert code == 0 and [c["number"] for c in record["certificates"]] == ["KH2024000001", "KH2026000001"]
     assert record["holders"][0]["unit"] == "苏州" and record["history"] == []
     assert sha(path) == before
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["\u034f", "\ufe0f", "\u3164", "\u115f", "\u2800", "\U000e0041"],
+    ids=[
+        "combining grapheme joiner",
+        "variation selector",
+        "Hangul filler",
+        "Hangul choseong filler",
+        "blank braille",
+        "tag",
+    ],
+)
+def test_characters_that_draw_nothing_are_removed_from_an_id(mark):
+    reading = read_id(f"A01{mark}")
+    assert reading.id == "A01" and len(reading.removed) == 1
+
+
+def test_an_explicit_ledger_in_a_folder_that_does_not_exist_is_refused(tmp_path, capsys, monkeypatch):
+    folder = batch(tmp_path, "南京", [["0001", "张三", "南京分公司", *PASS]])
+    typo = tmp_path / "台帐" / "证书台账.sqlite"
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", typo)
+    assert code != 0 and "所在的文件夹不存在" in text and not typo.parent.exists()
+    link = tmp_path / "链接.sqlite"
+    link.symlink_to(tmp_path / "不存在" / "台账.sqlite")
+    code, text = bulk(capsys, monkeypatch, folder, "--ledger", link)
+    assert code != 0 and "指向不存在文件的链接" in text
+
+
+# ---- what the outside audit of this wave found in the ledger --------------------------------------
+
+
+def test_an_id_edited_back_into_the_ledger_with_an_invisible_character_is_read_as_an_id(
+    tmp_path, capsys, monkeypatch, zhang_san
+):
+    with sqlite3.connect(zhang_san) as db:  # a hand edit after the upgrade
+        db.execute("UPDATE certificates SET employee_id = '0001' || char(8203)")
+        db.execute("UPDATE holders SET employee_id = '0001' || char(8203)")
+    code, text = bulk(capsys, monkeypatch, batch(tmp_path, "南京二", [["0001", "张三", "南京分公司", *PASS]]))
+    assert code == 0 and "沿用 1 张" in text
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]  # no second certificate
+    with Ledger(zhang_san, read_only=True) as db:
+        assert [c.action for c in db.history("0001")] == ["normalise-id"]
+
+
+def test_an_id_whose_certificates_name_two_people_is_disputed_at_the_upgrade_until_hr_confirms(
+    tmp_path, capsys, monkeypatch
+):
+    path = tmp_path / "证书台账.sqlite"
+    with sqlite3.connect(path) as db:  # written before a number belonged to one person
+        db.executescript(OLDEST)
+        db.executemany(INSERT, [ROWS[1], ("VIP2026000001", "0001", "李四", "无锡", *ROWS[1][4:])])
+    for name in ("张三", "李四"):  # neither gets a certificate until HR says who holds 0001
+        folder = batch(tmp_path, f"批次{name}", [["0001", name, "南京分公司", *PASS]])
+        code, text = bulk(capsys, monkeypatch, folder, "--ledger", path)
+        assert code == 1 and "需人工核实" in text
+        [held] = sheet(folder, "暂缓发证")
+        assert "登记了不同的人（张三 KH2026000001；李四 VIP2026000001）" in held[6]
+    with Ledger(path, read_only=True) as db:
+        assert [c.action for c in db.history("0001")] == ["dispute"]
+    assert cli(capsys, monkeypatch, "certs", "confirm", "0001", "--name", "张三", "--ledger", path)[0] == 0
+    code, text = bulk(
+        capsys, monkeypatch, batch(tmp_path, "复核后", [["0001", "张三", "南京分公司", *PASS]]), "--ledger", path
+    )
+    assert code == 0 and "沿用 1 张" in text
+
+
+@pytest.mark.parametrize(
+    "edit", ["UPDATE counters SET next = 1", "UPDATE counters SET next = -5", "DELETE FROM counters"]
+)
+def test_a_number_counter_edited_by_hand_never_repeats_a_number(tmp_path, capsys, monkeypatch, zhang_san, edit):
+    with sqlite3.connect(zhang_san) as db:
+        db.execute(edit)
+    code, _ = bulk(capsys, monkeypatch, batch(tmp_path, "苏州", [["0002", "李四", "苏州分公司", *PASS]]))
+    assert code == 0
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三"), ("KH2026000002", "0002", "李四")]
+
+
+def test_a_counter_that_is_not_a_number_is_named_by_its_row(tmp_path, zhang_san):
+    with sqlite3.connect(zhang_san) as db:
+        db.execute("INSERT INTO counters VALUES ('VIP', 2026, 1)")
+        db.execute("UPDATE counters SET next = '三' WHERE prefix = 'VIP'")
+    with pytest.raises(LedgerProblem) as e:
+        Ledger(zhang_san)
+    assert "编号计数表第 2 行（前缀 VIP）" in e.value.message
+
+
+# ---- one person, one certificate: the audit's siblings ---------------------------------------------
+
+
+def test_an_id_the_ledger_holds_without_its_zeros_is_held_then_corrected(tmp_path, capsys, monkeypatch):
+    """Batch 1 typed 123 as a number (Excel dropped 00); batch 2 types it right, 00123: same 张三."""
+    code, _ = bulk(capsys, monkeypatch, batch(tmp_path, "一", [[123, "张三", "南京分公司", *PASS]]))
+    ledger = tmp_path / "证书台账.sqlite"
+    assert certificates(ledger) == [("KH2026000001", "123", "张三")]
+    folder = batch(tmp_path, "二", [["00123", "张三", "南京分公司", *PASS]])
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and "新发证书 0 张" in text
+    [held] = sheet(folder, "暂缓发证")
+    assert "与证书台账中的员工编号 123 张三（南京分公司，证书 KH2026000001）只差开头的 0" in held[6]
+    assert f'cmxl certs correct-id 123 --to 00123 --ledger "{ledger}"' in held[7]
+    code, text = cli(capsys, monkeypatch, "certs", "correct-id", "123", "--to", "00123", "--ledger", ledger)
+    assert code == 0 and "员工编号 123 更正为 00123" in text
+    code, text = bulk(capsys, monkeypatch, batch(tmp_path, "三", [["00123", "张三", "南京分公司", *PASS]]))
+    assert code == 0 and "沿用 1 张" in text
+    assert certificates(ledger) == [("KH2026000001", "00123", "张三")]  # one certificate, the right id
+
+
+def test_a_number_and_the_same_id_with_zeros_in_one_batch_are_both_held(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    small_book(folder / "甲.xlsx", [[456, "王五", "南京分公司", *PASS]])
+    small_book(folder / "乙.xlsx", [["00456", "王五", "南京分公司", *PASS]])
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and "新发证书 0 张" in text and "只差开头的 0，需核对" in text
+    held = sheet(folder, "暂缓发证")
+    assert sorted(r[0] for r in held) == ["00456", "456"]
+    assert all("只差开头的 0" in r[6] for r in held)
+
+
+def test_a_person_held_for_an_error_is_also_told_of_the_ledgers_other_holder(tmp_path, capsys, monkeypatch, zhang_san):
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", "中级客户经理", "四级", "三十", 70, 70]])
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and "其中 1 人的员工编号与证书台账中的持有人不符" in text
+    [held] = sheet(folder, "暂缓发证")
+    assert held[6].startswith("本行有 1 个错误") and "另：员工编号 0001 在证书台账中属于 张三" in held[6]
+
+
+def test_a_file_of_the_batch_shows_as_held_whom_the_ledger_holds_for_another(tmp_path, capsys, monkeypatch, zhang_san):
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS]])
+    bulk(capsys, monkeypatch, folder, "--reports")
+    summary = pc.CalamineWorkbook.from_path(str(tmp_path / "苏州_输出" / "苏州_评分结果.xlsx"))
+    rows = summary.get_sheet_by_name("汇总").to_python()
+    result = rows[1][rows[0].index("认证结果")]
+    assert result == "暂缓发证"  # not 通过: the roster holds 李四, and so does the file's own result
+    from docx import Document
+
+    report = Document(str(tmp_path / "苏州_输出" / "苏州_个人报告.docx"))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "结果：通过" not in text and "待核实" in text
+
+
+def test_the_same_id_with_other_data_in_two_files_exits_1(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    small_book(folder / "甲.xlsx", [["0009", "王五", "南京分公司", *PASS]])
+    small_book(folder / "乙.xlsx", [["0009", "赵六", "南京分公司", *PASS]])
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and "员工编号在本批次中数据不同或只差开头的 0，需核对" in text

@@ -30,11 +30,14 @@ def book(path: Path) -> Path:
 
 
 def pages(docx: Path) -> list[list[str]]:
-    """The document's paragraphs (and table cells), split at the page breaks."""
+    """The document's paragraphs (and table cells), split at the page breaks (a break after a
+    paragraph, or a paragraph that starts a page)."""
     doc = Document(str(docx))
     out: list[list[str]] = [[]]
     body = doc.element.body
     for child in body.iterchildren():
+        if out[-1] and any(e.tag.endswith("}pageBreakBefore") for e in child.iter()):
+            out.append([])
         texts = [
             "".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
             for p in child.iter()

@@ -64,6 +64,8 @@ def test_duplicate_columns_that_agree_or_are_filled_once_are_read(tmp_path):
         (" 电信行业概况 ", 81, {"电信行业概况": 80, "企业概况": 60, "法律法规": 50, "企业规章制度": 40}, "V2", 8),
         ("成就导向 级别", "中级", {"成就导向级别": "高级"}, "W2", 0),  # a level column
         ("工号", "0002", {}, "A2", None),  # the id, under an alias of 员工编号
+        ("成就导向\u200b", 99, {}, "E2", 0),  # a header with a zero-width space is the same column
+        ("笔试成绩\ufeff", 59, {"笔试成绩": 95}, None, None),  # a BOM in the header, likewise
     ],
 )
 def test_every_kind_of_column_given_twice_with_different_values_is_an_error(header, value, given, cell, unscored):
@@ -72,7 +74,8 @@ def test_every_kind_of_column_given_twice_with_different_values_is_an_error(head
         del p["通用基础知识"]  # scored from its sub-items
     sheet = SheetGrid("测评数据", [[*p, header], [*p.values(), value]])
     a = assess(WorkbookGrid("x.xlsx", [sheet]), catalogue().framework(), catalogue(), AS_OF)
-    assert [(c, k) for c, k in codes(a) if k == "value-conflict"] == [(cell, "value-conflict")]
+    conflicts = [(c, k) for c, k in codes(a) if k == "value-conflict"]
+    assert conflicts == [(cell, "value-conflict")] if cell else len(conflicts) == 1
     if unscored is not None:
         assert a.people[0].item_scores[unscored] is None and a.people[0].total is None
 
@@ -120,7 +123,7 @@ def shared_string_book(tmp_path: Path, index: str) -> Path:
     return out
 
 
-@pytest.mark.parametrize("index", ["-1", "7"])
+@pytest.mark.parametrize("index", ["-1", "7", "4294967296", "18446744073709551616"])  # 2**64 wraps round to string 0
 def test_a_shared_string_index_that_does_not_exist_is_a_damaged_file_naming_the_cell(tmp_path, index):
     assert read_workbook(shared_string_book(tmp_path, "1")).sheets[0].rows[1][2] == "乙"
     with pytest.raises(FileProblem) as e:
@@ -188,3 +191,11 @@ def test_a_netopt_applicant_without_a_job_grade_is_told_the_truth():
     assert warning.message == (
         "现岗位级别为空，申报的网优技术“五级”没有对应的能力级别，无法确定对应的标准级别，知识项按“中级”权重计算"
     )
+
+
+def test_a_name_given_twice_differently_is_a_conflict_not_an_empty_name():
+    p = person()
+    sheet = SheetGrid("测评数据", [[*p, "员工姓名"], [*p.values(), "李四"]])
+    a = assess(WorkbookGrid("x.xlsx", [sheet]), catalogue().framework(), catalogue(), AS_OF)
+    assert [k for _, k in codes(a)] == ["column-duplicate", "value-conflict"]  # not also 姓名为空
+    assert a.people[0].name == "张三"  # shown as first written, the row an error all the same

@@ -235,14 +235,14 @@ def test_summary_ranks_by_total_overall_and_within_the_unit():
 def test_scores_worked_out_from_a_level_are_named():
     """成就导向 given as 高级 alone counts as the band's midpoint (70.5): 评分明细 names it, and
     个人画像 pulls that line beside the person's results."""
-    from cmxl.core.layout.detail import DETAIL_COLUMNS
+    from cmxl.core.layout.detail import detail_columns
     from tests.conftest import grid, person
 
     g = grid([person(成就导向="高级")])
     cat = catalogue()
     a = assess(g, cat.framework(), cat, AS_OF)
     spec = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
-    col = DETAIL_COLUMNS.tail_col("按级别折算的能力项", len(a.framework.item_names))
+    col = detail_columns(a.framework)["按级别折算的能力项"]
     assert spec.sheet("评分明细").cell(1, col).value == "成就导向"
     assert a.people[0].item_scores[0] == 70.5
     profile = spec.sheet("个人画像")

@@ -98,6 +98,8 @@ def _default_text(info: FieldInfo) -> str:
 
 
 def _model_table(model: type[BaseModel], nested: list[type[BaseModel]]) -> list[str]:
+    documented = getattr(model, "documented_keys", None)  # keys registered elsewhere (a path's conditions)
+    model = documented() if documented is not None else model
     doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", "")
     lines = [
         f"### {model.__name__}",

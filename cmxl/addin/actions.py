@@ -13,27 +13,18 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmxl import api
-from cmxl.core.errors import CmxlError
-from cmxl.core.layout import spec as S
-from cmxl.core.layout.names import REGISTRY_SHEET
-from cmxl.core.layout.spec import Cell
+from cmxl.errors import CmxlError, SheetNameTaken, WriteFailed
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_said, excel_value, render_into
-from cmxl.pipeline import Assessment, assess_grid, in_workbook_spec, rules, write_reports
 
-REGISTRY = REGISTRY_SHEET
+if TYPE_CHECKING:
+    from cmxl.api import Assessment, ReportSpec
+
+REGISTRY = api.REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
-
-
-class SheetNameTaken(CmxlError):
-    pass
-
-
-class WriteFailed(CmxlError):
-    """Excel refused a step of writing the results; the message says what the workbook holds now."""
 
 
 @dataclass
@@ -83,7 +74,7 @@ class Registry:
             rows += [[""] * 6 for _ in range(len(old) - len(rows))]
         else:
             ws = book.sheets.add(REGISTRY, after=book.sheets[-1])
-        ws.range((1, 1), (len(rows), 6)).value = [[excel_value(Cell(v)) for v in row] for row in rows]
+        ws.range((1, 1), (len(rows), 6)).value = [[excel_value(api.registry_cell(v)) for v in row] for row in rows]
         ws.visible = False
 
 
@@ -125,11 +116,10 @@ def _assess_open(
     progress: Progress,
 ) -> Assessment:
     """The open workbook read as the clerk has it (cmxl's own sheets left out) and assessed."""
-    run = rules(framework, schemes)
     progress("正在读取工作簿…", 0.05)
     grid = read_book(book, skip=registry.sheets | {REGISTRY})
     progress("正在校验和评分…", 0.3)
-    return assess_grid(grid, run, as_of or dt.date.today())
+    return api.assess_open(grid, framework=framework, schemes=schemes, as_of=as_of)
 
 
 def _write(
@@ -146,7 +136,7 @@ def _write(
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
         first = a.report.errors[0]
         raise CmxlError(f"{first.message}。{first.hint}")
-    spec = in_workbook_spec(a, book.name, issues_only)
+    spec = api.open_workbook_sheets(a, book.name, issues_only)
     writing = [s.name for s in spec.sheets]
     present = [s.name for s in book.sheets]
     taken = [n for n in writing if n in present and n not in registry.sheets]
@@ -169,7 +159,7 @@ def _write(
 
 
 def _replace(
-    book: Any, registry: Registry, spec: S.ReportSpec, native: Native | None, progress: Progress, cosmetic: list[str]
+    book: Any, registry: Registry, spec: ReportSpec, native: Native | None, progress: Progress, cosmetic: list[str]
 ) -> None:
     """Replace cmxl's sheets and marks as one transaction. The record is written before each
     change it must know of (first the sheets about to be written, then, before any cell is
@@ -250,8 +240,7 @@ def person_reports(book: Any, target: Path, framework: str | None = None, scheme
     a = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet)
     if not a.people:
         raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
-    write_reports(a, Path(book.name), target)
-    return target
+    return api.person_reports(a, book.name, target)
 
 
 def new_template(app: Any, target: Path, framework: str | None = None) -> Path:

@@ -23,12 +23,10 @@ from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from typing import Any, Protocol
 
+from cmxl import api
 from cmxl.addin import actions
 from cmxl.addin.settings import Prefs, log_path
-from cmxl.core.errors import CmxlError
-from cmxl.core.model.loading import catalogue
-from cmxl.core.model.schemes import Scheme
-from cmxl.core.records import FILE_FAILED
+from cmxl.errors import CmxlError
 
 TITLE = "cmxl 能力测评"
 ACTIONS = ("validate", "score", "report", "bulk", "template", "framework", "check")  # the native ribbon's button tags
@@ -84,8 +82,6 @@ class ExcelDesk:
         return actions.score(self.book, framework, native=self.native, progress=progress, schemes=schemes)
 
     def bulk(self, folder: Path, framework: str | None, on_file: Any, schemes: list[str] = []) -> Any:  # noqa: B006
-        from cmxl import api
-
         return api.bulk(folder, issue_date=dt.date.today(), framework=framework, schemes=schemes, on_file=on_file)
 
     def template(self, target: Path, framework: str | None) -> Path:
@@ -100,7 +96,7 @@ class ExcelDesk:
 
 def _scheme_id(path: str) -> str:
     try:
-        return catalogue().scheme(path).id
+        return api.model_info(path).id
     except CmxlError:
         return ""  # a file gone or broken since: replaced by the new one
 
@@ -134,7 +130,7 @@ class Dialogs:
 class Launcher:
     def __init__(self, root: tk.Tk, desk: Desk, dialogs: Any, prefs: Prefs):
         self.root, self.desk, self.dialogs, self.prefs = root, desk, dialogs, prefs
-        self.models = {f"{f.id}  {f.framework.name}（版本 {f.version}）": f.id for f in catalogue().frameworks.values()}
+        self.models = {f"{f.id}  {f.name}（版本 {f.version}）": f.id for f in api.frameworks() if f.is_framework}
         self._build()
         self._show_model()
 
@@ -183,7 +179,7 @@ class Launcher:
             frame.columnconfigure(col, weight=1)
 
     def _show_model(self) -> None:
-        chosen = self.prefs.framework or catalogue().framework(None).id  # none chosen: the tool's default
+        chosen = self.prefs.framework or api.framework_info().id  # none chosen: the tool's default
         label = next((k for k, v in self.models.items() if v == chosen), None)
         if label is None:  # HQ's file
             label = f"文件：{chosen}"
@@ -261,7 +257,7 @@ class Launcher:
                 return
 
     def _bulk_done(self, result: Any) -> None:
-        failed = [g for g in result.logs if g.status == FILE_FAILED]
+        failed = result.failed
         lines = [
             f"{len(result.logs)} 个文件，{result.people} 人；申报认证 {result.applied} 人，通过 {result.passed} 人。",
             f"认证名单：{result.roster}",
@@ -306,10 +302,8 @@ class Launcher:
             self._busy(False)
 
     def _check(self) -> None:
-        from cmxl.addin.check import report
-
         try:
-            found, problem = report()
+            found, problem = api.check_addin()
         except Exception as exc:
             self._handle(exc)
             return
@@ -328,17 +322,17 @@ class Launcher:
                 self._show_model()
                 return
             try:
-                model = catalogue().model(path)  # a file that cannot be used is said now, not at scoring
+                model = api.model_info(path)  # a file that cannot be used is said now, not at scoring
             except CmxlError as exc:
                 self._fail(exc.message)
                 self._show_model()
                 return
-            if isinstance(model, Scheme):  # HQ's certification rules, used with whichever model is chosen
+            if not model.is_framework:  # HQ's certification rules, used with whichever model is chosen
                 kept = [s for s in self.prefs.schemes if _scheme_id(s) != model.id]
                 self.prefs.schemes = [*kept, path]
                 self.prefs.save()
                 self._show_model()
-                self.status.set(f"已使用总部认证方案：{model.scheme.name}（{model.id} 版本 {model.version}）")
+                self.status.set(f"已使用总部认证方案：{model.name}（{model.id} 版本 {model.version}）")
                 return
             self.prefs.framework = path
         else:

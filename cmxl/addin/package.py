@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from cmxl.core.errors import CmxlError
-from cmxl.xlsx.write import temp_beside
+from cmxl.errors import AddinProblem
+from cmxl.files import replacing
 
 TEMPLATE = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()
@@ -59,10 +59,6 @@ RIBBON = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
   </ribbon>
 </customUI>
 """
-
-
-class AddinProblem(CmxlError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -162,27 +158,22 @@ def build(target: Path, settings: Settings, native: bool = False) -> Path:
         "customUI/customUI.xml": ribbon.encode("utf-8"),
         "xl/worksheets/sheet1.xml": _config_sheet(settings.rows()),
     }
+    template = template_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_beside(target)
-    try:
-        with zipfile.ZipFile(template_path()) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = parts.pop(info.filename, None)
-                if data is None:
-                    data = src.read(info.filename)
-                    if info.filename == "xl/workbook.xml":
-                        data = data.replace(
-                            f'name="{CONFIG_SHEET_SHIPPED}"'.encode(), f'name="{CONFIG_SHEET}"'.encode()
-                        )
-                dst.writestr(info.filename, data)
-            if parts:
-                raise AddinProblem(f"xlwings 的加载项模板中没有 {', '.join(parts)}（xlwings 版本不受支持）")
-        os.replace(tmp, target)
-    except PermissionError:
-        raise AddinProblem(f"{target} 正被占用（Excel 是否打开着它？）：请先关闭 Excel 再试") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with (
+        replacing(target, what="加载项") as tmp,
+        zipfile.ZipFile(template) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = parts.pop(info.filename, None)
+            if data is None:
+                data = src.read(info.filename)
+                if info.filename == "xl/workbook.xml":
+                    data = data.replace(f'name="{CONFIG_SHEET_SHIPPED}"'.encode(), f'name="{CONFIG_SHEET}"'.encode())
+            dst.writestr(info.filename, data)
+        if parts:
+            raise AddinProblem(f"xlwings 的加载项模板中没有 {', '.join(parts)}（xlwings 版本不受支持）")
     if native:
         _import_dispatcher(target)
     return target
@@ -298,7 +289,8 @@ def install(folder: Path | None, settings: Settings, native: bool = False, funct
         if functions:
             import_functions(built)
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
+        with replacing(target, what="加载项") as tmp:  # an add-in Excel has open is replaced whole or not at all
+            shutil.copyfile(built, tmp)
     except PermissionError:
         raise AddinProblem(f"{target} 正被占用：请先关闭 Excel 再安装") from None
     finally:

@@ -30,6 +30,11 @@ _NAMES = {
     "\u202f": "窄不换行空格",
     "\u2007": "数字空格",
     "\u00ad": "软连字符",
+    "\u034f": "组合用字形连接符",
+    "\ufe0f": "变体选择符",
+    "\u3164": "韩文填充符",
+    "\u115f": "韩文填充符",
+    "\u2800": "空白盲文",
 }
 
 
@@ -43,10 +48,18 @@ class IdReading:
     numeric: bool = False  # typed as a number: leading zeros may have been lost
 
 
+# Letters and symbols that draw nothing: Hangul fillers, the halfwidth filler, the blank braille
+# pattern. With the categories below (format and control characters, every space, combining marks
+# and variation selectors, which draw nothing on their own in an id) a cell shows the same text
+# with or without them.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"))
+
+
 def _invisible(ch: str) -> bool:
     if ch in _VISIBLE_SPACES:
         return False
-    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+    return ch.isspace() or ch in _BLANK or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
 def char_name(ch: str) -> str:
@@ -90,6 +103,13 @@ def normalise_id(value: object) -> str:
     if isinstance(value, str):
         return _text(value)[0]
     return read_id(value).id
+
+
+def fold_text(value: object) -> str:
+    """Text as two cells are compared (a header with its column's name, a grade with the model's,
+    an id with an id): what draws nothing removed, full-width forms folded, every space and line
+    break dropped. One rule for the reader and for the rules files' own checks."""
+    return "" if value is None else _text(str(value))[0]
 
 
 def normalise_name(value: object) -> str:

@@ -1,95 +1,23 @@
-"""Records shared by the bulk run, the certificate ledger and the roster: one certificate as
-the ledger holds it, who holds an id and how that changed, and what happened to one file of a
-batch."""
+"""The records that were defined here now live beside what they belong to: the ledger's in
+cmxl/core/ledger_records.py, a bulk run's file log in cmxl/core/file_log.py. These names stay
+importable from here for the modules that still import them from here (cmxl.api, cmxl.cli,
+cmxl.addin.launcher, cmxl.core.layout.roster)."""
 
-from __future__ import annotations
+from cmxl.core.file_log import FILE_FAILED, OK, SKIPPED, WITH_ERRORS, WITH_WARNINGS, FileLog
+from cmxl.core.ledger_records import ACTIONS, CONFIRM, DISPUTE, NORMALISE, Certificate, Holder, IdentityChange
 
-from dataclasses import dataclass, field
-
-# a file with data errors was processed, but the people with errors were not fully scored
-OK, WITH_WARNINGS, WITH_ERRORS, FILE_FAILED = "成功", "有警告", "有错误", "失败"
-SKIPPED = "已跳过"  # found in the batch folder but not an input (cmxl's own output, a lock file, not a workbook)
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """One certificate as recorded in the ledger."""
-
-    number: str
-    employee_id: str
-    name: str
-    unit: str
-    scheme: str
-    scheme_name: str
-    grade: str
-    issue_date: str
-    expiry: str
-    source_file: str
-    source_sha256: str
-    run_id: str
-    renews: str | None
-    scheme_version: str = ""  # of the scheme whose rules issued it ('' in ledgers of earlier versions)
-    scheme_hash: str = ""
-
-
-@dataclass(frozen=True)
-class Holder:
-    """Who holds an 员工编号 in the ledger (a number belongs to one person), with the numbers of
-    the certificates recorded under that id."""
-
-    employee_id: str
-    name: str
-    unit: str
-    certificates: tuple[str, ...] = ()
-
-    @property
-    def shown(self) -> str:
-        """张三（南京分公司，证书 KH2026000001）"""
-        held = f"，证书 {'、'.join(self.certificates)}" if self.certificates else ""
-        return f"{self.name}（{self.unit or '单位未填'}{held}）"
-
-
-CONFIRM = "confirm"  # HR: the new name is the same person
-NORMALISE = "normalise-id"  # the ledger's upgrade: a stored id read as ids are read now
-ACTIONS = {CONFIRM: "确认同一人", NORMALISE: "台账升级：员工编号规范化"}
-
-
-@dataclass(frozen=True)
-class IdentityChange:
-    """One recorded change of who holds an id: HR's confirmation that a new name is the same
-    person (confirm), or the ledger's own clean-up of a stored id (normalise-id)."""
-
-    seq: int
-    at: str  # ISO date and time
-    by: str  # who did it (经办人)
-    action: str
-    employee_id: str
-    before_name: str
-    before_unit: str
-    after_name: str
-    after_unit: str
-    note: str = ""
-
-    @property
-    def shown(self) -> str:
-        """One line: 2026-12-02 10:15 确认同一人 员工编号 0001：姓名 张三 → 李四；经办人 王芳；说明：……"""
-        name = f"姓名 {self.before_name} → {self.after_name}" if self.before_name != self.after_name else ""
-        unit = f"单位 {self.before_unit} → {self.after_unit}" if self.before_unit != self.after_unit else ""
-        what = "，".join(x for x in (name, unit) if x)
-        note = f"；说明：{self.note}" if self.note else ""
-        action = ACTIONS.get(self.action, self.action)
-        return f"{self.at.replace('T', ' ')} {action} 员工编号 {self.employee_id}{'：' + what if what else ''}；经办人 {self.by}{note}"
-
-
-@dataclass
-class FileLog:
-    file: str
-    sha256: str
-    status: str  # OK / WITH_WARNINGS / WITH_ERRORS / FILE_FAILED
-    people: int
-    errors: int
-    warnings: int
-    reason: str
-    output: str
-    seconds: float
-    issue_counts: dict[str, int] = field(default_factory=dict)
+__all__ = [
+    "ACTIONS",
+    "CONFIRM",
+    "DISPUTE",
+    "FILE_FAILED",
+    "NORMALISE",
+    "OK",
+    "SKIPPED",
+    "WITH_ERRORS",
+    "WITH_WARNINGS",
+    "Certificate",
+    "FileLog",
+    "Holder",
+    "IdentityChange",
+]

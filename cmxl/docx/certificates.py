@@ -17,14 +17,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from cmxl.core.errors import CmxlError, FileProblem, os_reason
-from cmxl.core.records import Certificate
+from cmxl.core.errors import CertificateProblem, FileProblem
+from cmxl.core.ledger_records import Certificate
 from cmxl.docx.pages import header_footer_parts, repeat
 from cmxl.docx.placeholders import Found, scan
-from cmxl.docx.render import save_atomically
+from cmxl.files import check_target, replacing
 from cmxl.xlsx.render import xml_text
 from cmxl.xlsx.safety import OLE_MAGIC, ZIP_MAGIC, check_unpacked
-from cmxl.xlsx.write import OutputProblem, check_target
 
 PLACEHOLDERS = {
     "姓名": lambda c: c.name,
@@ -56,10 +55,6 @@ _ONCE = {
 }
 
 
-class CertificateProblem(CmxlError):
-    pass
-
-
 def _date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{int(year)}年{int(month)}月{int(day)}日"
@@ -68,40 +63,15 @@ def _date(iso: str) -> str:
 def default_template(target: Path) -> Path:
     """The shipped certificate: a bordered A4 page with every placeholder (HR edits it in Word)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    _default_document().save(target)
+    with replacing(target, program="Word", what="证书模板") as tmp:
+        _default_document().save(tmp)
     return target
 
 
 def _default_document():
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from cmxl.docx.certificate_design import certificate_document
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)  # A4 landscape
-    section.orientation = 1
-    for margin in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
-        setattr(section, margin, Cm(2.5))
-    style = doc.styles["Normal"]
-    style.font.name = "Microsoft YaHei"
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Microsoft YaHei")
-
-    def line(text: str, size: float, bold: bool = False, space: float = 10) -> None:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(space)
-        run = paragraph.add_run(text)
-        run.font.size, run.bold = Pt(size), bold
-
-    line("岗位技能认证证书", 30, bold=True, space=28)
-    line("{姓名}（员工编号 {员工编号}，{单位}）", 16)
-    line("经考核，符合{认证类别}{认证等级}的要求，特发此证。", 16, space=36)
-    line("证书编号：{证书编号}", 12, space=4)
-    line("发证日期：{发证日期}    有效期至：{有效期至}", 12, space=40)
-    line("（发证单位盖章）", 12)
-    return doc
+    return certificate_document()
 
 
 def placeholders_in(doc) -> set[str]:
@@ -275,12 +245,8 @@ def print_certificates(certs: list[Certificate], template: Path | None, target: 
         return bool(scan(part.element, "", PLACEHOLDERS)[0])
 
     repeat(doc, [_values(c) for c in certs], has_placeholders)
-    try:
-        save_atomically(doc, target)
-    except OSError as exc:
-        raise OutputProblem(
-            f"{target}：无法写入（{os_reason(exc)}）；如已在 Word 中打开，请先关闭，或换一个输出位置（-o）"
-        ) from None
+    with replacing(target, program="Word", what="证书文件") as tmp:
+        doc.save(tmp)
     return target
 
 

@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"
 _W_P, _W_T = qn("w:p"), qn("w:t")
+_M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"  # the text of an equation
 _A_P, _A_T = qn("a:p"), qn("a:t")
 # what ends a placeholder when it stands between two pieces of a paragraph's text
 _BREAKS = {
@@ -43,7 +44,11 @@ _CONTAINERS = {
     qn("w:hyperlink"): "超链接",
     qn("w:fldSimple"): "域",
 }
-_PLACEHOLDER = re.compile(r"[{｛]{1,2}([^{}｛｝\n]{1,20})[}｝]{1,2}")
+# braces round a name, any number of them ({{{姓名}}} is {姓名} too); any length inside, so that a long
+# unknown placeholder is refused rather than printed
+_PLACEHOLDER = re.compile(r"[{｛]+([^{}｛｝\n]{1,200})[}｝]+")
+# a brace that is not part of a whole placeholder: half of one ({姓 + line break + 名}, {姓名 alone)
+_LONE_BRACE = re.compile(r"[{｛]\s*\w{0,20}|\w{0,20}\s*[}｝]")
 _BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")  # spaces (also full-width) and invisible marks
 
 
@@ -84,7 +89,7 @@ def _collect(element, pieces: list[_Piece], p_tag: str, t_tag: str) -> None:
     for child in element:
         if child.tag == p_tag:  # a paragraph of a text box anchored here: a unit of its own
             continue
-        if child.tag == t_tag:
+        if child.tag == t_tag or (t_tag == _W_T and child.tag == _M_T):
             pieces.append(_Piece(child, child.text or ""))
         elif child.tag in _BREAKS:
             pieces.append(_Piece(None, "\n"))
@@ -110,13 +115,12 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def scan(root, story: str, known: Collection[str], drawing: bool = False) -> tuple[list[Found], list[Found]]:
-    """The placeholders under `root` (a part's XML), and the incomplete ones: a known name with
-    only one of its braces ({姓名 or 姓名}), which would print as it is. `story` names the part
-    for the clerk (正文, 页眉（第 1 节）…); `drawing` reads DrawingML text (charts, SmartArt)."""
+    """The placeholders under `root` (a part's XML), and the incomplete ones: a brace that is not
+    part of a whole placeholder ({姓名 or 姓名}, or one cut by a line break or a tab), which would
+    print as it is. `story` names the part for the clerk (正文, 页眉（第 1 节）…); `drawing`
+    reads DrawingML text (charts, SmartArt)."""
     found: list[Found] = []
     broken: list[Found] = []
-    names = "|".join(re.escape(k) for k in sorted(known, key=len, reverse=True))
-    half = re.compile(rf"[{{｛]\s*({names})|({names})\s*[}}｝]") if names else None
     units = _units(root, _A_P, _A_T) if drawing else _units(root)
     for pieces in units:
         text = "".join(p.text for p in pieces)
@@ -127,14 +131,17 @@ def scan(root, story: str, known: Collection[str], drawing: bool = False) -> tup
         for start, end, key, shown in _matches(text):
             found.append(Found(key, shown, _where(nodes[start], story), _excerpt(text, start, end)))
             rest[start:end] = ["\0"] * (end - start)
-        if half is not None:
-            for m in half.finditer("".join(rest)):
-                broken.append(
-                    Found(
-                        m.group(1) or m.group(2), m.group(0), _where(nodes[m.start()], story), _excerpt(text, *m.span())
-                    )
-                )
+        for m in _LONE_BRACE.finditer("".join(rest)):
+            at = m.start() + max(0, min(len(m.group(0)) - 1, _first_brace(m.group(0))))
+            shown = m.group(0).strip()
+            broken.append(
+                Found(_BLANK.sub("", shown.strip("{}｛｝")), shown, _where(nodes[at], story), _excerpt(text, *m.span()))
+            )
     return _unique(found), _unique(broken)
+
+
+def _first_brace(text: str) -> int:
+    return min((text.index(b) for b in "{｛}｝" if b in text), default=0)
 
 
 def _owners(pieces: list[_Piece]) -> list:

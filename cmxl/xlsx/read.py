@@ -33,8 +33,9 @@ _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
-# a shared-string cell whose index is not a plain number (-1, " 1"): calamine reads it as string 0
-_BAD_SHARED = re.compile(rb't="s"[^>]*>\s*<v>(?!\d+<)')
+# a shared-string cell whose index is not a plain number (-1, " 1") or is too long to be one (2**64 and
+# more wrap round): calamine reads it as string 0. No table holds a billion strings.
+_BAD_SHARED = re.compile(rb't="s"[^>]*>\s*<v>(?!\d{1,9}<)')
 _SHARED_INDEX = re.compile(rb't="s"[^>]*>\s*<v>(\d+)<')
 # the end of a formula cell with no result stored: "<f>…</f></c>", or an empty <v> after it
 _FORMULA_END = re.compile(rb"(?:</f>|<f\b[^>]*/>)(?:<v\s*/>|<v></v>)?</c>")

@@ -213,19 +213,13 @@ def person_results(
     below = (np.nan_to_num(s.gaps, nan=0) < 0).sum(axis=1)  # the known gaps below standard
     invalid = list(people["invalid"])
     grade_col = intake.columns.fields.get("grade", -1)
-    by_row: dict[tuple[str, int], list[Issue]] = {}
-    for i in issues:
-        if i.cell:
-            by_row.setdefault((i.sheet, parse_a1(i.cell)[0] + 1), []).append(i)
+    by_row = _issues_by_row(issues)
     out = []
     for p in range(n):
         cert = certifications[p]
         grade = int(s.grade[p])
         row_issues = by_row.get((sheets[p], rows[p]), [])
-        unrecognised = ""
-        if "grade" in invalid[p]:  # not a known grade: what was typed, from the error on its cell
-            typed = (i.value for i in row_issues if i.severity == "error" and parse_a1(i.cell)[1] == grade_col)
-            unrecognised = _text(next(typed, "")) or "？"
+        unrecognised = _typed_grade(row_issues, grade_col) if "grade" in invalid[p] else ""
         out.append(
             PersonResult(
                 file=intake.source,
@@ -259,3 +253,18 @@ def person_results(
             )
         )
     return out
+
+
+def _issues_by_row(issues: list[Issue]) -> dict[tuple[str, int], list[Issue]]:
+    """The issues on a cell, by (sheet, 1-based row)."""
+    by_row: dict[tuple[str, int], list[Issue]] = {}
+    for i in issues:
+        if i.cell:
+            by_row.setdefault((i.sheet, parse_a1(i.cell)[0] + 1), []).append(i)
+    return by_row
+
+
+def _typed_grade(row_issues: list[Issue], grade_col: int) -> str:
+    """A 现岗位级别 that is not a known grade, as typed: from the error on its cell."""
+    typed = (i.value for i in row_issues if i.severity == "error" and parse_a1(i.cell)[1] == grade_col)
+    return _text(next(typed, "")) or "？"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.errors import Rejected
 from cmxl.core.grid import SheetGrid, WorkbookGrid
+from cmxl.core.model.eligibility import condition_fields
 from cmxl.core.model.loading import catalogue
 
 SOURCE, SHEET = "工作表函数", "测评数据"
@@ -20,10 +22,6 @@ SOURCE, SHEET = "工作表函数", "测评数据"
 def header(key: str) -> str:
     """The column header of a field (the workbook format is the one place column names live)."""
     return catalogue().workbook_format.labels[key]
-
-
-class Rejected(ValueError):
-    """A value the rules reject; the message is the issue's, in Chinese."""
 
 
 # Excel's error values, as a cell reference hands them over (xlwings' err_to_str option)
@@ -177,6 +175,25 @@ def gap(assessed: object, grade: object, item: object, framework: object = None)
     if found is None:
         raise Rejected("缺少得分或岗位级别")
     return found
+
+
+# CMXL_CERT's arguments not named after the field they give; every other one is (an eligibility
+# condition's fact, an exam score, ...).
+_ARGUMENT_FIELDS = {"grade": "applied", "category": "scheme"}
+
+
+def cert_facts(arguments: dict[str, object]) -> dict[str, object]:
+    """CMXL_CERT's arguments, by parameter name, as the facts `certification` takes (by field key)."""
+    return {_ARGUMENT_FIELDS.get(name, name): value for name, value in arguments.items()}
+
+
+def condition_argument_docs() -> dict[str, str]:
+    """What Excel's function wizard says of each CMXL_CERT argument that gives an eligibility
+    condition's fact: one per field the conditions read (cmxl/core/model/eligibility.py
+    CONDITIONS), named after the field. Excel formulas pass arguments by position, so CMXL_CERT's
+    parameters stay as they are; a condition reading a new field needs one more at the end (its
+    description comes from here, and importing the worksheet functions fails without it)."""
+    return {key: f"可选：{header(key)}" for key in condition_fields()}
 
 
 def certification(facts: dict[str, object], framework: object = None, as_of: dt.date | None = None) -> str:

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from pydantic_core import PydanticCustomError
 
 from cmxl.core.errors import FrameworkInvalid
+from cmxl.core.ids import fold_text
 from cmxl.core.issues import Issue, issue
 
 M = TypeVar("M", bound="StrictModel")
@@ -156,13 +157,13 @@ _SPACE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """A spelling as a workbook cell is compared with it (cmxl/core/engine/intake.py clean_text):
-    full-width folded, every space and line break removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    """A spelling as a workbook cell is compared with it (the reader's rule, cmxl.core.ids.fold_text):
+    what draws nothing removed, full-width folded, every space and line break removed."""
+    return fold_text(text)
 
 
 def fold_header(text: str) -> str:
-    """A column header as a workbook's header row is compared with it (intake.py header_key)."""
+    """A column header as a workbook's header row is compared with it (intake/text.py header_key)."""
     return fold(text).strip("*").rstrip(":")
 
 

@@ -254,7 +254,7 @@ def named_spellings(items: Sequence[Level] | Sequence[Grade], table: str, what: 
 
 
 def column_spellings(fw: Framework) -> list[Spelling]:
-    """Every column header the framework adds to the people sheet, as intake.py reads them: each
+    """Every column header the framework adds to the people sheet, as intake reads them: each
     competency's name (and code + name), its 级别 and 得分 forms, its sub-items. The plain names
     come first, so that a derived header is blamed for a clash, not a competency's own name."""
     forms: list[tuple[int, str, str, str]] = []  # (competency, key, header, label)
@@ -281,111 +281,134 @@ def column_spellings(fw: Framework) -> list[Spelling]:
 
 def check_framework(fw: Framework) -> list[Issue]:
     """Every consistency rule a framework must meet; returns all problems, not the first."""
-    problems: list[tuple[str, str]] = []
+    problems = [
+        *_level_problems(fw),
+        *_category_problems(fw),
+        *_competency_problems(fw),
+        *_weight_problems(fw),
+        *_grade_problems(fw),
+    ]
+    if fw.framework.fallback_level not in fw.level_names:
+        problems.append(("framework.fallback_level", f"级别“{fw.framework.fallback_level}”不存在"))
+    return [issue("framework-invalid", field=key, value=text) for key, text in problems]
 
-    def bad(key: str, text: str) -> None:
-        problems.append((key, text))
 
-    level_names = [lv.name for lv in fw.levels]
-    for key, text in spelling_clashes(named_spellings(fw.levels, "levels", "级别")):
-        bad(key, text)
+def _level_problems(fw: Framework) -> list[tuple[str, str]]:
+    """The levels: distinct names, bands from 0 to 100 without overlap or gap, midpoints inside."""
+    bad = spelling_clashes(named_spellings(fw.levels, "levels", "级别"))
     if len(fw.levels) < 2:
-        bad("levels", "至少需要两个级别")
+        bad.append(("levels", "至少需要两个级别"))
     else:
         if abs(fw.levels[0].min) > _EPS:
-            bad("levels[0].min", "第一个级别的分数段必须从 0 开始")
+            bad.append(("levels[0].min", "第一个级别的分数段必须从 0 开始"))
         if abs(fw.levels[-1].max - 100) > _EPS:
-            bad(f"levels[{len(fw.levels) - 1}].max", "最后一个级别的分数段必须到 100 为止")
+            bad.append((f"levels[{len(fw.levels) - 1}].max", "最后一个级别的分数段必须到 100 为止"))
     for i, lv in enumerate(fw.levels):
         if lv.min > lv.max:
-            bad(f"levels[{i}]", f"级别“{lv.name}”的下限 {lv.min:g} 大于上限 {lv.max:g}")
+            bad.append((f"levels[{i}]", f"级别“{lv.name}”的下限 {lv.min:g} 大于上限 {lv.max:g}"))
         if not lv.min <= lv.midpoint <= lv.max:
-            bad(f"levels[{i}].midpoint", f"级别“{lv.name}”的中值 {lv.midpoint:g} 不在分数段内")
+            bad.append((f"levels[{i}].midpoint", f"级别“{lv.name}”的中值 {lv.midpoint:g} 不在分数段内"))
         if i:
             prev = fw.levels[i - 1]
             if lv.min <= prev.max:
-                bad(f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段重叠")
+                bad.append((f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段重叠"))
             elif lv.min - prev.max > 1 + _EPS:
-                bad(f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段之间有间隔")
-    known_levels = set(level_names)
+                bad.append((f"levels[{i}].min", f"级别“{prev.name}”与“{lv.name}”的分数段之间有间隔"))
+    return bad
 
+
+def _category_problems(fw: Framework) -> list[tuple[str, str]]:
+    bad: list[tuple[str, str]] = []
     cat_names = [c.name for c in fw.categories]
     if len(set(cat_names)) != len(cat_names):
-        bad("categories", "类别名称重复")
-    if abs(sum(c.weight for c in fw.categories) - 100) > _EPS:
-        total = sum(c.weight for c in fw.categories)
-        bad("categories.weight", f"类别权重之和为 {total:g}，应为 100")
+        bad.append(("categories", "类别名称重复"))
+    total = sum(c.weight for c in fw.categories)
+    if abs(total - 100) > _EPS:
+        bad.append(("categories.weight", f"类别权重之和为 {total:g}，应为 100"))
+    return bad
 
-    names = [c.name for c in fw.competencies]
-    for key, text in spelling_clashes(column_spellings(fw), fold_with=fold_header):
-        bad(key, text)
+
+def _competency_problems(fw: Framework) -> list[tuple[str, str]]:
+    """Each competency: its column headers, category, behaviours' levels, sub-item weights; then
+    every category has a competency."""
+    bad = spelling_clashes(column_spellings(fw), fold_with=fold_header)
+    known_levels, cat_names = set(fw.level_names), [c.name for c in fw.categories]
     for i, comp in enumerate(fw.competencies):
         key = f"competencies[{i}]"
         if comp.category not in cat_names:
-            bad(f"{key}.category", f"能力项“{comp.name}”的类别“{comp.category}”不存在")
+            bad.append((f"{key}.category", f"能力项“{comp.name}”的类别“{comp.category}”不存在"))
         for j, beh in enumerate(comp.behaviours):
             if beh.level not in known_levels:
-                bad(f"{key}.behaviours[{j}].level", f"级别“{beh.level}”不存在")
-        if comp.subitems:
-            for lv in level_names:
-                row = comp.subitem_weights.get(lv)
-                if row is None:
-                    bad(f"{key}.subitem_weights", f"“{comp.name}”缺少级别“{lv}”的分项权重")
-                elif len(row) != len(comp.subitems):
-                    bad(
-                        f"{key}.subitem_weights.{lv}",
-                        f"“{comp.name}”级别“{lv}”的权重个数 {len(row)} 与分项个数不符",
-                    )
-                elif abs(sum(row) - 100) > _EPS:
-                    bad(
-                        f"{key}.subitem_weights.{lv}",
-                        f"“{comp.name}”级别“{lv}”的分项权重之和为 {sum(row):g}，应为 100",
-                    )
-            for lv in comp.subitem_weights:
-                if lv not in known_levels:
-                    bad(f"{key}.subitem_weights.{lv}", f"级别“{lv}”不存在")
-        elif comp.subitem_weights:
-            bad(f"{key}.subitem_weights", f"“{comp.name}”没有分项却给了分项权重")
+                bad.append((f"{key}.behaviours[{j}].level", f"级别“{beh.level}”不存在"))
+        bad += _subitem_weight_problems(fw, comp, key)
     for ci, cat in enumerate(fw.categories):
         if not any(c.category == cat.name for c in fw.competencies):
-            bad(f"categories[{ci}]", f"类别“{cat.name}”下没有能力项")
+            bad.append((f"categories[{ci}]", f"类别“{cat.name}”下没有能力项"))
+    return bad
 
+
+def _subitem_weight_problems(fw: Framework, comp: Competency, key: str) -> list[tuple[str, str]]:
+    """A knowledge item's sub-item weights: one row per level, one weight per sub-item, summing to 100."""
+    if not comp.subitems:
+        return [(f"{key}.subitem_weights", f"“{comp.name}”没有分项却给了分项权重")] if comp.subitem_weights else []
+    bad: list[tuple[str, str]] = []
+    for lv in fw.level_names:
+        row = comp.subitem_weights.get(lv)
+        if row is None:
+            bad.append((f"{key}.subitem_weights", f"“{comp.name}”缺少级别“{lv}”的分项权重"))
+        elif len(row) != len(comp.subitems):
+            bad.append((f"{key}.subitem_weights.{lv}", f"“{comp.name}”级别“{lv}”的权重个数 {len(row)} 与分项个数不符"))
+        elif abs(sum(row) - 100) > _EPS:
+            bad.append(
+                (f"{key}.subitem_weights.{lv}", f"“{comp.name}”级别“{lv}”的分项权重之和为 {sum(row):g}，应为 100")
+            )
+    for lv in comp.subitem_weights:
+        if lv not in fw.level_names:
+            bad.append((f"{key}.subitem_weights.{lv}", f"级别“{lv}”不存在"))
+    return bad
+
+
+def _weight_problems(fw: Framework) -> list[tuple[str, str]]:
+    """Per-competency weights: all or none; summing to 100, and to each category's weight."""
     weighted = [c.weight is not None for c in fw.competencies]
     if any(weighted) and not all(weighted):
-        bad("competencies.weight", "部分能力项给了权重、部分没有：要么全部给出，要么全部不给")
-    elif all(weighted) and fw.competencies:
-        total = sum(c.weight or 0 for c in fw.competencies)
-        if abs(total - 100) > _EPS:
-            bad("competencies.weight", f"能力项权重之和为 {total:g}，应为 100")
-        for ci, cat in enumerate(fw.categories):
-            sub = sum(c.weight or 0 for c in fw.competencies if c.category == cat.name)
-            if abs(sub - cat.weight) > _EPS:
-                bad(
-                    f"categories[{ci}].weight",
-                    f"类别“{cat.name}”权重 {cat.weight:g} 与其能力项权重之和 {sub:g} 不符",
-                )
+        return [("competencies.weight", "部分能力项给了权重、部分没有：要么全部给出，要么全部不给")]
+    if not fw.competencies or not all(weighted):
+        return []
+    bad: list[tuple[str, str]] = []
+    total = sum(c.weight or 0 for c in fw.competencies)
+    if abs(total - 100) > _EPS:
+        bad.append(("competencies.weight", f"能力项权重之和为 {total:g}，应为 100"))
+    for ci, cat in enumerate(fw.categories):
+        sub = sum(c.weight or 0 for c in fw.competencies if c.category == cat.name)
+        if abs(sub - cat.weight) > _EPS:
+            bad.append(
+                (f"categories[{ci}].weight", f"类别“{cat.name}”权重 {cat.weight:g} 与其能力项权重之和 {sub:g} 不符")
+            )
+    return bad
 
-    if not fw.grades:
-        bad("grades", "至少需要一个岗位级别")
-    for key, text in spelling_clashes(named_spellings(fw.grades, "grades", "岗位级别")):
-        bad(key, text)
+
+def _grade_problems(fw: Framework) -> list[tuple[str, str]]:
+    """The job grades: at least one, distinct names, a known target level, a known standard level
+    for every category and override."""
+    bad: list[tuple[str, str]] = [] if fw.grades else [("grades", "至少需要一个岗位级别")]
+    bad += spelling_clashes(named_spellings(fw.grades, "grades", "岗位级别"))
+    known_levels, cat_names, names = set(fw.level_names), [c.name for c in fw.categories], fw.item_names
     for gi, grade in enumerate(fw.grades):
         key = f"grades[{gi}]"
         if grade.level not in known_levels:
-            bad(f"{key}.level", f"岗位级别“{grade.name}”的目标级别“{grade.level}”不存在")
+            bad.append((f"{key}.level", f"岗位级别“{grade.name}”的目标级别“{grade.level}”不存在"))
         for cat in cat_names:
             if cat not in grade.standards:
-                bad(f"{key}.standards", f"岗位级别“{grade.name}”缺少类别“{cat}”的标准级别")
+                bad.append((f"{key}.standards", f"岗位级别“{grade.name}”缺少类别“{cat}”的标准级别"))
         for cat, lv in grade.standards.items():
             if cat not in cat_names:
-                bad(f"{key}.standards.{cat}", f"类别“{cat}”不存在")
+                bad.append((f"{key}.standards.{cat}", f"类别“{cat}”不存在"))
             if lv not in known_levels:
-                bad(f"{key}.standards.{cat}", f"标准级别“{lv}”不存在")
+                bad.append((f"{key}.standards.{cat}", f"标准级别“{lv}”不存在"))
         for comp, lv in grade.overrides.items():
             if comp not in names:
-                bad(f"{key}.overrides.{comp}", f"能力项“{comp}”不存在")
+                bad.append((f"{key}.overrides.{comp}", f"能力项“{comp}”不存在"))
             if lv not in known_levels:
-                bad(f"{key}.overrides.{comp}", f"标准级别“{lv}”不存在")
-    if fw.framework.fallback_level not in known_levels:
-        bad("framework.fallback_level", f"级别“{fw.framework.fallback_level}”不存在")
-    return [issue("framework-invalid", field=key, value=text) for key, text in problems]
+                bad.append((f"{key}.overrides.{comp}", f"标准级别“{lv}”不存在"))
+    return bad

@@ -82,6 +82,21 @@ def from_data(
 _LOADED: dict[tuple[str, str, str], Framework | Scheme] = {}
 
 
+def check_file(path: Path, fw: Framework | None = None) -> Framework | Scheme:
+    """`cmxl frameworks --check`: HQ's file as load_file checks it, and a framework also as it
+    would be used with the shipped schemes (scoring refuses a framework whose levels they do not
+    name, or whose default scheme there is not, unless HQ gives its own schemes with --scheme)."""
+    model = load_file(path, fw)
+    if isinstance(model, Framework):
+        cat = catalogue()
+        problems = default_scheme_known(model, cat.schemes) + builtin_misfits(
+            model, list(cat.schemes.values()), cat.files
+        )
+        if problems:
+            raise FrameworkInvalid(str(path), problems)
+    return model
+
+
 def load_file(path: Path, fw: Framework | None = None) -> Framework | Scheme:
     """HQ's framework or scheme file, checked, also against the shipped files (and a scheme
     against the framework `fw` it is to be used with, when given); parsed once per process for
@@ -107,6 +122,34 @@ def level_fit(scheme: Scheme, fw: Framework) -> list[Issue]:
         for i, g in enumerate(scheme.grades)
         if g.level is not None and g.level not in fw.level_names
     ]
+
+
+def builtin_misfits(fw: Framework, schemes: list[Scheme], files: dict[str, str]) -> list[Issue]:
+    """Shipped schemes whose certificate grades name levels `fw` does not have: with such a
+    framework they would give applicants without 现岗位级别 no target level. One issue a scheme."""
+    out = []
+    for scheme in schemes:
+        if not level_fit(scheme, fw):
+            continue
+        levels = "、".join(dict.fromkeys(g.level for g in scheme.grades if g.level))
+        text = (
+            f"内置认证方案 {scheme.id}（{files.get(scheme.id, scheme.id)}）的认证等级对应的级别（{levels}）"
+            f"不全是能力模型 {fw.id} 的级别（{'、'.join(fw.level_names)}）：使用这个模型时，请用 --scheme "
+            f"给出与它配套的 {scheme.id} 认证方案"
+        )
+        out.append(issue("framework-invalid", field=f"{scheme.id}.grades.level", value=text))
+    return out
+
+
+def default_scheme_known(fw: Framework, schemes: dict[str, Scheme]) -> list[Issue]:
+    """The scheme a workbook without 认证类别 is certified under must be one there is: else every
+    applicant of such a workbook would be 资料不全 for a reason no issue explains."""
+    wanted = fw.framework.default_scheme
+    if not wanted or wanted in schemes:
+        return []
+    known = "、".join(schemes)
+    text = f"默认认证方案“{wanted}”不是已有的认证方案（{known}）；请改为其中之一，或留空（工作簿须有“认证类别”列）"
+    return [issue("framework-invalid", field="framework.default_scheme", value=text)]
 
 
 def _in_file(name: str, spellings: list[Spelling]) -> list[Spelling]:

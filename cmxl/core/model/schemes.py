@@ -22,6 +22,7 @@ from cmxl.core.model.base import (
     spelling_clashes,
     spellings,
 )
+from cmxl.core.model.eligibility import EligibilityPath, path_problems
 
 # The kinds of certification scheme: each is evaluated by its function in
 # cmxl/core/engine/certification.py EVALUATORS (a test keeps the two lists equal).
@@ -39,23 +40,6 @@ class SchemeGrade(StrictModel):
     """对应的能力素质级别（没有现岗位级别时，按申报等级确定目标级别）。"""
     training_hours: NonNegative | None = None
     """该等级的标准培训学时。"""
-
-
-class EligibilityPath(StrictModel):
-    """申报条件的一条途径：其中各项须全部满足。"""
-
-    label: str
-    """途径的说明（写入原因）。"""
-    holds: Name | None = None
-    """须持有的证书等级（或更高）。"""
-    continuous_years: NonNegative | None = None
-    """本岗位连续年限下限（含）。"""
-    cumulative_years: NonNegative | None = None
-    """本岗位累计年限下限（含）。"""
-    training: bool = False
-    """须达到所申报等级的标准培训学时。"""
-    probation: Name | None = None
-    """试用期考核须为此结果（如 合格）。"""
 
 
 class Eligibility(StrictModel):
@@ -262,17 +246,11 @@ def check_scheme(s: Scheme) -> list[Issue]:
     problems: list[tuple[str, str]] = []
     names = s.grade_names
     problems += spelling_clashes(grade_spellings(s))
-    known = set(s.grade_lookup)
     for i, e in enumerate(s.eligibility):
         if e.grade not in names:
             problems.append((f"eligibility[{i}].grade", f"认证等级“{e.grade}”不存在"))
         for j, p in enumerate(e.paths):
-            if p.holds is not None and p.holds not in known:
-                problems.append((f"eligibility[{i}].paths[{j}].holds", f"认证等级“{p.holds}”不存在"))
-            if p.training:
-                grade = next((g for g in s.grades if g.name == e.grade), None)
-                if grade is not None and grade.training_hours is None:
-                    problems.append((f"grades.{e.grade}.training_hours", "要求培训但未规定标准学时"))
+            problems += path_problems(s, e.grade, p, f"eligibility[{i}].paths[{j}]")
     if s.scheme.kind == "exam":
         if s.pass_rules is None:
             problems.append(("pass", "笔试/面试认证必须给出 [pass] 合格线"))

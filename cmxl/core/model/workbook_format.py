@@ -18,7 +18,7 @@ from cmxl.core.model.base import (
     spelling_clashes,
 )
 
-# The types a fixed column can have: each is read by its function in cmxl/core/engine/intake.py
+# The types a fixed column can have: each is read by its function in cmxl/core/engine/intake/fields.py
 # FIELD_READERS and checked in the template by cmxl/core/layout/template.py FIELD_CHECKS (a test
 # keeps the three lists equal).
 FIELD_TYPES = ("id", "text", "grade", "scheme", "cert_grade", "number", "date", "choice", "score", "appraisal")
