@@ -200,6 +200,17 @@ class Ledger:
         assert self.db is not None
         return self.db
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for the modules that keep their own tables in the ledger
+        (cmxl/history.py)."""
+        return self._db
+
+    def has_table(self, name: str) -> bool:
+        """A ledger opened read-only keeps its version: an earlier one lacks the later tables."""
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        return found is not None
+
     # ---- writing: one transaction per run -------------------------------------------------
     def issue(self, run_id: str, batch: str, issue_date: dt.date, candidates: Iterable[Candidate]) -> list[Issued]:
         """Give every candidate a certificate: the one already held for that scheme and grade

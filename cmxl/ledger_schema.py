@@ -77,6 +77,45 @@ HOLDERS = (
 )
 
 
+ASSESSMENTS = (
+    # one record per person and cycle: a re-run of the cycle replaces it (the old one goes to the log)
+    """CREATE TABLE IF NOT EXISTS assessments (
+    employee_id TEXT NOT NULL,
+    cycle TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    total REAL,
+    level TEXT,
+    attainment TEXT,
+    items TEXT NOT NULL,
+    framework_id TEXT NOT NULL,
+    framework_version TEXT NOT NULL,
+    framework_hash TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    errors INTEGER NOT NULL DEFAULT 0,
+    recorded TEXT NOT NULL,
+    PRIMARY KEY (employee_id, cycle)
+)""",
+    "CREATE INDEX IF NOT EXISTS assessments_cycle ON assessments(cycle)",
+    # append-only: what a re-run replaced, what was deleted on request, and by whom
+    """CREATE TABLE IF NOT EXISTS assessment_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    done_at TEXT NOT NULL,
+    done_by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    cycle TEXT NOT NULL,
+    before TEXT NOT NULL,
+    run_id TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT ''
+)""",
+)
+
+
 def now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
@@ -158,5 +197,11 @@ def normalise_stored(db: sqlite3.Connection, stamp: str) -> int:
     return changed
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_certificates, _v2_holders)
+def _v3_assessments(db: sqlite3.Connection) -> None:
+    """Each scored person's assessment per cycle (DOMAIN §7), and the log of what was replaced."""
+    for statement in ASSESSMENTS:
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_certificates, _v2_holders, _v3_assessments)
 SCHEMA_VERSION = len(MIGRATIONS)

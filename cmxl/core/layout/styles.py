@@ -55,6 +55,8 @@ def base_styles(level_count: int) -> dict[str, Style]:
         for look in MARKED_LOOKS:
             styles[marked(mark, look)] = Style(fill=styles[mark].fill, number_format=styles[look].number_format)
     styles["held"] = Style(fill="E4DFEC", color="5B2C6F", bold=True)  # 暂缓发证: neither passed nor failed
+    # added later: at the end, so that the styles above keep their places in the files written
+    styles["change"] = Style(number_format="+0.0;-0.0;0.0", vertical="top")  # a score's change since last cycle
     return styles
 
 
