@@ -31,7 +31,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import build_grid
 
-import cmxl.batch
+import cmxl.batch.run
 from cmxl.batch import BulkOptions, run_bulk
 from cmxl.core.engine.assessment import assess
 from cmxl.core.grid import SheetGrid, WorkbookGrid
@@ -81,7 +81,7 @@ def main() -> None:
     repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     times: dict[int, list[float]] = {1: [], 2: []}
     pools: dict[int, list[float]] = {1: [], 2: []}
-    pool = cmxl.batch._run_jobs
+    pool = cmxl.batch.run.run_jobs
 
     def timed_pool(*args, **kwargs):  # the files' part of a run, timed from outside
         t0 = time.perf_counter()
@@ -90,7 +90,7 @@ def main() -> None:
         finally:
             timed_pool.seconds = time.perf_counter() - t0
 
-    cmxl.batch._run_jobs = timed_pool
+    cmxl.batch.run.run_jobs = timed_pool
     peaks: dict[int, float] = {1: 0.0, 2: 0.0}
     base: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:

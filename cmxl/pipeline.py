@@ -8,17 +8,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cmxl.core.engine.assessment import Assessment, assess
+from cmxl.core.errors import CmxlError, FrameworkInvalid
 from cmxl.core.grid import WorkbookGrid
 from cmxl.core.layout.names import RESULT_SUFFIX
 from cmxl.core.layout.results import build_in_workbook, build_results
 from cmxl.core.layout.spec import ReportSpec
 from cmxl.core.model.framework import Framework
-from cmxl.core.model.loading import Catalogue, catalogue
+from cmxl.core.model.loading import Catalogue, builtin_misfits, catalogue, default_scheme_known
 from cmxl.core.model.schemes import Scheme
 from cmxl.version import __version__
 from cmxl.xlsx.read import producer, read_workbook
@@ -42,7 +44,28 @@ def rules(framework: str | Framework | None = None, schemes: Sequence[SchemeSpec
     parsed and checked once per process (cmxl.core.model.loading.load_file)."""
     cat = catalogue()
     fw = framework if isinstance(framework, Framework) else cat.framework(framework)
-    return Rules(cat.with_schemes([cat.scheme(s) for s in schemes]), fw)
+    given = [cat.scheme(s, fw) for s in schemes]  # each of HQ's fits the framework
+    _one_file_a_scheme(given)
+    run = cat.with_schemes(given)
+    misfits = builtin_misfits(fw, [s for s in run.schemes.values() if s not in given], cat.files)
+    if misfits:  # a built-in scheme names levels this framework does not have: not used another way
+        raise FrameworkInvalid(fw.source or fw.id, misfits)
+    default = default_scheme_known(fw, run.schemes)
+    if default:
+        raise FrameworkInvalid(fw.source or fw.id, default)
+    return Rules(run, fw)
+
+
+def _one_file_a_scheme(given: list[Scheme]) -> None:
+    """Two --scheme files of one id: which one would apply is a matter of their order. Refused."""
+    seen: dict[str, Scheme] = {}
+    for scheme in given:
+        first = seen.setdefault(scheme.id, scheme)
+        if first is not scheme and first.content_hash != scheme.content_hash:
+            raise CmxlError(
+                f"两个 --scheme 文件都是编号为 {scheme.id} 的认证方案（{first.source or first.id} 版本 {first.version}，"
+                f"{scheme.source or scheme.id} 版本 {scheme.version}）：同一认证方案一次只能用一个文件，请只给出要用的那个"
+            )
 
 
 def now() -> str:
@@ -62,11 +85,26 @@ def in_workbook_spec(a: Assessment, source: str, issues_only: bool) -> ReportSpe
     return build_in_workbook(a, source=source, tool_version=__version__, created=now(), issues_only=issues_only)
 
 
+MAX_NAME_BYTES = 200  # a file name may have 255 bytes on most disks; room for a temp name's extra
+
+
+def fitted(stem: str, ending: str) -> str:
+    """`stem + ending`, or, when that is too long a file name for the disk (a long Chinese name is
+    three bytes a character), the stem shortened, marked with … and a short code of the whole
+    stem (so two long names that begin alike stay two files)."""
+    if len((stem + ending).encode("utf-8")) <= MAX_NAME_BYTES:
+        return stem + ending
+    code = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    room = MAX_NAME_BYTES - len(f"…{code}{ending}".encode())
+    short = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return f"{short}…{code}{ending}"
+
+
 def result_name(path: Path, clash: bool = False) -> str:
     """The results file's name for input `path`: <stem>_评分结果.xlsx, or with the input's extension
     in it (a_xlsm_评分结果.xlsx) when another input beside it has the same stem."""
     stem = f"{path.stem}_{path.suffix.lstrip('.').lower()}" if clash else path.stem
-    return stem + RESULT_SUFFIX + ".xlsx"
+    return fitted(stem, RESULT_SUFFIX + ".xlsx")
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
@@ -142,19 +180,44 @@ def gc_paused(collect: bool = True) -> Iterator[None]:
             gc.collect()
 
 
+def hold_for_identity(people: list, ledger: Path) -> None:
+    """Mark as held, in the outputs of one workbook, the people whose id the ledger holds for
+    someone else (the batch's roster judges it again, with every file): so that a file's results
+    and reports never read 通过 for a person the roster holds. The ledger is only read; none yet,
+    nothing to hold."""
+    from cmxl.core.engine.issuance import identity_holds, settle
+    from cmxl.ledger import Ledger
+
+    if not ledger.exists():
+        return
+    issuance = settle(people)
+    with Ledger(ledger, read_only=True) as db:
+        checked = [*issuance.passed, *(h.person for h in issuance.held)]
+        identity_holds(issuance, db.identities(checked), str(ledger))
+
+
 REPORT_SUFFIX = "_个人报告"
 
 
 def report_path(path: Path, folder: Path | None = None) -> Path:
-    return (folder or path.parent) / f"{path.stem}{REPORT_SUFFIX}.docx"
+    return (folder or path.parent) / fitted(path.stem, f"{REPORT_SUFFIX}.docx")
 
 
-def write_reports(a: Assessment, path: Path, target: Path, pdf: bool = False) -> list[Path]:
-    """The Word report of every person of `a` (one page each), and its PDF when asked."""
+def write_reports(
+    a: Assessment,
+    path: Path,
+    target: Path,
+    pdf: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = 1,
+) -> list[Path]:
+    """The Word report of every person of `a` (one page each), and its PDF when asked.
+    `progress(done, total)` once per person; `jobs`: processes drawing the pages (None: as many as
+    pay; 1, the default: in this process — a bulk worker is already one of several)."""
     from cmxl.core.layout.person_report import person_pages
     from cmxl.docx.render import to_pdf, write_docx
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with gc_paused():
-        write_docx(person_pages(a, path.name), target, f"{path.name} 个人能力测评报告")
+        write_docx(person_pages(a, path.name), target, f"{path.name} 个人能力测评报告", progress, jobs)
     return [target, to_pdf(target)] if pdf else [target]

@@ -1,4 +1,4 @@
-"""cmxl from Python (cmxl/api.py): the functions the CLI, the bulk worker and the Excel add-in
+"""cmxl from Python (cmxl/api/): the functions the CLI, the bulk worker and the Excel add-in
 are edges of, returning plain results."""
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ def test_hq_framework_file_is_read_and_checked_once_per_run(tmp_path, monkeypatc
     calls = []
     original = Framework.from_data.__func__
 
-    def counting(cls, data, source):
+    def counting(cls, data, source, *context):
         calls.append(source)
-        return original(cls, data, source)
+        return original(cls, data, source, *context)
 
     monkeypatch.setattr(Framework, "from_data", classmethod(counting))
     folder = tmp_path / "批次"

@@ -44,7 +44,7 @@ LIBRARIES = {
     "docx",
     "matplotlib",
 }
-BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records"}
+BASICS = {"cellref", "numbers", "grid", "issues", "errors", "records", "ledger_records", "file_log", "ids"}
 LAYERS = ["basics", "model", "engine", "layout"]  # each may import only the ones before it (and itself)
 
 
@@ -179,7 +179,9 @@ def test_the_pipeline_is_written_once():
     none of them assesses a grid, builds the results or reads a workbook file itself."""
     graph = package_graph()
     pipeline_parts = {"cmxl.core.engine.assessment", "cmxl.core.layout.results", "cmxl.xlsx.read"}
-    for edge in ("cmxl.cli", "cmxl.batch", "cmxl.addin.actions", "cmxl.addin.launcher"):
+    batch = [m for m in graph if m.startswith("cmxl.batch.")]
+    assert len(batch) >= 5  # the batch package's modules, each checked
+    for edge in ("cmxl.cli", "cmxl.batch", *batch, "cmxl.addin.actions", "cmxl.addin.launcher"):
         assert graph[edge] & pipeline_parts == set(), edge
     assert graph["cmxl.pipeline"] >= pipeline_parts
 
@@ -234,3 +236,86 @@ def test_report_table_of_issues():
 
     frame = run([person(成就导向=120)]).report.to_frame()
     assert frame[["cell", "code", "severity"]].values.tolist() == [["E2", "score-out-of-range", "error"]]
+
+
+SHELL_MAY_IMPORT = ("cmxl.api", "cmxl.errors", "cmxl.version")
+# the add-in file and the user settings are written through the one way to write a file (cmxl.files)
+SHELL_EXCEPTIONS = {"cmxl.addin.package": {"cmxl.files"}, "cmxl.addin.settings": {"cmxl.files"}}
+
+
+def shell_breaches(graph_sources: dict[str, str]) -> dict[str, set[str]]:
+    """Imports of cmxl by the command line and the add-in other than the API, the errors, the
+    version, their own package and (the add-in only) the live-Excel renderer cmxl.excel."""
+    bad: dict[str, set[str]] = {}
+    for name, source in graph_sources.items():
+        own = ".".join(name.split(".")[:2])  # cmxl.cli or cmxl.addin
+        allowed = (*SHELL_MAY_IMPORT, own, *(("cmxl.excel",) if own == "cmxl.addin" else ()))
+        hits = {
+            t
+            for t in imports_of(source, name)
+            if t.split(".")[0] == "cmxl" and t != "cmxl" and not any(t == a or t.startswith(a + ".") for a in allowed)
+        }
+        excepted = SHELL_EXCEPTIONS.get(name, set())
+        hits = {h for h in hits if not any(h == e or h.startswith(e + ".") for e in excepted)}
+        if hits:
+            bad[name] = hits
+    return bad
+
+
+def test_the_command_line_and_the_addin_are_shells_over_the_api():
+    """cmxl/cli and cmxl/addin reach cmxl only through cmxl.api, cmxl.errors and cmxl.version
+    (and the add-in the live-Excel renderer, cmxl.excel): they open no ledger, read no catalogue,
+    build no spec. By hand: `from cmxl.core.model.loading import catalogue` inside a function of
+    cmxl/cli/frameworks.py makes this fail naming that module."""
+    sources = {
+        module_name(p): p.read_text(encoding="utf-8")
+        for folder in ("cli", "addin")
+        for p in (PACKAGE / folder).rglob("*.py")
+    }
+    assert {"cmxl.cli", "cmxl.cli.score", "cmxl.cli.certs", "cmxl.addin.actions", "cmxl.addin.launcher"} <= set(sources)
+    assert shell_breaches(sources) == {}
+    planted = (
+        "def f():\n    from cmxl.core.model.loading import catalogue\n    from cmxl.excel.render import render_into\n"
+    )
+    assert shell_breaches({"cmxl.cli.frameworks": planted}) == {
+        "cmxl.cli.frameworks": {
+            "cmxl.core.model.loading",
+            "cmxl.core.model.loading.catalogue",
+            "cmxl.excel.render",
+            "cmxl.excel.render.render_into",
+        }
+    }
+
+
+# ---- sizes a maintainer can read (issue 18): modules of at most 500 lines, functions of at most 80 ----
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 500, 80
+
+
+def oversized(name: str, source: str) -> list[str]:
+    """Each module over MAX_MODULE_LINES and each function (methods and nested ones too) over
+    MAX_FUNCTION_LINES, counted from its `def` (decorators apart) to its last line."""
+    found = []
+    lines = len(source.splitlines())
+    if lines > MAX_MODULE_LINES:
+        found.append(f"{name}: {lines} lines")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"{name}.{node.name}: {length} lines")
+    return found
+
+
+def test_no_module_over_500_lines_and_no_function_over_80():
+    sources = {module_name(p): p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")}
+    assert [problem for name, source in sorted(sources.items()) for problem in oversized(name, source)] == []
+
+
+def test_the_size_check_finds_a_planted_long_function_and_module():
+    body = "\n".join(f"    x{i} = {i}" for i in range(80))
+    long_function = f"def f():\n{body}\n"
+    assert oversized("m", long_function) == ["m.f: 81 lines"]
+    nested = f"class C:\n    def g(self):\n        def h():\n{body.replace('    ', '            ')}\n"
+    assert [p for p in oversized("m", nested) if ".h:" in p] == ["m.h: 81 lines"]
+    assert oversized("m", "x = 1\n" * 501) == ["m: 501 lines"]
+    assert oversized("m", "def f():\n    return 1\n") == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 import cmxl
@@ -30,17 +31,25 @@ def ledger(tmp_path):
 
 
 def page_texts(docx: Path) -> list[str]:
+    """The text of each page: a page break starts one, a section break (each certificate is a
+    section of its own) ends one. Tables' text counts where the table stands."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     doc = Document(str(docx))
-    text, pages = [], [""]
-    for p in doc.paragraphs:
-        if any(
-            br.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "page"
-            for br in p._p.iter()
-            if br.tag.endswith("}br")
-        ):
+    pages = [""]
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:tbl"):
+            pages[-1] += "".join(p.text for c in Table(block, doc)._cells for p in c.paragraphs)
+            continue
+        if block.tag != qn("w:p"):
+            continue
+        p = Paragraph(block, doc)
+        if any(br.get(qn("w:type")) == "page" for br in p._p.iter() if br.tag == qn("w:br")):
             pages.append("")
         pages[-1] += p.text
-        text.append(p.text)
+        if p._p.pPr is not None and p._p.pPr.sectPr is not None:
+            pages.append("")
     return pages
 
 
@@ -78,3 +87,20 @@ def test_an_edited_template_with_an_unknown_placeholder_is_refused(tmp_path, led
     assert r.exit_code == 1 and "{姓命}" in r.output and not out.exists()
     with zipfile.ZipFile(template) as zf:
         assert "word/document.xml" in zf.namelist()  # the clerk's template is untouched
+
+
+def test_the_built_in_certificate_looks_like_one():
+    """Issuing organisation and title, a border, the number and the validity prominent, a signature
+    line and a seal area; still the same placeholders, as plain text HR can edit in Word."""
+    from docx import Document
+
+    doc = Document(str(ROOT / "templates" / "证书模板.docx"))
+    body = doc.element.body
+    xml = body.xml
+    assert "w:pgBorders" in xml  # a border round the page
+    texts = [p.text for p in doc.paragraphs] + [p.text for t in doc.tables for c in t._cells for p in c.paragraphs]
+    assert texts.count("人力资源部") == 1 and "岗 位 技 能 认 证 证 书" in texts
+    assert "负责人（签字）：____________" in texts and "（盖章处）" in texts and "发证单位：人力资源部" in texts
+    bold = {r.text for p in doc.paragraphs for r in p.runs if r.bold}
+    assert {"证书编号：{证书编号}", "{姓名}", "有效期至 {有效期至}"} <= bold
+    assert 'w:val="dashed"' in xml  # the seal area's frame

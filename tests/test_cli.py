@@ -124,7 +124,7 @@ def test_locked_output_is_a_clear_error_and_leaves_nothing_half_written(tmp_path
     def locked(src, dst):  # what Windows does while Excel holds the file open
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("cmxl.xlsx.write.os.replace", locked)
+    monkeypatch.setattr("cmxl.files.os.replace", locked)
     r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "文件被占用" in r.output
     assert out.read_bytes() == b"old"
@@ -135,7 +135,7 @@ def test_read_only_output_is_a_clear_error(tmp_path, monkeypatch):
     book = clean_book(tmp_path / "a.xlsx")
     out = tmp_path / "只读.xlsx"
     out.write_bytes(b"old")
-    monkeypatch.setattr("cmxl.xlsx.write._writable", lambda path: False)
+    monkeypatch.setattr("cmxl.files._writable", lambda path: False)
     r = cli("score", book, "-o", out, "--force")  # replacing a file that is not a results file
     assert r.exit_code == 1 and "只读" in r.output and out.read_bytes() == b"old"
 

@@ -81,7 +81,9 @@ class FakeDesk:
             time.sleep(0.05)
             on_file(SimpleNamespace(log=SimpleNamespace(file=f"地市{n}.xlsx")), 3)
         log = SimpleNamespace(status="成功", file="a.xlsx", reason="")
-        return SimpleNamespace(logs=[log] * 3, people=300, applied=200, passed=120, roster=Path("/名单/认证名单.xlsx"))
+        return SimpleNamespace(
+            logs=[log] * 3, failed=[], people=300, applied=200, passed=120, roster=Path("/名单/认证名单.xlsx")
+        )
 
     def template(self, target, framework):
         self.calls.append(("template", target, framework))
@@ -227,7 +229,7 @@ def test_validate_from_the_window_writes_into_the_open_workbook(display, prefs_f
     try:
         launcher.buttons["validate"].invoke()
         assert "校验问题" in [s.name for s in book.sheets]
-        assert "9 个错误" in text_of(launcher) and launcher.status.get().startswith("完成")
+        assert "10 个错误" in text_of(launcher) and launcher.status.get().startswith("完成")
     finally:
         launcher.root.destroy()
 
@@ -246,5 +248,18 @@ def test_the_window_as_a_clerk_sees_it(display, prefs_file, tmp_path):
         shot = ImageGrab.grab(bbox=box, xdisplay=display)
         shot.save(os.environ.get("CMXL_SCREENSHOT", tmp_path / "launcher.png"))
         assert shot.width > 300 and len(shot.getcolors(maxcolors=1 << 20)) > 20  # drawn: text and buttons
+    finally:
+        launcher.root.destroy()
+
+
+def test_the_self_test_button_lists_what_to_fix(display, prefs_file):
+    launcher = window(FakeDesk(), FakeDialogs())
+    try:
+        launcher.buttons["check"].invoke()
+        shown = text_of(launcher)
+        # this machine has no Excel and no add-in installed: both said, each with what to do
+        assert shown.startswith("发现问题，请按“处理”操作：")
+        assert "[问题] 加载项：没有找到已安装的 cmxl.xlam" in shown and "处理：在命令行运行 cmxl addin install" in shown
+        assert "校验：只检查填写的数据" in str(launcher.root.winfo_children()[0].grid_slaves(row=3)[0]["text"])
     finally:
         launcher.root.destroy()

@@ -3,6 +3,8 @@
 - a new input column: one entry in the workbook format (TOML) reaches intake, the template,
   certification and the summary;
 - a new kind of certification scheme: its name in SCHEME_KINDS and its evaluator in EVALUATORS;
+- a new eligibility condition: one entry in CONDITIONS (cmxl/core/model/eligibility.py) is the
+  scheme files' key, its judgement with its reasons, the template's note and CMXL_CERT's argument;
 - a new result sheet: one builder and one entry in RESULT_SHEETS;
 - field types: one reader, one template check, one name in FIELD_TYPES."""
 
@@ -10,17 +12,27 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
+import runpy
+import tomllib
 import typing
+from pathlib import Path
 
+import pytest
+
+from cmxl.addin.udfs import CMXL_CERT
 from cmxl.core.cellref import column_letter
-from cmxl.core.engine import certification
+from cmxl.core.engine import certification, single
 from cmxl.core.engine.assessment import assess
 from cmxl.core.engine.intake import FIELD_READERS
+from cmxl.core.errors import FrameworkInvalid
 from cmxl.core.layout import results
 from cmxl.core.layout.results import build_in_workbook, build_results
 from cmxl.core.layout.spec import SheetSpec
 from cmxl.core.layout.template import FIELD_CHECKS, build_template
-from cmxl.core.model.loading import catalogue
+from cmxl.core.model.base import NonNegative
+from cmxl.core.model.eligibility import CONDITIONS, Condition, condition_fields
+from cmxl.core.model.loading import catalogue, shipped_files
 from cmxl.core.model.schemes import SCHEME_KINDS, Part, Scheme
 from cmxl.core.model.workbook_format import FIELD_TYPES, FieldSpec, WorkbookFormat
 from tests.conftest import AS_OF, grid, person
@@ -104,3 +116,71 @@ def test_field_types_have_a_reader_and_a_template_check():
     assert set(FIELD_READERS) == set(FIELD_CHECKS) == set(FIELD_TYPES)
     assert typing.get_args(FieldSpec.model_fields["type"].annotation) == FIELD_TYPES
     assert typing.get_args(Scheme.model_fields["scheme"].annotation.model_fields["kind"].annotation) == SCHEME_KINDS
+
+
+def test_a_new_eligibility_condition_is_one_entry(monkeypatch):
+    """近 12 个月培训学时: the condition is one Condition; the column and the scheme's use of it are
+    data (HQ's workbook format and scheme files would say them in TOML)."""
+    recent = Condition(
+        "min_training_hours_12m",
+        NonNegative | None,
+        "近 12 个月培训学时下限（含）。",
+        ("training_hours_12m",),
+        lambda hours, check: check.at_least("training_hours_12m", hours, "学时"),
+        note=lambda hours, scheme, grade: f"近 12 个月培训学时不少于 {hours:g}",
+    )
+    data = tomllib.loads(next(p for p in shipped_files() if p.name == "cert-cm.toml").read_text(encoding="utf-8"))
+    data["eligibility"][0]["paths"][0]["min_training_hours_12m"] = 12  # 四级, path 完成四级培训课程
+    with pytest.raises(FrameworkInvalid) as unknown:  # before the entry, a scheme file may not name it
+        Scheme.from_data(data, "cert-cm.toml")
+    assert [i.field for i in unknown.value.issues] == ["eligibility[0].paths[0].min_training_hours_12m"]
+    monkeypatch.setitem(CONDITIONS, recent.key, recent)
+    scheme = Scheme.from_data(data, "cert-cm.toml")  # with it, it may
+    cat = catalogue()
+    fmt = cat.workbook_format.model_dump()
+    fmt["fields"].append({"key": "training_hours_12m", "header": "近12个月培训学时", "type": "number", "high": 2000})
+    monkeypatch.setattr(cat, "workbook_format", WorkbookFormat.model_validate(fmt))
+    monkeypatch.setattr(cat, "schemes", {**cat.schemes, scheme.id: scheme})
+    fw = cat.framework()
+
+    applicant = {"申报认证等级": "四级", "笔试成绩": 70, "面试成绩": 70, "培训学时": 30, "试用期考核": "不合格"}
+    people = [
+        person(pid="0001", 近12个月培训学时=8, **applicant),
+        person(pid="0002", name="李四", 近12个月培训学时=12, **applicant),  # 12 reaches 12
+        person(pid="0003", name="王五", **applicant),
+    ]
+    a = assess(grid(people), fw, cat, AS_OF)
+    # judged with the other conditions of its path; its reason uses the column's header
+    assert [p.status for p in a.people] == ["不符合申报条件", "通过", "资料不全"]
+    assert [(r.rule, r.field, r.value, r.required) for r in a.people[0].reasons] == [
+        ("申报条件：完成四级培训课程", "近12个月培训学时", "8", "近12个月培训学时 ≥ 12学时"),
+        ("申报条件：上岗实习考核合格", "试用期考核", "不合格", "试用期考核合格"),
+    ]
+    assert (
+        a.people[0].reasons_text
+        == "完成四级培训课程：近12个月培训学时 8 学时，未达到 12 学时；上岗实习考核合格：试用期考核为“不合格”"
+    )
+    assert a.people[2].certification.missing == ["training_hours_12m"]
+    assert a.people[2].reasons[0].message == "近12个月培训学时为空，无法判断“近12个月培训学时 ≥ 12学时”"
+    # the template's 认证规则 says what it adds to the grade
+    params = build_template(fw, cat.schemes, cat.workbook_format).sheet("模型参数")
+    cells = {at: cell.value for at, cell in params.iter_cells()}
+    rules = {cells[(r, c)]: cells.get((r, 1)) for r, c in cells if c == 0}
+    assert rules["四级申报条件"] == "完成四级培训课程 或 上岗实习考核合格；标准学时 30；近 12 个月培训学时不少于 12"
+    # the worksheet function's argument for its fact, and its answer
+    assert single.condition_argument_docs()["training_hours_12m"] == "可选：近12个月培训学时"
+    arguments = {"grade": "四级", "written": 70, "interview": 70, "training_hours": 30, "probation": "不合格"}
+    facts = {**single.cert_facts(arguments), "training_hours_12m": 8}
+    assert single.certification(facts, as_of=AS_OF) == f"不符合申报条件：{a.people[0].reasons_text}"
+    # the rules files' reference lists its key
+    reference = runpy.run_path(str(Path(__file__).resolve().parents[1] / "tools" / "gen_docs.py"))[
+        "render_toml_reference"
+    ]()
+    assert "| `min_training_hours_12m` | 数字 |  | 可省略 | 近 12 个月培训学时下限（含）。 |" in reference
+
+
+def test_every_condition_fact_is_an_argument_of_cmxl_cert():
+    """Excel passes CMXL_CERT's arguments by position, so its parameters are written out; each field
+    a condition reads must be one of them, named after the field (a new one goes at the end)."""
+    parameters = list(inspect.signature(CMXL_CERT).parameters)
+    assert set(condition_fields()) <= set(parameters)

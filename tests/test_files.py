@@ -147,7 +147,7 @@ def test_legacy_xls_is_read(tmp_path):
 def test_results_are_readable_like_any_new_file(tmp_path):
     import os
 
-    from cmxl.xlsx.write import temp_beside
+    from cmxl.files import temp_beside
 
     umask = os.umask(0o022)
     try:

@@ -88,7 +88,7 @@ def test_compare_a_new_scheme_lists_whose_certification_changes_and_why(tmp_path
     assert r.exit_code == 0, r.output
     record = json.loads(r.stdout)
     assert record["kind"] == "scheme" and record["old"]["id"] == record["new"]["id"] == "cm-cert"
-    assert "pass.written_min：60 → 65" in record["rule_changes"]
+    assert "合格线 · 笔试合格线（pass.written_min）：60 → 65" in record["rule_changes"]
     [person] = record["people"]
     assert person["employee_id"] == "0001"
     assert (person["before"]["认证结果"], person["after"]["认证结果"]) == ("通过", "未通过")

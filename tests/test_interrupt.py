@@ -135,7 +135,7 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     def roster_interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cmxl.batch.build_roster", roster_interrupted)
+    monkeypatch.setattr("cmxl.batch.finish.build_roster", roster_interrupted)
     r = CliRunner().invoke(app, ["bulk", str(folder), "--issue-date", "2026-12-01", "-j", "1"])
     assert r.exit_code == 130, r.output
     assert "证书台账已完整登记本批次" in r.output and "Traceback" not in r.output

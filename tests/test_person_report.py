@@ -30,11 +30,14 @@ def book(path: Path) -> Path:
 
 
 def pages(docx: Path) -> list[list[str]]:
-    """The document's paragraphs (and table cells), split at the page breaks."""
+    """The document's paragraphs (and table cells), split at the page breaks (a break after a
+    paragraph, or a paragraph that starts a page)."""
     doc = Document(str(docx))
     out: list[list[str]] = [[]]
     body = doc.element.body
     for child in body.iterchildren():
+        if out[-1] and any(e.tag.endswith("}pageBreakBefore") for e in child.iter()):
+            out.append([])
         texts = [
             "".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
             for p in child.iter()
@@ -113,7 +116,7 @@ def test_a_row_with_errors_says_its_results_are_not_final(tmp_path):
     rows[1][HEAD.index("成就导向")] = "很好"  # not a score: the item is not rated
     [result] = cmxl.report([write_xlsx(tmp_path / "a.xlsx", rows)], as_of=AS_OF)
     [page] = pages(result.output)
-    assert any(t.startswith("注意：本人的测评数据有 1 个错误") for t in page)
+    assert any(t.startswith("注意：本人的测评数据有 1 处有待核实") for t in page)
     assert "（有能力项未评定或没有岗位标准，无法判断）" in page  # not 'no item below standard'
 
 

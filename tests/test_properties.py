@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cmxl.core.engine.scoring import band
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import catalogue
-from cmxl.core.numbers import round_half_up, round_half_up_array
+from cmxl.core.numbers import parse_number, round_half_up, round_half_up_array
 from tests.conftest import ITEMS_A, person, run
 
 score = st.floats(min_value=0, max_value=100, allow_nan=False)
@@ -56,3 +56,18 @@ def test_framework_round_trips_through_toml(w, max_below):
     again = Framework.from_data(tomllib.loads(text), "x")
     assert again.model_dump() == Framework.from_data(d, "y").model_dump()
     assert math.isclose(again.item_weights.sum(), 100)
+
+
+spaces = st.sampled_from([" ", "  ", "\u3000", "\u00a0", "\t"])  # half- and full-width, no-break, tab
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=10, max_value=100_000), st.integers(min_value=1, max_value=5), spaces)
+def test_a_score_with_a_space_between_its_digits_is_never_read_as_a_number(number, where, space):
+    digits = str(number)
+    at = 1 + where % (len(digits) - 1)
+    typed = f" {digits[:at]}{space}{digits[at:]}分 "  # spaces around and a unit are still fine
+    assert parse_number(typed) == (None, False)
+    a = run([person(成就导向=typed)])
+    assert [(i.cell, i.code) for i in a.report.issues] == [("E2", "number-space")]
+    assert a.people[0].item_scores[0] is None

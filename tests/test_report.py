@@ -235,14 +235,14 @@ def test_summary_ranks_by_total_overall_and_within_the_unit():
 def test_scores_worked_out_from_a_level_are_named():
     """成就导向 given as 高级 alone counts as the band's midpoint (70.5): 评分明细 names it, and
     个人画像 pulls that line beside the person's results."""
-    from cmxl.core.layout.detail import DETAIL_COLUMNS
+    from cmxl.core.layout.detail import detail_columns
     from tests.conftest import grid, person
 
     g = grid([person(成就导向="高级")])
     cat = catalogue()
     a = assess(g, cat.framework(), cat, AS_OF)
     spec = build_results(a, g, source="t.xlsx", sha256="", tool_version="t", created="c")
-    col = DETAIL_COLUMNS.tail_col("按级别折算的能力项", len(a.framework.item_names))
+    col = detail_columns(a.framework)["按级别折算的能力项"]
     assert spec.sheet("评分明细").cell(1, col).value == "成就导向"
     assert a.people[0].item_scores[0] == 70.5
     profile = spec.sheet("个人画像")
@@ -329,7 +329,9 @@ def test_gap_details_name_each_item_below_standard_with_a_minus_sign(built):
     col = heads.index("差距明细")
     for n, p in enumerate(a.people, start=1):
         expected = [f"{name} \u2212{-g}" for name, g in zip(a.framework.item_names, p.gaps, strict=True) if g and g < 0]
-        assert _text(summary, n, col) == "；".join(expected)
+        # then the items that cannot be judged, or why there is no standard (tests/test_held_and_tally.py)
+        said = [t for t in _text(summary, n, col).split("；") if t and not t.startswith(("无法判断", "没有", "现岗位"))]
+        assert said == expected
 
 
 def test_the_printed_data_copy_says_what_its_colours_mean(built):

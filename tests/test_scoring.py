@@ -179,9 +179,6 @@ def test_summary_leaves_what_is_unknown_blank():
     summary = spec.sheet("汇总")
     head = {summary.cell(0, c).value: c for c in range(30) if summary.cell(0, c) is not None}
     values = {h: summary.cell(1, c).value for h, c in head.items()}
-    assert (values["加权总分"], values["综合级别"], values["低于标准项数"], values["达标情况"]) == (
-        None,
-        "未评定",
-        None,
-        "未评定",
-    )
+    assert (values["加权总分"], values["综合级别"], values["达标情况"]) == (None, "未评定", "未评定")
+    # the other items are judged (none below): 0 below, and one that cannot be judged
+    assert (values["低于标准项数"], values["无法判断项数"]) == (0, 1)

@@ -508,10 +508,17 @@ class Range:
     def merge(self, across: bool = False) -> None:
         self._sheet._merges.append(self.address.replace("$", ""))
 
-    def add_note(self, text: str) -> Note:
-        state = self._sheet._state(*self._areas[0][:2])
+    def add_note(self, text: str) -> Note:  # the checks real xlwings makes (xlwings/main.py Range.add_note)
+        if not isinstance(text, str):
+            raise TypeError("Note text must be a string")
+        if not text:
+            raise ValueError("Note text must not be empty")
+        r0, c0, r1, c1 = self._areas[0]
+        if len(self._areas) > 1 or (r0, c0) != (r1, c1):
+            raise ValueError("A note can only be added to a single cell")
+        state = self._sheet._state(r0, c0)
         if state.note is not None:
-            raise RuntimeError("Excel: the cell already has a note")
+            raise ValueError("This cell already has a note")
         state.note = text
         return Note(state)
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cmxl.core.issues import CATALOGUE, SEVERITY_ZH
+from cmxl.core.model.base import DocRange
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.model.workbook_format import WorkbookFormat
@@ -64,8 +65,16 @@ def _type_text(annotation: object, nested: list[type[BaseModel]]) -> str:
     return _SIMPLE.get(annotation, str(annotation))  # type: ignore[call-overload]
 
 
+def _text_rules(annotation: object) -> list[str]:
+    """What the text rules (DocRange) on a field's type, or on the items of its list or table, say."""
+    found = [m.doc_range for m in getattr(annotation, "__metadata__", ()) if isinstance(m, DocRange)]
+    for arg in typing.get_args(annotation):
+        found += [t for t in _text_rules(arg) if t not in found]
+    return found
+
+
 def _range_text(info: FieldInfo) -> str:
-    parts = []
+    parts = [m.doc_range for m in info.metadata if isinstance(m, DocRange)] or _text_rules(info.annotation)
     for m in info.metadata:
         for kind, attr, sign in ((Ge, "ge", "≥"), (Gt, "gt", ">"), (Le, "le", "≤"), (Lt, "lt", "<")):
             if isinstance(m, kind):
@@ -89,6 +98,8 @@ def _default_text(info: FieldInfo) -> str:
 
 
 def _model_table(model: type[BaseModel], nested: list[type[BaseModel]]) -> list[str]:
+    documented = getattr(model, "documented_keys", None)  # keys registered elsewhere (a path's conditions)
+    model = documented() if documented is not None else model
     doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", "")
     lines = [
         f"### {model.__name__}",
@@ -112,7 +123,14 @@ def render_toml_reference() -> str:
         "",
         "本页由 `python tools/gen_docs.py` 根据代码中的 pydantic 模型生成，请勿手工修改。",
         "规则文件中出现表里没有的键是错误（拼写错误不会被悄悄忽略）；每个数字必须是有限数并在所列范围内。",
-        "`cmxl frameworks --check 文件` 列出一个文件的全部问题。各规则的含义和出处见 [rules.md](rules.md)。",
+        '取值不做转换：数字不加引号（`weight = 30`，`"30"` 和 `true` 都是错误；需要数字处可写整数），',
+        "文字要加引号，日期写作 `2026-01-01`（不加引号）。名称（能力项、类别、级别、岗位级别、分项、别名、",
+        "考核结果、列名等）不能有首尾空格或不可见字符（零宽空格、不间断空格、BOM 等）。同一写法只能指一处：",
+        "别名不能与同类中另一项的名称或别名相同（如认证等级“三级”的别名不能是“四级”）。编号会成为文件名和台账中的键，",
+        "只能用英文字母、数字和 - _ .。内置文件的编号和版本不能用于内容不同的文件：修改内容时请改版本号。",
+        "文件用 UTF-8 保存（带 BOM 的 UTF-8，如 Windows 记事本所存，也可以）。",
+        "`cmxl frameworks --check 文件` 列出一个文件的全部问题（认证方案的等级所对应的级别对照内置模型检查，",
+        "或对照 `--framework` 指定的模型）。各规则的含义和出处见 [rules.md](rules.md)。",
         "",
     ]
     for title, root in (

@@ -13,22 +13,18 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmxl import api
-from cmxl.core.errors import CmxlError
-from cmxl.core.layout.names import REGISTRY_SHEET
-from cmxl.core.layout.spec import Cell
+from cmxl.errors import CmxlError, SheetNameTaken, WriteFailed
 from cmxl.excel.read import read_book
-from cmxl.excel.render import Native, Previous, clear_marks, excel_value, render_into
-from cmxl.pipeline import Assessment, assess_grid, in_workbook_spec, rules, write_reports
+from cmxl.excel.render import Native, Previous, clear_marks, excel_said, excel_value, render_into
 
-REGISTRY = REGISTRY_SHEET
+if TYPE_CHECKING:
+    from cmxl.api import Assessment, ReportSpec
+
+REGISTRY = api.REGISTRY_SHEET
 REGISTRY_TITLE = "cmxl 生成的工作表和标记（供 cmxl 下次运行时替换，请勿修改）"
-
-
-class SheetNameTaken(CmxlError):
-    pass
 
 
 @dataclass
@@ -65,15 +61,20 @@ class Registry:
         return reg
 
     def save(self, book: Any) -> None:
+        """Write the record in one call over the sheet's old rows (blank rows pad the rest), so
+        a failure leaves either the old record or the new one, never neither."""
         rows: list[list[object]] = [[REGISTRY_TITLE, "", "", "", "", ""]]
         rows += [["sheet", name, "", "", "", ""] for name in sorted(self.sheets)]
         for p in self.marks:
             color = ",".join(str(x) for x in p.color) if p.color else ""
             rows.append(["mark", p.sheet, p.cell, color, p.note or "", "1" if p.note is not None else "0"])
         if REGISTRY in [s.name for s in book.sheets]:
-            book.sheets[REGISTRY].delete()
-        ws = book.sheets.add(REGISTRY, after=book.sheets[-1])
-        ws.range((1, 1), (len(rows), 6)).value = [[excel_value(Cell(v)) for v in row] for row in rows]
+            ws = book.sheets[REGISTRY]
+            old = ws.used_range.options(ndim=2).value or []  # the record starts in A1
+            rows += [[""] * 6 for _ in range(len(old) - len(rows))]
+        else:
+            ws = book.sheets.add(REGISTRY, after=book.sheets[-1])
+        ws.range((1, 1), (len(rows), 6)).value = [[excel_value(api.registry_cell(v)) for v in row] for row in rows]
         ws.visible = False
 
 
@@ -115,11 +116,10 @@ def _assess_open(
     progress: Progress,
 ) -> Assessment:
     """The open workbook read as the clerk has it (cmxl's own sheets left out) and assessed."""
-    run = rules(framework, schemes)
     progress("正在读取工作簿…", 0.05)
     grid = read_book(book, skip=registry.sheets | {REGISTRY})
     progress("正在校验和评分…", 0.3)
-    return assess_grid(grid, run, as_of or dt.date.today())
+    return api.assess_open(grid, framework=framework, schemes=schemes, as_of=as_of)
 
 
 def _write(
@@ -136,7 +136,7 @@ def _write(
     if not issues_only and not a.intake.sheet:  # nothing to score: say why rather than add empty sheets
         first = a.report.errors[0]
         raise CmxlError(f"{first.message}。{first.hint}")
-    spec = in_workbook_spec(a, book.name, issues_only)
+    spec = api.open_workbook_sheets(a, book.name, issues_only)
     writing = [s.name for s in spec.sheets]
     present = [s.name for s in book.sheets]
     taken = [n for n in writing if n in present and n not in registry.sheets]
@@ -146,18 +146,82 @@ def _write(
             f"工作簿中已有名为“{'”“'.join(taken)}”的工作表，它不是 cmxl 生成的。"
             f"cmxl 不会覆盖您自己的工作表：请把它改名后再{action}。"
         )
-    clear_marks(book, registry.marks)
-    for name in writing:
-        if name in present:
-            book.sheets[name].delete()
-    registry.marks = render_into(
-        book, spec, native, lambda name, n, total: progress(f"正在写入“{name}”…", 0.5 + 0.45 * n / total)
-    )
-    registry.sheets = {n for n in registry.sheets if n in present} | set(writing)
-    registry.save(book)
-    book.sheets[writing[0]].activate()
+    cosmetic: list[str] = []
+    _replace(book, registry, spec, native, progress, cosmetic)
     progress("完成", 1.0)
-    return ActionOutcome(a.size, len(a.report.errors), len(a.report.warnings), _summary(a, issues_only))
+    summary = _summary(a, issues_only)
+    if cosmetic:
+        summary += (
+            f"注意：{'；'.join(cosmetic[:3])}{'等' if len(cosmetic) > 3 else ''}。结果已全部写入；打印设置需要一台打印机，"
+            "可在 Windows 设置中添加打印机或“Microsoft Print to PDF”后再点一次。"
+        )
+    return ActionOutcome(a.size, len(a.report.errors), len(a.report.warnings), summary)
+
+
+def _replace(
+    book: Any, registry: Registry, spec: ReportSpec, native: Native | None, progress: Progress, cosmetic: list[str]
+) -> None:
+    """Replace cmxl's sheets and marks as one transaction. The record is written before each
+    change it must know of (first the sheets about to be written, then, before any cell is
+    marked, what the marks cover), so whatever Excel refuses, the next click knows all of it as
+    cmxl's. When a step fails, this run's sheets and marks are taken out again and the message
+    says what the workbook holds."""
+    writing = [s.name for s in spec.sheets]
+    present = {s.name for s in book.sheets}
+    sheets = {n for n in registry.sheets if n in present} | set(writing)
+    step = "登记将要写入的工作表"
+    covered: list[Previous] = []
+
+    def before_marks(previous: list[Previous]) -> None:
+        nonlocal step
+        step = "登记将要标色的单元格"
+        covered.extend(previous)
+        Registry(sheets, previous).save(book)
+        step = "给有问题的单元格标色"
+
+    def on_sheet(name: str, n: int, total: int) -> None:
+        nonlocal step
+        step = f"写入“{name}”"
+        progress(f"正在写入“{name}”…", 0.5 + 0.45 * n / total)
+
+    try:
+        Registry(sheets, registry.marks).save(book)
+    except Exception as exc:  # one call: the record is as it was, nothing else was touched
+        raise WriteFailed(
+            f"未完成：{step}时 Excel 报告错误（{excel_said(exc)}）。工作簿没有改动，请稍后再点一次。"
+        ) from exc
+    try:
+        step = "还原上次标色的单元格"
+        clear_marks(book, registry.marks)
+        step = "删除上次的结果表"
+        for name in writing:
+            if name in present:
+                book.sheets[name].delete()
+        step = "新建结果表"
+        render_into(book, spec, native, on_sheet, before_marks, cosmetic)
+        book.sheets[writing[0]].activate()
+    except CmxlError:
+        raise
+    except Exception as exc:  # COM's errors (pywintypes.com_error) and whatever Excel refuses
+        undo = Registry(sheets - set(writing), covered + registry.marks)
+        raise WriteFailed(_undo(book, writing, undo, step, exc, bool(present & set(writing)))) from exc
+
+
+def _undo(book: Any, writing: list[str], undo: Registry, step: str, exc: Exception, replaced: bool) -> str:
+    """Take this run's sheets and marks out again after `step` failed (`undo`: the sheets to keep
+    and every mark to put back, this run's first); the message for the clerk."""
+    first = f"未完成：{step}时 Excel 报告错误（{excel_said(exc)}）。"
+    if replaced:
+        first += "上次的结果表已在替换前删除。"
+    try:
+        clear_marks(book, undo.marks)
+        for sheet in list(book.sheets):
+            if sheet.name in writing:
+                sheet.delete()
+        Registry(undo.sheets, []).save(book)
+    except Exception:  # Excel refuses even this: the record written before each change names all of it
+        return first + "部分结果表已写入但不完整，它们已登记为 cmxl 生成的表，再点一次即会替换；您填写的数据没有改动。"
+    return first + "本次写入的工作表和标色已全部撤回，您填写的数据没有改动。请关闭其他正在使用 Excel 的程序后再点一次。"
 
 
 def _summary(a: Any, issues_only: bool) -> str:
@@ -176,8 +240,7 @@ def person_reports(book: Any, target: Path, framework: str | None = None, scheme
     a = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet)
     if not a.people:
         raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
-    write_reports(a, Path(book.name), target)
-    return target
+    return api.person_reports(a, book.name, target)
 
 
 def new_template(app: Any, target: Path, framework: str | None = None) -> Path:

@@ -23,17 +23,19 @@ from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from typing import Any, Protocol
 
+from cmxl import api
 from cmxl.addin import actions
 from cmxl.addin.settings import Prefs, log_path
-from cmxl.core.errors import CmxlError
-from cmxl.core.model.loading import catalogue
-from cmxl.core.model.schemes import Scheme
-from cmxl.core.records import FILE_FAILED
+from cmxl.errors import CmxlError
 
 TITLE = "cmxl 能力测评"
-ACTIONS = ("validate", "score", "report", "bulk", "template", "framework")  # the native ribbon's button tags
+ACTIONS = ("validate", "score", "report", "bulk", "template", "framework", "check")  # the native ribbon's button tags
 OTHER_MODEL = "总部下发的模型文件…"
-COLUMNS = 5  # the window's grid: one column per action button
+COLUMNS = 6  # the window's grid: one column per action button
+WHAT_THEY_DO = (
+    "校验：只检查填写的数据，问题列在“校验问题”表，出问题的单元格标色。\n"
+    "评分：先校验，再写入汇总、个人画像、统计图表等结果表。两者都不改动您填写的数据。"
+)
 FONTS = ("Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Zen Hei")
 
 
@@ -80,8 +82,6 @@ class ExcelDesk:
         return actions.score(self.book, framework, native=self.native, progress=progress, schemes=schemes)
 
     def bulk(self, folder: Path, framework: str | None, on_file: Any, schemes: list[str] = []) -> Any:  # noqa: B006
-        from cmxl import api
-
         return api.bulk(folder, issue_date=dt.date.today(), framework=framework, schemes=schemes, on_file=on_file)
 
     def template(self, target: Path, framework: str | None) -> Path:
@@ -96,7 +96,7 @@ class ExcelDesk:
 
 def _scheme_id(path: str) -> str:
     try:
-        return catalogue().scheme(path).id
+        return api.model_info(path).id
     except CmxlError:
         return ""  # a file gone or broken since: replaced by the new one
 
@@ -130,7 +130,7 @@ class Dialogs:
 class Launcher:
     def __init__(self, root: tk.Tk, desk: Desk, dialogs: Any, prefs: Prefs):
         self.root, self.desk, self.dialogs, self.prefs = root, desk, dialogs, prefs
-        self.models = {f"{f.id}  {f.framework.name}（版本 {f.version}）": f.id for f in catalogue().frameworks.values()}
+        self.models = {f"{f.id}  {f.name}（版本 {f.version}）": f.id for f in api.frameworks() if f.is_framework}
         self._build()
         self._show_model()
 
@@ -157,23 +157,29 @@ class Launcher:
             "bulk": ttk.Button(frame, text="批量处理…", command=lambda: self.run("bulk")),
             "report": ttk.Button(frame, text="个人报告…", command=lambda: self.run("report")),
             "template": ttk.Button(frame, text="新建测评模板", command=lambda: self.run("template")),
+            "check": ttk.Button(frame, text="自检", command=lambda: self.run("check")),
         }
         for col, button in enumerate(self.buttons.values()):
             button.grid(row=2, column=col, sticky="we", padx=3, pady=10, ipady=6)
+        ttk.Label(frame, text=WHAT_THEY_DO, wraplength=560, justify="left", foreground="#555555").grid(
+            row=3, column=0, columnspan=COLUMNS, sticky="w", pady=(0, 8)
+        )
         self.status = tk.StringVar(value="请选择要做的事。")
         self.bar = ttk.Progressbar(frame, length=420, maximum=100)
-        self.bar.grid(row=3, column=0, columnspan=COLUMNS, sticky="we")
-        ttk.Label(frame, textvariable=self.status).grid(row=4, column=0, columnspan=COLUMNS, sticky="w", pady=(4, 8))
-        self.result = tk.Text(frame, height=6, width=60, wrap="word", relief="flat", background="#F3F3F3")
-        self.result.grid(row=5, column=0, columnspan=COLUMNS, sticky="nsew")
+        self.bar.grid(row=4, column=0, columnspan=COLUMNS, sticky="we")
+        ttk.Label(frame, textvariable=self.status).grid(row=5, column=0, columnspan=COLUMNS, sticky="w", pady=(4, 8))
+        self.result = tk.Text(frame, height=8, width=64, wrap="char", relief="flat", background="#F3F3F3")
+        if family:  # Text uses the fixed-width font otherwise, which has no Chinese: awkward breaks
+            self.result.configure(font=(family, 10))
+        self.result.grid(row=6, column=0, columnspan=COLUMNS, sticky="nsew")
         self.result.configure(state="disabled")
         self.close = ttk.Button(frame, text="关闭", command=root.destroy)
-        self.close.grid(row=6, column=COLUMNS - 1, sticky="e", pady=(10, 0))
+        self.close.grid(row=7, column=COLUMNS - 1, sticky="e", pady=(10, 0))
         for col in range(COLUMNS):
             frame.columnconfigure(col, weight=1)
 
     def _show_model(self) -> None:
-        chosen = self.prefs.framework or catalogue().framework(None).id  # none chosen: the tool's default
+        chosen = self.prefs.framework or api.framework_info().id  # none chosen: the tool's default
         label = next((k for k, v in self.models.items() if v == chosen), None)
         if label is None:  # HQ's file
             label = f"文件：{chosen}"
@@ -197,6 +203,7 @@ class Launcher:
             "report": self._report,
             "template": self._template,
             "framework": self._focus_model,
+            "check": self._check,
         }[action]()
 
     def _in_workbook(self, kind: str) -> None:
@@ -250,7 +257,7 @@ class Launcher:
                 return
 
     def _bulk_done(self, result: Any) -> None:
-        failed = [g for g in result.logs if g.status == FILE_FAILED]
+        failed = result.failed
         lines = [
             f"{len(result.logs)} 个文件，{result.people} 人；申报认证 {result.applied} 人，通过 {result.passed} 人。",
             f"认证名单：{result.roster}",
@@ -294,6 +301,16 @@ class Launcher:
         finally:
             self._busy(False)
 
+    def _check(self) -> None:
+        try:
+            found, problem = api.check_addin()
+        except Exception as exc:
+            self._handle(exc)
+            return
+        head = "发现问题，请按“处理”操作：" if problem else "没有发现会妨碍使用的问题。"
+        self._say("\n".join([head, *(f.line() for f in found)]))
+        self.status.set("自检完成。")
+
     def _focus_model(self) -> None:
         self.model.focus_set()
         self.status.set("在上面的列表中选择能力模型；选择会被记住。")
@@ -305,17 +322,17 @@ class Launcher:
                 self._show_model()
                 return
             try:
-                model = catalogue().model(path)  # a file that cannot be used is said now, not at scoring
+                model = api.model_info(path)  # a file that cannot be used is said now, not at scoring
             except CmxlError as exc:
                 self._fail(exc.message)
                 self._show_model()
                 return
-            if isinstance(model, Scheme):  # HQ's certification rules, used with whichever model is chosen
+            if not model.is_framework:  # HQ's certification rules, used with whichever model is chosen
                 kept = [s for s in self.prefs.schemes if _scheme_id(s) != model.id]
                 self.prefs.schemes = [*kept, path]
                 self.prefs.save()
                 self._show_model()
-                self.status.set(f"已使用总部认证方案：{model.scheme.name}（{model.id} 版本 {model.version}）")
+                self.status.set(f"已使用总部认证方案：{model.name}（{model.id} 版本 {model.version}）")
                 return
             self.prefs.framework = path
         else:

@@ -20,8 +20,10 @@ which has to be imported into the add-in's VBA project by Excel itself, on Windo
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.resources
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -30,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from cmxl.core.errors import CmxlError
-from cmxl.xlsx.write import temp_beside
+from cmxl.errors import AddinProblem
+from cmxl.files import replacing
 
 TEMPLATE = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()
@@ -59,27 +61,65 @@ RIBBON = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 """
 
 
-class AddinProblem(CmxlError):
-    pass
-
-
 @dataclass(frozen=True)
 class Settings:
     interpreter_win: str = ""
     interpreter_mac: str = ""
 
+    @classmethod
+    def for_interpreter(cls, path: str) -> Settings:
+        """The Python an add-in built here calls on another computer: a Windows path (C:\\…, \\\\server\\…)
+        for Windows Excel, a POSIX path for Excel on a Mac; never one path for both."""
+        text = path.strip().strip('"')
+        if WINDOWS_PATH.match(text):
+            return cls(interpreter_win=text)
+        if text.startswith("/"):
+            return cls(interpreter_mac=text)
+        raise AddinProblem(
+            f"--interpreter “{path}” 不是完整路径：请写 Windows 电脑上 pythonw.exe 的完整路径，"
+            r"如 C:\Users\<用户名>\cmxl\.venv\Scripts\pythonw.exe"
+        )
+
     def rows(self) -> list[tuple[str, str | bool]]:
-        """The configuration sheet, as xlwings' VBA reads it (key in A, value in B, no gaps)."""
+        """The configuration sheet, as xlwings' VBA reads it (key in A, value in B, no gaps). Every
+        key the VBA asks for is here (tests/test_excel_addin.py lists them from the VBA itself):
+        a key missing from the add-in's sheet sends the VBA on to the active workbook's folder
+        and the user's files, which fails when no workbook is open. A value the VBA gives a
+        default for carries that default (environment variables are expanded by the VBA)."""
         return [
             ("Interpreter_Win", self.interpreter_win),
             ("Interpreter_Mac", self.interpreter_mac),
+            ("Interpreter", self.interpreter_win or "pythonw"),  # the VBA's fallback when the above is empty
             ("PYTHONPATH", ""),
             ("ADD_WORKBOOK_TO_PYTHONPATH", "False"),
             ("UDF Modules", UDF_MODULE),
             ("Debug UDFs", False),
             ("Use UDF Server", False),
             ("Show Console", False),
+            ("SHOW_ERROR_POPUPS", "True"),
+            ("Conda Path", ""),
+            ("Conda Env", ""),
+            ("TEMP DIR", "%TEMP%"),
+            ("LICENSE_KEY", ""),
+            ("ONEDRIVE_CONSUMER_WIN", ""),
+            ("ONEDRIVE_COMMERCIAL_WIN", ""),
+            ("SHAREPOINT_WIN", ""),
+            ("ONEDRIVE_CONSUMER_MAC", ""),
+            ("ONEDRIVE_COMMERCIAL_MAC", ""),
+            ("SHAREPOINT_MAC", ""),
+            (XLWINGS_VERSION_KEY, _xlwings_version()),  # not read by the VBA: for cmxl addin check
         ]
+
+
+WINDOWS_PATH = re.compile(r"^([A-Za-z]:[\\/]|\\\\)")
+XLWINGS_VERSION_KEY = "CMXL_XLWINGS_VERSION"
+
+
+def _xlwings_version() -> str:
+    try:
+        return importlib.metadata.version("xlwings")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def this_interpreter() -> Settings:
@@ -105,33 +145,35 @@ def template_path() -> Path:
 
 
 def build(target: Path, settings: Settings, native: bool = False) -> Path:
-    """Write the add-in to `target` (replacing it atomically)."""
+    """Write the add-in to `target` (replacing it atomically). An add-in that names no Python
+    is refused: Excel would run whatever `python` it finds first (perhaps the Microsoft Store's
+    stand-in, which only opens the Store)."""
+    if not (settings.interpreter_win or settings.interpreter_mac):
+        raise AddinProblem(
+            "没有指定 Excel 要调用的 Python：这台电脑不是 Windows，请用 --interpreter 写出目标 Windows 电脑上 "
+            r"pythonw.exe 的完整路径，如 --interpreter C:\Users\<用户名>\cmxl\.venv\Scripts\pythonw.exe"
+        )
     ribbon = (TEMPLATES / NATIVE_UI).read_text(encoding="utf-8") if native else RIBBON
     parts = {
         "customUI/customUI.xml": ribbon.encode("utf-8"),
         "xl/worksheets/sheet1.xml": _config_sheet(settings.rows()),
     }
+    template = template_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_beside(target)
-    try:
-        with zipfile.ZipFile(template_path()) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = parts.pop(info.filename, None)
-                if data is None:
-                    data = src.read(info.filename)
-                    if info.filename == "xl/workbook.xml":
-                        data = data.replace(
-                            f'name="{CONFIG_SHEET_SHIPPED}"'.encode(), f'name="{CONFIG_SHEET}"'.encode()
-                        )
-                dst.writestr(info.filename, data)
-            if parts:
-                raise AddinProblem(f"xlwings 的加载项模板中没有 {', '.join(parts)}（xlwings 版本不受支持）")
-        os.replace(tmp, target)
-    except PermissionError:
-        raise AddinProblem(f"{target} 正被占用（Excel 是否打开着它？）：请先关闭 Excel 再试") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with (
+        replacing(target, what="加载项") as tmp,
+        zipfile.ZipFile(template) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = parts.pop(info.filename, None)
+            if data is None:
+                data = src.read(info.filename)
+                if info.filename == "xl/workbook.xml":
+                    data = data.replace(f'name="{CONFIG_SHEET_SHIPPED}"'.encode(), f'name="{CONFIG_SHEET}"'.encode())
+            dst.writestr(info.filename, data)
+        if parts:
+            raise AddinProblem(f"xlwings 的加载项模板中没有 {', '.join(parts)}（xlwings 版本不受支持）")
     if native:
         _import_dispatcher(target)
     return target
@@ -160,24 +202,59 @@ def _config_sheet(rows: list[tuple[str, str | bool]]) -> bytes:
     ).encode()
 
 
-def _in_excel(target: Path, option: str, change) -> None:
+def _in_excel(target: Path, option: str, change, app_factory=None) -> None:
     """Let Excel change the add-in's VBA project (only Excel can write one): Windows, with
-    "Trust access to the VBA project object model" on (docs/excel.md)."""
-    if sys.platform != "win32":
-        raise AddinProblem(f"{option} 需要在装有 Excel 的 Windows 电脑上运行（由 Excel 把 VBA 代码写进加载项）")
-    import xlwings as xw  # only here: building the plain add-in needs no Excel
+    "Trust access to the VBA project object model" on (docs/excel.md).
 
-    app = xw.App(visible=False, add_book=False)
+    A blank workbook is opened beside the add-in, so the VBA has an active workbook (it reads
+    ActiveWorkbook.FullName on the way to Python, error 91 without one); xlwings' error pop-ups
+    are switched off meanwhile, so an error lands on a sheet of that workbook, is read back and
+    said here, instead of a hidden message box that would wait for a click nobody can give."""
+    if app_factory is None:
+        if sys.platform != "win32":
+            raise AddinProblem(f"{option} 需要在装有 Excel 的 Windows 电脑上运行（由 Excel 把 VBA 代码写进加载项）")
+        import xlwings as xw  # only here: building the plain add-in needs no Excel
+
+        app_factory = lambda: xw.App(visible=False, add_book=False)  # noqa: E731
+    app = app_factory()
     try:
         book = app.books.open(str(target))
-        change(book)
+        scratch = app.books.add()  # the active workbook while the VBA runs
+        popups = _config_cell(book, "SHOW_ERROR_POPUPS")
+        popups.value = "False"
+        try:
+            change(book)
+        finally:
+            popups.value = "True"
+        said = _error_sheet(scratch)
+        if said:
+            raise AddinProblem(f"Excel 执行 {option} 时报告：{said}")
         book.save()
+    except AddinProblem:
+        raise
     except Exception as exc:
         raise AddinProblem(
             f"Excel 无法修改加载项（{exc}）。请在 Excel 的 信任中心 → 宏设置 中勾选“信任对 VBA 工程对象模型的访问”后重试"
         ) from None
     finally:
         app.quit()
+
+
+def _config_cell(book, key: str):
+    """The value cell (column B) of `key` on the add-in's configuration sheet."""
+    sheet = book.sheets[CONFIG_SHEET]
+    keys = sheet.range("A1").expand("down").value
+    keys = keys if isinstance(keys, list) else [keys]
+    row = [str(k).upper() for k in keys].index(key.upper()) + 1
+    return sheet.range(f"B{row}")
+
+
+def _error_sheet(scratch) -> str:
+    """What xlwings' VBA wrote on its "Error" sheet of the active workbook (pop-ups off), if anything."""
+    if "Error" not in [s.name for s in scratch.sheets]:
+        return ""
+    text = scratch.sheets["Error"].range("A1").value
+    return " ".join(str(text or "").split())[:400]
 
 
 def _import_dispatcher(target: Path) -> None:
@@ -212,7 +289,8 @@ def install(folder: Path | None, settings: Settings, native: bool = False, funct
         if functions:
             import_functions(built)
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
+        with replacing(target, what="加载项") as tmp:  # an add-in Excel has open is replaced whole or not at all
+            shutil.copyfile(built, tmp)
     except PermissionError:
         raise AddinProblem(f"{target} 正被占用：请先关闭 Excel 再安装") from None
     finally:

@@ -10,6 +10,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from cmxl.files import write_text
+
 
 def settings_path() -> Path:
     override = os.environ.get("CMXL_SETTINGS")
@@ -43,9 +45,7 @@ class Prefs:
     def save(self, path: Path | None = None) -> None:
         path = path or settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, json.dumps(asdict(self), ensure_ascii=False, indent=1), what="设置文件")
 
 
 def log_path() -> Path:

@@ -15,9 +15,18 @@ class CellError:
         return self.text
 
 
+@dataclass(frozen=True)
+class FormulaNoValue(CellError):
+    """A formula cell the file holds no result for: the program that saved it did not
+    calculate (Excel stores every formula's last result beside it)."""
+
+    text: str = ""
+
+
 @dataclass
 class SheetGrid:
-    """One sheet: rows of Python values (str, float, int, date, datetime, CellError, None or '').
+    """One sheet: rows of Python values (str, float, int, date, datetime, CellError (FormulaNoValue among
+    them), None or '').
 
     rows[i][j] is the cell at 0-based row i, column j (A1 row i+1).
     """

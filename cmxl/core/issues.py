@@ -47,8 +47,18 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "column-duplicate": (
         "warning",
-        "列“{field}”出现多次，只使用第一列",
-        "请删除重复的列",
+        "“{field}”列出现多次（另见 {other} 列）：每行读取填写了的一格；几格都填写而不一致的行是错误",
+        "请只保留一列",
+    ),
+    "header-repeated": (
+        "warning",
+        "第 {row_no} 行是重复的表头行（如两张表粘贴在一起），已跳过",
+        "可删除该行",
+    ),
+    "header-repeated-differs": (
+        "error",
+        "第 {row_no} 行像是另一张表的表头，但列与第 {header_no} 行的表头不同；其下各行仍按第 {header_no} 行的表头读取，可能错位",
+        "请把其下各行的列调整为与第 {header_no} 行的表头相同，或放到另一张工作表中，然后删除该行",
     ),
     "row-hidden": (
         "warning",
@@ -67,10 +77,40 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号“{value}”是数字格式，开头的 0 可能已丢失",
         "请把员工编号列设为文本格式后重新录入",
     ),
+    "id-number-too-long": (
+        "error",
+        "员工编号 {value} 是 {digits} 位的数字：Excel 的数字只保留 15 位有效数字，后面的位数已经丢失",
+        "请把员工编号列设为文本格式，按原始编号重新录入",
+    ),
+    "id-boolean": (
+        "error",
+        "员工编号是逻辑值 {value}，不是编号",
+        "请把员工编号列设为文本格式后填写员工编号",
+    ),
+    "id-date": (
+        "error",
+        "员工编号是日期或时间 {value}，不是编号（单元格可能设成了日期格式）",
+        "请把员工编号列设为文本格式后重新录入员工编号",
+    ),
+    "id-invisible-chars": (
+        "warning",
+        "员工编号含有看不见的字符（{chars}），已删除，按“{clean}”读取",
+        "请在该单元格中重新输入员工编号（从其他系统复制的编号常带有这些字符）",
+    ),
     "formula-error": (
         "error",
         "“{field}”是公式错误值 {value}",
         "请检查该单元格的公式或直接填写数值",
+    ),
+    "formula-no-value": (
+        "error",
+        "“{field}”是公式，但文件中没有公式的计算结果（保存文件的程序没有计算公式）",
+        "请在 Excel 中打开该工作簿并保存（公式随之计算）后重新运行",
+    ),
+    "value-conflict": (
+        "error",
+        "“{field}”在本行填了两次且不一致：{cells}；无法确定采用哪一个",
+        "请删除重复的列，或改正为同一个值",
     ),
     "score-missing": (
         "error",
@@ -101,6 +141,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "error",
         "“{field}”的值“{value}”含逗号，无法确定是小数点还是千位分隔",
         "请用“.”作小数点（如 8.5），不要用逗号分隔数字",
+    ),
+    "number-space": (
+        "error",
+        "“{field}”的值“{value}”数字中间有空格，无法确定是一个数还是两个数",
+        "请删除数字中间的空格，只填一个数（如 85）",
     ),
     "number-percent": (
         "warning",
@@ -139,7 +184,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "grade-unknown": (
         "error",
-        "现岗位级别“{value}”无法识别",
+        "现岗位级别“{value}”无法识别，没有可对照的岗位标准：不计算差距和达标情况",
         "只能填：{allowed}",
     ),
     "cert-grade-unknown": (
@@ -162,6 +207,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "“{field}”的值“{value}”不是有效日期",
         "请按 2026-01-31 的格式填写日期",
     ),
+    "date-after-as-of": (
+        "error",
+        "“{field}”的日期 {value} 晚于评估基准日 {as_of}",
+        "请核对该日期（常见的是年份填错）；如评估基准日不对，请重新指定评估基准日",
+    ),
     "fact-missing": (
         "warning",
         "认证审核需要“{field}”，但该项为空",
@@ -169,7 +219,7 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "no-standard-profile": (
         "warning",
-        "现岗位级别和申报认证等级均为空，无法确定对应的标准级别，知识项按“{level}”权重计算",
+        "{why}，无法确定对应的标准级别，知识项按“{level}”权重计算",
         "请填写现岗位级别",
     ),
     "framework-invalid": (

@@ -1,5 +1,10 @@
-"""Person reports as a Word document (python-docx), one page a person, each with a radar image
-(matplotlib); and, when LibreOffice is installed, the same as PDF.
+"""Person reports as a Word document, one page a person, each with a radar image; and, when
+LibreOffice is installed, the same as PDF.
+
+The document is written directly: python-docx gives the parts every document has (styles,
+numbering, properties), each page is WordprocessingML from report_page.py, each radar a PNG from
+radar.py. For a long report the pages are drawn by worker processes, in order; the body is
+spooled to a temp file and the package renamed into place when whole.
 
 Chinese text needs a CJK font in two places: the document names one for Word (Microsoft YaHei,
 which Windows has; Word substitutes on other systems), and the radar image is drawn with the
@@ -8,17 +13,26 @@ never drawn with boxes for characters."""
 
 from __future__ import annotations
 
-import dataclasses
+import collections
+import contextlib
 import io
+import multiprocessing
+import multiprocessing.context
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from cmxl.core.errors import CmxlError
+from cmxl.core.errors import ReportProblem
 from cmxl.core.layout.person_report import PersonPage
+from cmxl.files import replacing
 from cmxl.xlsx.render import xml_text
-from cmxl.xlsx.write import temp_beside
 
 CJK_FONTS = (
     "Microsoft YaHei",
@@ -31,10 +45,6 @@ CJK_FONTS = (
     "Noto Sans CJK JP",
 )
 WORD_FONT = "Microsoft YaHei"
-
-
-class ReportProblem(CmxlError):
-    pass
 
 
 def cjk_font() -> str:
@@ -51,69 +61,14 @@ def cjk_font() -> str:
     )
 
 
-def radar_png(page: PersonPage, font: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import numpy as np
-    from matplotlib import pyplot as plt
-
-    n = len(page.radar_labels)
-    angles = np.linspace(0, 2 * np.pi, n, endpoint=False).tolist()
-    fig = plt.figure(figsize=(5.0, 4.4), dpi=110)
-    ax = fig.add_subplot(111, polar=True)
-    plt.rcParams["font.family"] = font
-    top = len(page.level_names)
-
-    def closed(values: list[int | None]) -> list[float]:
-        data = [float("nan") if v is None else float(v) for v in values]
-        return [*data, data[0]]
-
-    ax.plot([*angles, angles[0]], closed(page.radar_standard), color="#C00000", linewidth=2, label="岗位标准级别")
-    ax.plot(
-        [*angles, angles[0]], closed(page.radar_assessed), color="#2E75B6", linewidth=2, marker="o", label="测评级别"
-    )
-    ax.fill([*angles, angles[0]], closed(page.radar_assessed), color="#2E75B6", alpha=0.12)
-    ax.set_xticks(angles)
-    ax.set_xticklabels(page.radar_labels, fontsize=7, fontfamily=font)
-    ax.set_ylim(0, top)
-    ax.set_yticks(range(1, top + 1))
-    ax.set_yticklabels(page.level_names, fontsize=6, fontfamily=font, color="#7F7F7F")
-    ax.set_rlabel_position(100)  # the ring labels between two axes, off the competency names
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, frameon=False, prop={"family": font, "size": 8})
-    fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    plt.close(fig)
-    return out.getvalue()
-
-
-def _xml_safe(value: object) -> object:
-    """A page's texts, every one, without the control characters Word's XML cannot hold (\x07
-    typed or pasted into a name or unit): python-docx refused the whole report for one."""
-    if isinstance(value, str):
-        return xml_text(value)
-    if isinstance(value, list):
-        return [_xml_safe(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_xml_safe(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(
-            value, **{f.name: _xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        )
-    return value
-
-
-def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
-    """One page a person; written to a temp file beside `target`, then renamed."""
-    pages = [_xml_safe(page) for page in pages]  # type: ignore[misc]
-    title = xml_text(title)
+def _base_package(title: str) -> dict[str, bytes]:
+    """The parts every report has (styles, numbering, settings, properties), from python-docx's
+    default template with cmxl's fonts and A4 page; the body, its images and their relationships
+    are written by write_docx."""
     from docx import Document
-    from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
-    font = cjk_font()
     doc = Document()
     doc.core_properties.title = title
     doc.core_properties.author = "cmxl"
@@ -121,103 +76,158 @@ def write_docx(pages: list[PersonPage], target: Path, title: str) -> None:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
     section.top_margin = section.bottom_margin = Cm(1.4)
     section.left_margin = section.right_margin = Cm(1.6)
-    for style_name in ("Normal", "Heading 1", "Heading 2", "Table Grid"):
+    for style_name in ("Normal", "Heading 1", "Heading 2", "Table Grid", "List Bullet"):
         style = doc.styles[style_name]
         style.font.name = WORD_FONT
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), WORD_FONT)
     doc.styles["Normal"].font.size = Pt(9)
-    doc.styles["Normal"].paragraph_format.space_after = Pt(1)
-    for heading, size in (("Heading 1", 15), ("Heading 2", 10.5)):
-        doc.styles[heading].font.size = Pt(size)
-        doc.styles[heading].paragraph_format.space_before = Pt(6)
-        doc.styles[heading].paragraph_format.space_after = Pt(2)
+    out = io.BytesIO()
+    doc.save(out)
+    with zipfile.ZipFile(out) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
 
-    def small(table, size: float = 8) -> None:
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.space_after = Pt(0)
-                    for run in paragraph.runs:
-                        run.font.size = Pt(size)
 
-    for n, page in enumerate(pages):
-        doc.add_heading(page.title, level=1)
-        if page.warning:
-            run = doc.add_paragraph().add_run(page.warning)
-            run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
-        who = doc.add_table(rows=0, cols=4, style="Table Grid")
-        for k in range(0, len(page.who), 2):
-            cells = who.add_row().cells
-            for j, (label, value) in enumerate(page.who[k : k + 2]):
-                cells[2 * j].text, cells[2 * j + 1].text = label, value
-        small(who, 8.5)
-        # the radar beside the item table: both on the one page a person has
-        side = doc.add_table(rows=1, cols=2)
-        left, right = side.rows[0].cells
-        left.width, right.width = Cm(9.0), Cm(8.8)
-        left.paragraphs[0].add_run().add_picture(io.BytesIO(radar_png(page, font)), width=Cm(8.8))
-        items = right.add_table(rows=1, cols=5)
-        items.style = doc.styles["Table Grid"]
-        for cell, head in zip(items.rows[0].cells, ["能力项", "得分", "级别", "标准", "差距"], strict=True):
-            cell.text = head
-        for line in page.items:
-            cells = items.add_row().cells
-            for cell, value in zip(cells, [line.name, line.score, line.level, line.standard, line.gap], strict=True):
-                cell.text = value
-        items.autofit = False
-        widths = (3.3, 1.6, 1.3, 1.3, 0.9)  # cm: a competency's name on one line
-        for column, width in zip(items.columns, widths, strict=True):
-            column.width = Cm(width)
-        for row in items.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-        small(items, 7.5)
-        right.paragraphs[0].paragraph_format.space_after = Pt(0)
-        doc.add_heading("优势", level=2)
-        doc.add_paragraph(
-            "、".join(page.strengths)
-            if page.strengths
-            else "（有能力项未评定或没有岗位标准，无法判断）"
-            if page.gaps_unknown
-            else "（没有高于岗位标准的能力项）"
-        )
-        doc.add_heading("发展目标（低于岗位标准的能力项：标准级别的行为要求）", level=2)
-        if not page.goals:
-            doc.add_paragraph(
-                "（有能力项未评定或没有岗位标准，无法判断）" if page.gaps_unknown else "（没有低于岗位标准的能力项）"
+NS_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def _rendered(work: tuple[list[PersonPage], int, str]) -> list[tuple[str, bytes]]:
+    """Pages `start`… of a report: each page's XML and its radar PNG (in a worker or here)."""
+    from cmxl.docx.radar import radar
+    from cmxl.docx.report_page import page_xml
+
+    pages, start, font = work
+    out = []
+    for k, page in enumerate(pages, start=start):
+        png = radar(page.radar_labels, page.level_names, font).png(page.radar_assessed, page.radar_standard)
+        out.append((page_xml(page, k + 1, f"rIdRadar{k + 1}", k == 0), png))
+    return out
+
+
+CHUNK = 10  # pages a worker renders at a time (about 0.1 s: Ctrl-C waits for no more)
+# people from whom drawing in worker processes pays: a forked worker starts at once, a spawned one
+# (Windows) imports Python, cmxl and matplotlib first (1-2 s), worth it only for a long report
+PARALLEL_FROM = {"fork": 60, "spawn": 400}
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forked workers where the platform forks safely (Linux): they start at once with matplotlib
+    already imported. The command line draws its progress bar without a refresh thread, so no
+    thread holds a lock while the process forks. Elsewhere spawned (Windows, macOS)."""
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def _workers(jobs: int | None, people: int) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if people < PARALLEL_FROM[_context().get_start_method()]:
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def write_docx(
+    pages: list[PersonPage],
+    target: Path,
+    title: str,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
+) -> None:
+    """One page a person; written to a temp file beside `target`, then renamed. `progress(done,
+    total)` is called once per person as their page is written. `jobs`: processes drawing the
+    pages (default: one per core, up to 4, from PARALLEL_FROM people; 1: in this process).
+
+    The package is written directly: each radar is its own image part, added once (python-docx's
+    add_picture hashed every image already in the document for each new one: time grew with the
+    square of the pages), the body is spooled to a temp file as pages arrive (memory stays flat),
+    and PNGs are stored, not compressed again."""
+    font = cjk_font()
+    base = _base_package(xml_text(title))
+    document = base.pop("word/document.xml").decode("utf-8")
+    head, rest = document.split("<w:body>", 1)
+    sect = rest[rest.index("<w:sectPr") : rest.index("</w:body>")]
+    total = len(pages)
+    work = [(pages[k : k + CHUNK], k, font) for k in range(0, total, CHUNK)]
+    with replacing(target, program="Word", what="个人报告") as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf, tempfile.TemporaryFile() as body:
+            for name, data in base.items():
+                if name not in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+                    zf.writestr(name, data)
+            done = 0
+            for chunk in _each_chunk(work, _workers(jobs, total)):
+                for xml, png in chunk:
+                    done += 1
+                    zf.writestr(zipfile.ZipInfo(f"word/media/radar{done}.png", date_time=FIXED_TIME), png)
+                    body.write(xml.encode("utf-8"))
+                    if progress:
+                        progress(done, total)
+            _write_document(zf, head, body, sect)
+            rels = base["word/_rels/document.xml.rels"].decode("utf-8")
+            mine = "".join(
+                f'<Relationship Id="rIdRadar{k}" Type="{IMAGE_REL}" Target="media/radar{k}.png"/>'
+                for k in range(1, total + 1)
             )
-        texts = []
-        for goal in page.goals:  # one paragraph each: a long list must still fit the person's page
-            drafted = "（描述为起草稿）" if goal.drafted else ""
-            text = f"{goal.item}（标准：{goal.level}）{drafted}：{goal.headline}"
-            if goal.indicators:
-                text += "  ▶ " + "  ▶ ".join(goal.indicators)
-            texts.append(text)
-        length = sum(len(x) for x in texts)
-        size = 8.5 if length < 700 else 7.5 if length < 1400 else 6.5 if length < 2000 else 5.5
-        for text in texts:
-            doc.add_paragraph().add_run(text).font.size = Pt(size)
-        doc.add_heading("岗位技能认证", level=2)
-        doc.add_paragraph(f"结果：{page.certification}")
-        for reason in page.reasons:
-            doc.add_paragraph(reason, style="List Bullet")
-        doc.add_paragraph("")
-        doc.add_paragraph(page.signature)
-        if n < len(pages) - 1:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    save_atomically(doc, target)
+            zf.writestr("word/_rels/document.xml.rels", rels.replace("</Relationships>", mine + "</Relationships>"))
+            types = base["[Content_Types].xml"].decode("utf-8")
+            if 'Extension="png"' not in types:
+                png_type = '<Default Extension="png" ContentType="image/png"/>'
+                types = types.replace("<Default ", png_type + "<Default ", 1)
+            zf.writestr("[Content_Types].xml", types)
 
 
-def save_atomically(doc, target: Path) -> None:
-    """A Word document written to a temp file beside `target`, then renamed over it: a failure
-    leaves no half-written file and the earlier one as it was."""
-    tmp = temp_beside(target)
-    try:
-        doc.save(tmp)
-        Path(tmp).replace(target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_document(zf: zipfile.ZipFile, head: str, body, sect: str) -> None:
+    if f'xmlns:wp="{NS_WP}"' not in head:
+        head = head.replace("<w:document ", f'<w:document xmlns:wp="{NS_WP}" ', 1)
+    with zf.open("word/document.xml", "w") as out:
+        out.write(f"{head}<w:body>".encode())
+        body.seek(0)
+        shutil.copyfileobj(body, out, 1 << 20)
+        out.write(f"{sect}</w:body></w:document>".encode())
+
+
+def _each_chunk(work: list, workers: int) -> Iterator[list[tuple[str, bytes]]]:
+    """The rendered chunks in order: from `workers` processes, or here. When the workers cannot
+    be started or die (a script without a main guard on Windows, a full process table), the rest
+    is drawn here: the report is written all the same."""
+    done = 0
+    if workers > 1 and len(work) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=min(workers, len(work)), mp_context=_context(), initializer=_worker_start
+            )
+        except OSError:
+            pool = None
+        if pool is not None:
+            try:
+                ahead: collections.deque = collections.deque()  # a few chunks in flight, none piling up
+                for item in work:
+                    ahead.append(pool.submit(_rendered, item))
+                    if len(ahead) > 2 * workers:
+                        yield ahead.popleft().result()
+                        done += 1
+                while ahead:
+                    yield ahead.popleft().result()
+                    done += 1
+            except (BrokenProcessPool, OSError):
+                pass
+            except BaseException:  # Ctrl-C, or the writing failed: the pages in hand are not wanted
+                for process in list(getattr(pool, "_processes", None) or {}):
+                    with contextlib.suppress(Exception):
+                        pool._processes[process].terminate()  # type: ignore[union-attr]
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    for item in work[done:]:
+        yield _rendered(item)
 
 
 def to_pdf(docx: Path) -> Path:

@@ -52,38 +52,58 @@ def render_into(
     report: S.ReportSpec,
     native: Native | None = None,
     on_sheet: Callable[[str, int, int], None] | None = None,
+    before_marks: Callable[[list[Previous]], None] | None = None,
+    cosmetic: list[str] | None = None,
 ) -> list[Previous]:
-    """Add the report's sheets after the last sheet of `book` and apply its marks to the
-    clerk's sheets. The sheets must not exist yet. Returns what the marks covered;
-    `on_sheet(name, done, total)` follows the progress."""
-    added = [book.sheets.add(sheet.name, after=book.sheets[-1]) for sheet in report.sheets]  # first all:
-    for n, (ws, sheet) in enumerate(zip(added, report.sheets, strict=True)):  # rules and charts refer across
+    """Add the report's sheets after the last visible sheet of `book` (never after a hidden one
+    at the end) and apply its marks to the clerk's sheets. The sheets must not exist yet.
+    Returns what the marks covered; `before_marks`, when given, receives that before any cell
+    changes, so a caller can record it first. `on_sheet(name, done, total)` follows the
+    progress. Freezing panes and page set-up that Excel refuses (a PC without a printer refuses
+    page set-up) do not stop the run: each is described in `cosmetic`."""
+    visible = [s for s in book.sheets if s.visible]
+    anchor = visible[-1] if visible else book.sheets[-1]
+    added: list[Any] = []
+    for sheet in report.sheets:  # first all: rules and charts refer across sheets
+        added.append(book.sheets.add(sheet.name, after=added[-1] if added else anchor))
+    for n, (ws, sheet) in enumerate(zip(added, report.sheets, strict=True)):
         if on_sheet:
             on_sheet(sheet.name, n, len(report.sheets))
-        _render_sheet(book, ws, sheet, report, native)
-    previous = apply_marks(book, report)
+        _render_sheet(book, ws, sheet, report, native, cosmetic if cosmetic is not None else [])
+    previous = covered(book, report)
+    if before_marks:
+        before_marks(previous)
+    paint_marks(book, report)
     if report.sheets:
         book.sheets[report.sheets[report.active].name].activate()
     return previous
 
 
-def apply_marks(book: Any, report: S.ReportSpec) -> list[Previous]:
+def covered(book: Any, report: S.ReportSpec) -> list[Previous]:
+    """The fill and note of each cell the report marks, as they are now."""
     previous = []
     for mark in report.marks:
         rng = book.sheets[mark.sheet].range(mark.cell)
         note = rng.note
         previous.append(Previous(mark.sheet, mark.cell, rng.color, note.text if note is not None else None))
+    return previous
+
+
+def paint_marks(book: Any, report: S.ReportSpec) -> None:
+    for mark in report.marks:
+        rng = book.sheets[mark.sheet].range(mark.cell)
         fill = report.styles[mark.style].fill
         rng.color = _hex(fill) if fill else None
+        note = rng.note
         if note is not None:
             note.delete()
         rng.add_note(mark.note)
-    return previous
 
 
 def clear_marks(book: Any, previous: Iterable[Previous]) -> None:
     """Put back the fill and note each marked cell had before (its value is the clerk's and
-    was never touched). A sheet the clerk has since deleted or renamed is skipped."""
+    was never touched). A sheet the clerk has since deleted or renamed is skipped; a note that
+    was empty stays away (Excel refuses to add an empty note)."""
     names = {s.name for s in book.sheets}
     for p in previous:
         if p.sheet not in names:
@@ -93,14 +113,16 @@ def clear_marks(book: Any, previous: Iterable[Previous]) -> None:
         note = rng.note
         if note is not None:
             note.delete()
-        if p.note is not None:
+        if p.note:
             rng.add_note(p.note)
 
 
 # ---- one sheet ------------------------------------------------------------------------------
 
 
-def _render_sheet(book: Any, ws: Any, sheet: S.SheetSpec, report: S.ReportSpec, native: Native | None) -> None:
+def _render_sheet(
+    book: Any, ws: Any, sheet: S.SheetSpec, report: S.ReportSpec, native: Native | None, cosmetic: list[str]
+) -> None:
     cells = dict(sheet.iter_cells())  # table bodies too, a Cell each (COM costs far more than these)
     if cells:
         rows = sheet.max_row + 1
@@ -135,10 +157,25 @@ def _render_sheet(book: Any, ws: Any, sheet: S.SheetSpec, report: S.ReportSpec, 
     for chart in sheet.charts:
         _chart(book, ws, chart)
     if native is not None:
-        if sheet.freeze:
-            native.freeze(ws, sheet.freeze)
-        if sheet.print_setup:
-            native.page_setup(ws, sheet.print_setup)
+        for what, step, wanted in (
+            ("冻结窗格", native.freeze, sheet.freeze),
+            ("打印设置", native.page_setup, sheet.print_setup),
+        ):
+            if not wanted:
+                continue
+            try:
+                step(ws, wanted)
+            except Exception as exc:  # COM's error (pywintypes.com_error) is not ours to name
+                cosmetic.append(f"“{sheet.name}”的{what}未能应用（Excel：{excel_said(exc)}）")
+
+
+def excel_said(exc: Exception) -> str:
+    """The description inside a COM error (its third argument holds Excel's own words), else the
+    exception's text, on one short line."""
+    args = getattr(exc, "args", ())
+    inner = args[2] if len(args) > 2 and isinstance(args[2], tuple) and len(args[2]) > 2 else None
+    text = str(inner[2] if inner and inner[2] else exc) or type(exc).__name__
+    return " ".join(text.split())[:120]
 
 
 def excel_value(cell: S.Cell) -> object:

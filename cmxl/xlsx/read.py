@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import python_calamine as pc
 
 from cmxl.core.errors import INTERRUPTS, FileProblem
-from cmxl.core.grid import CellError, SheetGrid, WorkbookGrid
+from cmxl.core.grid import CellError, FormulaNoValue, SheetGrid, WorkbookGrid
 from cmxl.core.layout.names import DETAIL, INFO, LOG, PASSED_SHEET, REGISTRY_SHEET, SUMMARY
 from cmxl.xlsx.safety import check_extent, check_workbook_file
 
@@ -33,6 +33,13 @@ _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
+# a shared-string cell whose index is not a plain number (-1, " 1") or is too long to be one (2**64 and
+# more wrap round): calamine reads it as string 0. No table holds a billion strings.
+_BAD_SHARED = re.compile(rb't="s"[^>]*>\s*<v>(?!\d{1,9}<)')
+_SHARED_INDEX = re.compile(rb't="s"[^>]*>\s*<v>(\d+)<')
+# the end of a formula cell with no result stored: "<f>…</f></c>", or an empty <v> after it
+_FORMULA_END = re.compile(rb"(?:</f>|<f\b[^>]*/>)(?:<v\s*/>|<v></v>)?</c>")
+_CELL_START = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*>')
 
 
 PRODUCER_PROPERTY = "cmxl"  # the custom document property cmxl writes: what it made the file as
@@ -149,6 +156,8 @@ def _read(path: Path) -> WorkbookGrid:
         except BaseException as exc:
             if isinstance(exc, INTERRUPTS):
                 raise
+            if "string index" in str(exc):  # a shared-string index beyond the table: a damaged file
+                raise FileProblem(str(path), "damaged", _bad_shared_index(data, meta.name)) from None
             if type(exc).__name__ == "PanicException":  # calamine's Rust code stopped on a value
                 raise FileProblem(
                     str(path),
@@ -159,10 +168,16 @@ def _read(path: Path) -> WorkbookGrid:
             raise FileProblem(
                 str(path), "unreadable", f"无法读取工作表“{meta.name}”，文件可能已损坏；请在 Excel 中打开后另存再处理"
             ) from None
-        errors, hidden, percent = extras.get(meta.name, ({}, frozenset(), frozenset()))
+        errors, hidden, percent, uncalculated = extras.get(meta.name, ({}, frozenset(), frozenset(), frozenset()))
         for (r, c), text in errors.items():
             if r < len(rows) and c < len(rows[r]):
                 rows[r][c] = CellError(text)
+        for r, c in uncalculated:  # calamine reads them as empty, and leaves them out at the range's edge
+            while len(rows) <= r:
+                rows.append([])
+            if len(rows[r]) <= c:
+                rows[r].extend([""] * (c + 1 - len(rows[r])))
+            rows[r][c] = FormulaNoValue()
         visible = str(meta.visible).endswith("Visible")
         grid.sheets.append(SheetGrid(meta.name, rows, hidden, visible, percent_cells=percent))
     return grid
@@ -175,7 +190,9 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-Extras = tuple[dict[tuple[int, int], str], frozenset[int], frozenset[tuple[int, int]]]
+# per sheet: error cells and their text, hidden rows, cells shown as a percentage, formula cells
+# without a stored result
+Extras = tuple[dict[tuple[int, int], str], frozenset[int], frozenset[tuple[int, int]], frozenset[tuple[int, int]]]
 _PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 
 
@@ -196,15 +213,15 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
 
 def _xml_extras(data: bytes, name: str) -> tuple[dict[str, Extras], str]:
     """One pass over the package, each sheet's XML unpacked once: its extent checked against the
-    limits (before the reader allocates it), and sheet name -> (error cells, hidden rows, cells
-    formatted as a percentage), 0-based; and what cmxl made the file as."""
+    limits (before the reader allocates it), its shared-string cells checked, and sheet name ->
+    (error cells, hidden rows, cells formatted as a percentage, formula cells without a result),
+    0-based; and what cmxl made the file as. Two sheet entries naming one sheet's data (the
+    reader would count everyone on it twice) are refused."""
     out: dict[str, Extras] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         made = _producer(zf)
-        try:
-            workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        except (KeyError, ElementTree.ParseError):
+        parts = _sheet_parts(zf)
+        if parts is None:
             return out, made
         percent_styles = _percent_styles(zf)
         percent_cell = (
@@ -212,15 +229,30 @@ def _xml_extras(data: bytes, name: str) -> tuple[dict[str, Extras], str]:
             if percent_styles
             else None
         )
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
         names = set(zf.namelist())
-        for sheet in workbook.findall("m:sheets/m:sheet", _NS):
-            target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        seen: dict[str, str] = {}  # sheet part -> the first sheet entry naming it
+        for sheet_name, member in parts:
+            if (member in seen and member in names) or sheet_name in seen.values():
+                first = seen.get(member, sheet_name)
+                twice = (
+                    f"工作表“{sheet_name}”列出了两次"
+                    if first == sheet_name
+                    else f"工作表“{first}”和“{sheet_name}”是同一张表的数据"
+                )
+                raise FileProblem(
+                    name,
+                    "damaged",
+                    f"工作簿的结构有误：{twice}（读取时会把其中每个人算两次）；"
+                    "请在 Excel 中打开该工作簿，检查工作表后另存再处理，或请报送单位重新发送",
+                )
+            seen[member] = sheet_name
             if member not in names:
                 continue
             data = zf.read(member)
             check_extent(name, data)
+            bad = _BAD_SHARED.search(data) if b't="s"' in data else None
+            if bad is not None:
+                raise FileProblem(name, "damaged", _shared_problem(data, bad.start(), sheet_name))
             errors: dict[tuple[int, int], str] = {}
             if b't="e"' in data:
                 for match in _ERROR_CELL.finditer(data):
@@ -239,5 +271,74 @@ def _xml_extras(data: bytes, name: str) -> tuple[dict[str, Extras], str]:
             if percent_cell is not None:  # only a workbook that has a percentage format pays for this scan
                 for match in percent_cell.finditer(data):
                     percent.add((int(match.group(2)) - 1, _col_index(match.group(1))))
-            out[sheet.get("name", "")] = (errors, frozenset(hidden), frozenset(percent))
+            uncalculated = _uncalculated(data) if b"<f" in data else frozenset()
+            out[sheet_name] = (errors, frozenset(hidden), frozenset(percent), uncalculated)
     return out, made
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]] | None:
+    """(sheet name, package member of its XML) for each sheet entry of the workbook, in order;
+    None when the workbook part or its relationships cannot be read."""
+    try:
+        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
+    parts = []
+    for sheet in workbook.findall("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        parts.append((sheet.get("name", ""), member))
+    return parts
+
+
+def _cell_at(data: bytes, pos: int) -> tuple[str, bytes]:
+    """The A1 address and the start tag of the cell whose XML holds position `pos`."""
+    start = max(data.rfind(b"<c ", 0, pos), data.rfind(b"<c>", 0, pos))
+    found = _CELL_START.match(data, start) if start >= 0 else None
+    if found is None:
+        return "", b""
+    return (found.group(1) + found.group(2)).decode(), found.group(0)
+
+
+def _uncalculated(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """Formula cells without a stored result (0-based): a program that does not calculate saved
+    the file. A text formula whose result is empty ("" stored as t="str") has its result."""
+    cells = set()
+    for end in _FORMULA_END.finditer(sheet_xml):
+        ref, tag = _cell_at(sheet_xml, end.start())
+        if not ref or (b"<v" in end.group(0) and b't="str"' in tag):
+            continue
+        letters = ref.rstrip("0123456789")
+        cells.add((int(ref[len(letters) :]) - 1, _col_index(letters.encode())))
+    return frozenset(cells)
+
+
+def _shared_problem(sheet_xml: bytes, pos: int, sheet: str, index: str = "") -> str:
+    ref, _ = _cell_at(sheet_xml, pos)
+    if not index:
+        found = re.match(rb"[^>]*>\s*<v>([^<]*)<", sheet_xml[pos + 5 : pos + 300])
+        index = found.group(1).decode("utf-8", "replace") if found else ""
+    where = f"工作表“{sheet}”的单元格 {ref} " if ref else f"工作表“{sheet}”中有单元格"
+    return (
+        f"文件已损坏：{where}引用的共享文字（编号“{index}”）不存在，无法知道其内容；"
+        "请在 Excel 中打开该工作簿，核对该单元格后另存再处理，或请报送单位重新发送"
+    )
+
+
+def _bad_shared_index(data: bytes, sheet: str) -> str:
+    """What calamine's 'string index not found' means, with the cell: found only when it has
+    happened (a look at every shared-string cell), so a sound file pays nothing for it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            table = zf.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in zf.namelist() else b""
+            count = table.count(b"<si>") + table.count(b"<si ")
+            for member in [m for name, m in _sheet_parts(zf) or [] if name == sheet]:
+                xml = zf.read(member)
+                for found in _SHARED_INDEX.finditer(xml):
+                    if int(found.group(1)) >= count:
+                        return _shared_problem(xml, found.start(), sheet, found.group(1).decode())
+    except (zipfile.BadZipFile, KeyError, zlib.error):
+        pass
+    return _shared_problem(b"", 0, sheet, "?")

@@ -69,18 +69,35 @@ def _check_zip(name: str, data: bytes) -> None:
         raise FileProblem(name, "not-a-workbook", "这是一个压缩包或其他 Office 文档，不是 Excel 工作簿")
     if "xl/workbook.bin" in names:
         raise FileProblem(name, "not-a-workbook", "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem(
-            name,
-            "too-large",
-            f"解压后过大（{unpacked / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES // 1048576} MB），"
-            "不像是测评工作簿；如确是，请把人员分到几个工作簿中",
-        )
+    check_unpacked(name, infos, "测评工作簿", MAX_UNPACKED_BYTES, advice="；如确是，请把人员分到几个工作簿中")
     sheets = [i for i in infos if _SHEET_PART.match(i.filename)]
     if len(sheets) > MAX_SHEETS:
         raise FileProblem(
             name, "too-many-sheets", f"工作表过多（{len(sheets)} 张，上限 {MAX_SHEETS} 张），请删除无关的工作表后另存"
+        )
+
+
+def check_unpacked(
+    name: str,
+    infos: list[zipfile.ZipInfo],
+    what: str,
+    limit: int,
+    members: int | None = None,
+    advice: str = "",
+) -> None:
+    """Refuse an Office file (a zip) before unpacking it when its parts would unpack too big: all
+    together (`limit`), one of them compressed too well (a zip bomb), or too many of them
+    (`members`, when given). `what` says what the file should have been (测评工作簿, 证书模板)."""
+    if members is not None and len(infos) > members:
+        raise FileProblem(
+            name, "too-large", f"包含的部件过多（{len(infos)} 个，上限 {members} 个），不像是{what}{advice}"
+        )
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limit:
+        raise FileProblem(
+            name,
+            "too-large",
+            f"解压后过大（{unpacked / 1048576:.0f} MB，上限 {limit // 1048576} MB），不像是{what}{advice}",
         )
     for info in infos:
         if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):

@@ -1,14 +1,14 @@
-"""Safe output: check the target first, write to a temp file beside it, then rename."""
+"""A workbook written as a file: openpyxl's package, its big sheets' rows streamed into the zip
+and compressed on a second thread, through cmxl.files (a temp file beside the target, then a
+rename)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
 import queue
 import re
 import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -17,24 +17,10 @@ from typing import IO, Protocol
 
 from openpyxl import Workbook
 
-from cmxl.core.errors import CmxlError, os_reason
-
-
-class OutputProblem(CmxlError):
-    pass
-
-
-def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK)
-
-
-def check_target(path: Path) -> None:
-    """Fail before any work when the target cannot be replaced."""
-    if path.exists() and not _writable(path):
-        raise OutputProblem(f"{path}：目标文件是只读的，无法覆盖；请换一个输出位置（-o）")
-    if not path.parent.exists():
-        raise OutputProblem(f"{path}：输出文件夹 {path.parent} 不存在")
-
+# check_target and temp_beside were defined here: cmxl/xlsx/render.py and cmxl/docx/render.py import them from here
+from cmxl.files import check_target as check_target
+from cmxl.files import replacing
+from cmxl.files import temp_beside as temp_beside
 
 _EMPTY_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)  # openpyxl wrote no cells
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
@@ -188,38 +174,6 @@ def _faster(member: IO[bytes]) -> IO[bytes]:
     return member
 
 
-def temp_beside(path: Path) -> str:
-    """An empty temp file in the target's folder, to be renamed over it. mkstemp makes it
-    readable by its owner only; it gets the permissions of the file it replaces, or of any new
-    file (so colleagues can open results on a shared drive)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=".cmxl-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
-    return tmp
-
-
-def _save_via_temp(wb: Workbook, path: Path, direct: dict[str, DirectRows] | None = None) -> None:
-    try:
-        tmp = temp_beside(path)
-    except OSError as exc:
-        raise OutputProblem(
-            f"{path}：无法在 {path.parent} 中写文件（{os_reason(exc)}）；请换一个输出位置（-o）"
-        ) from None
-    try:
-        _write_package(wb, tmp, direct or {})
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 def discard(wb: Workbook) -> None:
     """Finish the write-only sheets an interrupted or failed render left open. Their XML
     writers are suspended generators; left to the garbage collector they close out of order
@@ -231,10 +185,7 @@ def discard(wb: Workbook) -> None:
 
 
 def save_atomically(wb: Workbook, path: Path, direct: dict[str, DirectRows] | None = None) -> None:
-    """Never leaves a half-written file: a locked target or a full disk leaves the old file as it was."""
-    try:
-        _save_via_temp(wb, path, direct)
-    except PermissionError:
-        raise OutputProblem(f"{path}：文件被占用或没有写权限（是否在 Excel 中打开着？），请关闭后重试") from None
-    except OSError as exc:
-        raise OutputProblem(f"{path}：写入失败（{os_reason(exc)}），未生成结果文件") from None
+    """Never leaves a half-written file: a locked target or a full disk leaves the old file as it
+    was (cmxl.files.replacing)."""
+    with replacing(path, what="结果文件") as tmp:
+        _write_package(wb, tmp, direct or {})

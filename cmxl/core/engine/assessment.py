@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from cmxl.core.cellref import a1
 from cmxl.core.engine.certification import CertResult, certify
 from cmxl.core.engine.intake import Intake, read_assessment
-from cmxl.core.engine.issuance import decide
+from cmxl.core.engine.issuance import settle
 from cmxl.core.engine.results import NOT_RATED, PersonResult, person_results
 from cmxl.core.engine.scoring import Scores, score
 from cmxl.core.grid import WorkbookGrid
@@ -43,15 +43,14 @@ class Assessment:
 
 
 def assess(grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date) -> Assessment:
-    intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format)
+    intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format, as_of)
     scores = score(fw, cat.schemes, intake)
     certs, cert_issues = _certify_all(intake, cat, as_of)
     issues = intake.issues + scores.issues + cert_issues
     issues.sort(key=_issue_order)
     names = {sid: sc.scheme.name for sid, sc in cat.schemes.items()}
     people = person_results(fw, intake, scores, certs, names, issues)
-    for hold in decide(people).held:  # no certificate while a row has errors (DOMAIN §4.4, docs/rules.md)
-        hold.person.held = hold.why
+    settle(people)  # no certificate while a row has errors (DOMAIN §4.4, docs/rules.md): marked held
     return Assessment(fw, intake, scores, certs, Report(issues=issues), as_of, names, people, cat.schemes)
 
 

@@ -3,6 +3,12 @@ whose results change when a workbook is re-scored under the new one."""
 
 from __future__ import annotations
 
+import re
+import typing
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.model.framework import Framework
@@ -62,9 +68,14 @@ def framework_changes(old: Framework, new: Framework) -> list[str]:
     return lines
 
 
+RESULT_KEYS = ("加权总分", "综合级别", "达标情况", "认证结果")  # what a person's result is; "原因" explains it
+
+
 def result_changes(old: Assessment, new: Assessment) -> list[dict]:
-    """People (matched by row) whose total, level, attainment or certification result (with its
-    reasons) differs between the two runs."""
+    """People (matched by row) whose total, level, attainment or certification result, or only
+    the reasons given for it, differ between the two runs: those whose result changes first
+    (`result_changed`), then those whose reasons alone change, each in row order; with the
+    reasons the new rules add and those they drop."""
     by_row = {p.row: p for p in new.people}
     changes = []
     for p in old.people:
@@ -73,10 +84,18 @@ def result_changes(old: Assessment, new: Assessment) -> list[dict]:
             continue
         before, after = _summary(p), _summary(q)
         if before != after:
+            changed = any(before[k] != after[k] for k in RESULT_KEYS)
+            was, now = [r.message for r in p.reasons], [r.message for r in q.reasons]
+            record = {"row": p.row, "employee_id": p.employee_id, "name": p.name, "before": before, "after": after}
             changes.append(
-                {"row": p.row, "employee_id": p.employee_id, "name": p.name, "before": before, "after": after}
+                {
+                    **record,
+                    "result_changed": changed,
+                    "reasons_added": [r for r in now if r not in was],
+                    "reasons_dropped": [r for r in was if r not in now],
+                }
             )
-    return changes
+    return sorted(changes, key=lambda c: not c["result_changed"])
 
 
 def _summary(p: PersonResult) -> dict:
@@ -90,26 +109,72 @@ def _summary(p: PersonResult) -> dict:
 
 
 def scheme_changes(old: Scheme, new: Scheme) -> list[str]:
-    """Every value of a certification scheme that differs, one line each ("key: what → what"),
-    keys as they are written in the scheme file."""
-    before, after = _flat(old.model_dump(by_alias=True)), _flat(new.model_dump(by_alias=True))
+    """Every value of a certification scheme that differs, one line each, in Chinese: the rule's
+    name as the scheme's model describes it (the same words as docs/toml-reference.md), the key
+    as written in the file in brackets, then "before → after"."""
+    before = _flat(old.model_dump(by_alias=True), type(old))
+    after = _flat(new.model_dump(by_alias=True), type(new))
     lines = []
     for key in [*before, *(k for k in after if k not in before)]:
-        a, b = before.get(key, "无"), after.get(key, "无")
+        (label, a), (label_b, b) = before.get(key, ("", "无")), after.get(key, ("", "无"))
         if a != b:
-            lines.append(f"{key}：{_fmt(a)} → {_fmt(b)}")
+            lines.append(f"{label or label_b}（{key}）：{_value(a)} → {_value(b)}")
     return lines
 
 
-def _flat(value: object, prefix: str = "") -> dict[str, object]:
-    if isinstance(value, dict):
-        out: dict[str, object] = {}
+_OWN_TABLE = "scheme"  # [scheme] describes the scheme itself: its keys need no section name
+_ITEM_NAMES = ("name", "grade", "label", "key")  # what names an item of a list of tables
+
+
+def _label(info: FieldInfo) -> str:
+    """A field's name from the first words of its description: "[pass]：合格线（exam 方案必需）。" → 合格线."""
+    text = re.sub(r"^\[\[?\w+\]?\]\s*表?：", "", (info.description or "").strip())
+    return re.split(r"[（，。；：(]", text, maxsplit=1)[0].strip()
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in typing.get_args(annotation) if (m := _model_in(a)) is not None), None)
+
+
+def _join(label: str, part: str) -> str:
+    return f"{label} · {part}" if label and part else label or part
+
+
+def _flat(
+    value: object, model: type[BaseModel] | None, key: str = "", label: str = ""
+) -> dict[str, tuple[str, object]]:
+    """Every leaf of a scheme's data: its key as written in the file → (Chinese label, value)."""
+    out: dict[str, tuple[str, object]] = {}
+    if isinstance(value, dict) and model is not None:
+        shown = model.documented_keys() if hasattr(model, "documented_keys") else model  # a path: its conditions
+        fields = {info.alias or name: info for name, info in shown.model_fields.items()}
         for k, v in value.items():
-            out.update(_flat(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        out = {}
+            info = fields.get(k)
+            part = "" if info is None or (not key and k == _OWN_TABLE) else _label(info)
+            sub = _model_in(info.annotation) if info is not None else None
+            out.update(_flat(v, sub, f"{key}.{k}" if key else str(k), _join(label, part)))
+    elif isinstance(value, dict):  # a table of names (e.g. synonyms): each entry by its name
+        for k, v in value.items():
+            out.update(_flat(v, None, f"{key}.{k}", _join(label, f"“{k}”")))
+    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        head, _, last = label.rpartition(" · ")
+        last = last.removeprefix("各").removeprefix("等级的")  # 各途径 → 途径“…”，各等级的申报条件 → 申报条件“三级”
         for i, v in enumerate(value):
-            out.update(_flat(v, f"{prefix}[{i}]"))
-        return out
-    return {prefix: value}
+            name = next((v[n] for n in _ITEM_NAMES if isinstance(v, dict) and v.get(n)), None)
+            item = f"{last}“{name}”" if name else f"{last}第 {i + 1} 项"
+            out.update(_flat(v, model, f"{key}[{i}]", _join(head, item)))
+    else:
+        out[key] = (label, value)
+    return out
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_value(v) for v in value) or "（无）"
+    if value is None:
+        return "无"
+    return _fmt(value)

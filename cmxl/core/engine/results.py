@@ -15,11 +15,13 @@ from cmxl.core.cellref import parse_a1
 from cmxl.core.engine.certification import NOT_APPLIED, CertResult, Reason
 from cmxl.core.engine.intake import Intake
 from cmxl.core.engine.scoring import Scores
+from cmxl.core.engine.tally import Outcome, outcome, result_word
 from cmxl.core.issues import Issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.numbers import round_half_up, round_half_up_array
 
 NOT_RATED = "未评定"  # no level, total or attainment could be determined (the row has errors or gaps)
+UNRECOGNISED_MARK = "（无法识别）"  # after a 现岗位级别 that is not a known grade, as typed
 
 
 @dataclass(slots=True)
@@ -44,7 +46,7 @@ class PersonResult:
     total_exact: float | None
     level: str | None
     attainment: str | None
-    items_below: int | None  # competencies below standard (None when some gap is unknown)
+    items_below: int | None  # competencies judged below standard (None without a standard profile)
     certification: CertResult
     scheme_name: str
     facts: dict[str, object] = field(default_factory=dict)  # every fixed column's value, by field key
@@ -53,6 +55,11 @@ class PersonResult:
     # why the certificate waits (暂缓发证), judged within this workbook; '' when it does not. The
     # status stays as computed (a batch's roster judges holds again across all its files)
     held: str = ""
+    # where the same row (the same data) is counted instead ('' when this row counts): see settle()
+    repeat_of: str = ""
+    grade_unrecognised: str = ""  # 现岗位级别 as typed when it is not a known grade: no standard applies
+    items_unjudged: int | None = None  # competencies not rated while a standard applies (gap unknown)
+    id_numeric: bool = False  # the id was typed as a number: its leading zeros may be lost
 
     # ---- the words a sheet shows ------------------------------------------------------------
     @property
@@ -69,8 +76,22 @@ class PersonResult:
 
     @property
     def status(self) -> str:
-        """The certification status, or 未申报 for someone not applying this cycle."""
+        """The certification status as computed, or 未申报 for someone not applying this cycle."""
         return self.certification.status or NOT_APPLIED
+
+    @property
+    def result_shown(self) -> str:
+        """The result every sheet shows: 暂缓发证 when the certificate waits, else the status."""
+        return result_word(self)
+
+    @property
+    def outcome(self) -> Outcome:
+        return outcome(self)
+
+    @property
+    def grade_shown(self) -> str:
+        """现岗位级别 as a sheet shows it: the grade, or what was typed marked 无法识别."""
+        return self.grade or (f"{self.grade_unrecognised}{UNRECOGNISED_MARK}" if self.grade_unrecognised else "")
 
     @property
     def scheme_id(self) -> str:
@@ -91,12 +112,12 @@ class PersonResult:
 
     @property
     def reasons_shown(self) -> str:
-        """The reasons beside the result in a sheet: first, when the certificate waits, why."""
-        return "；".join(t for t in (self.held_text, self.reasons_text) if t)
-
-    @property
-    def held_text(self) -> str:
-        return f"暂缓发证：{self.held}，改正后重新运行" if self.held else ""
+        """The reasons beside the result in a sheet (for the clerk): when the certificate waits,
+        why and what to do first, then the computed status with its reasons."""
+        if not (self.held and self.applying):
+            return self.reasons_text
+        computed = f"计算结果：{self.status}" + (f"（{self.reasons_text}）" if self.reasons_text else "")
+        return f"{self.held}，改正后重新运行；{computed}"
 
     @property
     def errors(self) -> int:
@@ -117,6 +138,7 @@ class PersonResult:
             "unit": self.unit,
             "row": self.row,
             "grade": self.grade,
+            "grade_unrecognised": self.grade_unrecognised or None,
             "standard_grade": self.standard_grade or None,
             "target_level": self.target_level,
             "items": {
@@ -133,10 +155,13 @@ class PersonResult:
             "level": self.level,
             "attainment": self.attainment,
             "items_below_standard": self.items_below,
+            "items_not_judged": self.items_unjudged,
             "certification": {
                 "scheme": cert.scheme_id or None,
                 "grade": cert.grade or None,
-                "status": cert.status,
+                "status": cert.status,  # as computed; `result` and `outcome` say whether it is final
+                "result": self.result_shown if self.applying else None,
+                "outcome": self.outcome.value,
                 "interview": None if cert.interview is None else round_half_up(cert.interview, 1),
                 "reasons": [vars(r) for r in cert.reasons],
                 "held": self.held or None,
@@ -174,7 +199,8 @@ def person_results(
     ids, names, provinces = texts("employee_id"), texts("name"), texts("province")
     units, departments, grade_texts = texts("unit"), texts("department"), texts("grade")
     rows = [int(r) for r in list(people["row"])]
-    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid")]
+    keys = [k for k in people.columns if k not in ("row", "sheet", "scheme_id", "invalid", "id_numeric")]
+    numeric = list(people["id_numeric"]) if "id_numeric" in people else [False] * n
     sheets = list(people["sheet"])
     columns = {k: list(people[k]) for k in keys}
     item_scores, category_scores = rounded(s.item_scores), rounded(s.category_scores)
@@ -183,16 +209,17 @@ def person_results(
     item_levels = [[levels[v] if v >= 0 else None for v in row] for row in s.item_levels.tolist()]
     gaps = [[None if g != g else int(g) for g in row] for row in s.gaps.tolist()]
     from_level = s.item_from_level.tolist()
-    unknown_gap = np.isnan(s.gaps).any(axis=1)
-    below = (np.nan_to_num(s.gaps, nan=0) < 0).sum(axis=1)
-    by_row: dict[tuple[str, int], list[Issue]] = {}
-    for i in issues:
-        if i.cell:
-            by_row.setdefault((i.sheet, parse_a1(i.cell)[0] + 1), []).append(i)
+    unknown_gaps = np.isnan(s.gaps).sum(axis=1)
+    below = (np.nan_to_num(s.gaps, nan=0) < 0).sum(axis=1)  # the known gaps below standard
+    invalid = list(people["invalid"])
+    grade_col = intake.columns.fields.get("grade", -1)
+    by_row = _issues_by_row(issues)
     out = []
     for p in range(n):
         cert = certifications[p]
         grade = int(s.grade[p])
+        row_issues = by_row.get((sheets[p], rows[p]), [])
+        unrecognised = _typed_grade(row_issues, grade_col) if "grade" in invalid[p] else ""
         out.append(
             PersonResult(
                 file=intake.source,
@@ -215,11 +242,29 @@ def person_results(
                 total_exact=exact[p],
                 level=levels[int(s.level[p])] if s.level[p] >= 0 else None,
                 attainment=s.attainment[p],
-                items_below=None if unknown_gap[p] else int(below[p]),
+                items_below=int(below[p]) if grade >= 0 else None,
                 certification=cert,
                 scheme_name=scheme_names.get(cert.scheme_id, "") if cert.status else "",
                 facts={k: columns[k][p] for k in keys if columns[k][p] is not None},
-                issues=by_row.get((sheets[p], rows[p]), []),
+                issues=row_issues,
+                grade_unrecognised=unrecognised,
+                items_unjudged=int(unknown_gaps[p]) if grade >= 0 else None,
+                id_numeric=bool(numeric[p]),
             )
         )
     return out
+
+
+def _issues_by_row(issues: list[Issue]) -> dict[tuple[str, int], list[Issue]]:
+    """The issues on a cell, by (sheet, 1-based row)."""
+    by_row: dict[tuple[str, int], list[Issue]] = {}
+    for i in issues:
+        if i.cell:
+            by_row.setdefault((i.sheet, parse_a1(i.cell)[0] + 1), []).append(i)
+    return by_row
+
+
+def _typed_grade(row_issues: list[Issue], grade_col: int) -> str:
+    """A 现岗位级别 that is not a known grade, as typed: from the error on its cell."""
+    typed = (i.value for i in row_issues if i.severity == "error" and parse_a1(i.cell)[1] == grade_col)
+    return _text(next(typed, "")) or "？"

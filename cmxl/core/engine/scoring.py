@@ -43,9 +43,13 @@ def band(fw: Framework, scores: np.ndarray) -> np.ndarray:
 
 def _target_levels(
     fw: Framework, schemes: dict[str, Scheme], intake: Intake
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """(target level, standard grade, rows with no profile) per person: 现岗位级别, else the
-    level of 申报认证等级, else the framework's fallback level (no standard profile)."""
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """(target level, standard grade, rows with no profile and why) per person: 现岗位级别, else
+    the level of 申报认证等级, else the framework's fallback level (no standard profile).
+
+    A 现岗位级别 that is filled in but not a known grade (an error on the row) gives no standard
+    profile at all: the person is not judged against a grade guessed from the application. The
+    knowledge sub-items still need weights: those of 申报认证等级's level, else the fallback."""
     people = intake.people
     n = len(people)
     grade_index = {g.name: i for i, g in enumerate(fw.grades)}
@@ -56,7 +60,7 @@ def _target_levels(
     fallback = level_index[fw.framework.fallback_level]
     target = np.full(n, fallback, dtype=int)
     grade = np.full(n, -1, dtype=int)
-    no_profile: list[int] = []
+    no_profile: dict[int, str] = {}
     grades = list(people["grade"])
     applied = list(people["applied"])
     scheme_ids = list(people["scheme_id"])
@@ -72,100 +76,66 @@ def _target_levels(
             level_name = next((g.level for g in scheme.grades if g.name == applied[p]), None)
         if level_name in level_index:
             target[p] = level_index[level_name]
-            grade[p] = grade_of_level.get(target[p], -1)
+            if "grade" not in invalid[p]:  # empty: the standard of the grade at the applied level
+                grade[p] = grade_of_level.get(target[p], -1)
         elif not invalid[p] & {"grade", "applied"}:  # an invalid value is reported already
-            no_profile.append(p)
+            no_profile[p] = (
+                f"现岗位级别为空，申报的{scheme.scheme.category}“{applied[p]}”没有对应的能力级别"
+                if applied[p] and scheme is not None
+                else "现岗位级别和申报认证等级均为空"
+            )
     return target, grade, no_profile
 
 
-def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
-    n, k = intake.item_scores.shape
-    issues: list[Issue] = []
-    cols = intake.columns
-    rows = np.array(intake.people["row"], dtype=int) - 1 if n else np.empty(0, dtype=int)
-    ids = list(intake.people["employee_id"])
-    sheets = list(intake.people["sheet"]) if n else []
+class _Flags:
+    """The issues scoring finds, each on a person's cell."""
 
-    def flag(code: str, p: int, col: int, field: str, value: object, **ctx) -> None:
-        issues.append(
+    def __init__(self, intake: Intake):
+        n = len(intake.people)
+        self.source = intake.source
+        self.rows = np.array(intake.people["row"], dtype=int) - 1 if n else np.empty(0, dtype=int)
+        self.ids = list(intake.people["employee_id"])
+        self.sheets = list(intake.people["sheet"]) if n else []
+        self.issues: list[Issue] = []
+
+    def __call__(self, code: str, p: int, col: int, field: str, value: object, **ctx) -> None:
+        self.issues.append(
             issue(
                 code,
-                file=intake.source,
-                sheet=sheets[p],
-                cell=a1(rows[p], col),
-                employee_id=ids[p] or "",
+                file=self.source,
+                sheet=self.sheets[p],
+                cell=a1(self.rows[p], col),
+                employee_id=self.ids[p] or "",
                 field=field,
                 value=value,
                 **ctx,
             )
         )
 
+
+def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
+    n = len(intake.item_scores)
+    cols = intake.columns
+    flag = _Flags(intake)
     target, grade, no_profile = _target_levels(fw, schemes, intake)
-    for p in no_profile:
-        flag("no-standard-profile", p, cols.fields.get("grade", 0), "现岗位级别", "", level=fw.level_names[target[p]])
+    for p, why in no_profile.items():
+        level = fw.level_names[target[p]]
+        flag("no-standard-profile", p, cols.fields.get("grade", 0), "现岗位级别", "", level=level, why=why)
 
     given = intake.item_scores.copy()
     bad = intake.item_bad.copy()
-    given_levels = intake.item_levels
-
-    # Knowledge items: the weighted average of the sub-item exams, weights of the target level.
-    for i, subs in intake.subitem_scores.items():
-        comp = fw.competencies[i]
-        weights = np.array([comp.subitem_weights[name] for name in fw.level_names], dtype=float)
-        per_person = weights[target]  # n x m
-        computed = (subs * per_person).sum(axis=1) / 100.0
-        missing = np.isnan(subs)
-        incomplete = missing.any(axis=1) & ~bad[:, i]
-        for p in np.flatnonzero(incomplete):
-            names = [comp.subitems[j] for j in np.flatnonzero(missing[p])]
-            col = cols.subitems.get((i, int(np.flatnonzero(missing[p])[0])), cols.items.get(i, 0))
-            flag("subitems-incomplete", int(p), col, comp.name, "", missing="、".join(names))
-        typed = given[:, i]
-        differs = ~np.isnan(typed) & ~np.isnan(computed) & (round_half_up_array(typed) != round_half_up_array(computed))
-        for p in np.flatnonzero(differs):
-            flag(
-                "item-differs-from-subitems",
-                int(p),
-                cols.items[i],
-                comp.name,
-                f"{typed[p]:g}",
-                computed=f"{round_half_up_array(computed[p : p + 1])[0]:g}",
-            )
-        given[:, i] = computed
-        bad[:, i] |= missing.any(axis=1)
-
-    # A score and a level given together must agree.
-    score_levels = band(fw, given)
-    both = (given_levels >= 0) & (score_levels >= 0) & (given_levels != score_levels) & ~bad
-    for p, i in np.argwhere(both):
-        col = cols.item_levels.get(i, cols.items.get(i, 0))
-        lv = given_levels[p, i]
-        flag(
-            "level-score-mismatch",
-            int(p),
-            col,
-            fw.competencies[i].name,
-            f"{given[p, i]:g}",
-            band=fw.level_names[score_levels[p, i]],
-            level=fw.level_names[lv],
-            range=fw.band_range(lv),
-        )
-    bad |= both
+    for i, subs in intake.subitem_scores.items():  # knowledge items: from their sub-item exams
+        given[:, i] = _knowledge_item(fw, intake, i, subs, target, given[:, i], bad[:, i], flag)
+        bad[:, i] |= np.isnan(subs).any(axis=1)
+    bad |= _level_disagrees(fw, intake, given, bad, flag)
 
     # A level given alone counts as its band's midpoint.
+    given_levels = intake.item_levels
     from_level = np.isnan(given) & (given_levels >= 0) & ~bad
     midpoints = fw.level_midpoints[np.clip(given_levels, 0, None)]
     item_scores = np.where(from_level, midpoints, given)
     item_scores[bad] = np.nan
-
-    # Nothing at all in a present column: the item is not rated.
-    present = np.array(
-        [i in cols.items or i in cols.item_levels or i in intake.subitem_scores for i in range(k)], dtype=bool
-    )
-    unrated = np.isnan(item_scores) & ~bad & present[None, :]
-    for p, i in np.argwhere(unrated):
-        col = cols.items.get(i, cols.item_levels.get(i, 0))
-        flag("score-missing", int(p), col, fw.competencies[i].name, "", levels="/".join(fw.level_names))
+    _flag_unrated(fw, intake, item_scores, bad, flag)
 
     item_levels = band(fw, item_scores)
     weights = fw.item_weights
@@ -182,8 +152,96 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
     gaps = np.where((item_levels >= 0) & (grade[:, None] >= 0), item_levels - standard, np.nan)
     attainment = _attainment(fw, gaps, total, grade)
     return Scores(
-        item_scores, item_levels, from_level, category_scores, total, level, target, grade, gaps, attainment, issues
+        item_scores,
+        item_levels,
+        from_level,
+        category_scores,
+        total,
+        level,
+        target,
+        grade,
+        gaps,
+        attainment,
+        flag.issues,
     )
+
+
+def _knowledge_item(
+    fw: Framework,
+    intake: Intake,
+    i: int,
+    subs: np.ndarray,
+    target: np.ndarray,
+    typed: np.ndarray,
+    bad: np.ndarray,
+    flag: _Flags,
+) -> np.ndarray:
+    """A knowledge item's scores: the weighted average of its sub-item exams, with the weights of
+    each person's target level. Noted: sub-items missing; a score or level typed in the item's own
+    column (ignored) that differs from the computed one."""
+    comp, cols = fw.competencies[i], intake.columns
+    weights = np.array([comp.subitem_weights[name] for name in fw.level_names], dtype=float)
+    computed = (subs * weights[target]).sum(axis=1) / 100.0  # weights: n x m
+    missing = np.isnan(subs)
+    for p in np.flatnonzero(missing.any(axis=1) & ~bad):
+        names = [comp.subitems[j] for j in np.flatnonzero(missing[p])]
+        col = cols.subitems.get((i, int(np.flatnonzero(missing[p])[0])), cols.items.get(i, 0))
+        flag("subitems-incomplete", int(p), col, comp.name, "", missing="、".join(names))
+    shown_computed = round_half_up_array(computed)
+    differs = ~np.isnan(typed) & ~np.isnan(computed) & (round_half_up_array(typed) != shown_computed)
+    for p in np.flatnonzero(differs):
+        flag(
+            "item-differs-from-subitems",
+            int(p),
+            cols.items[i],
+            comp.name,
+            f"{typed[p]:g}",
+            computed=f"{shown_computed[p]:g}",
+        )
+    typed_level, computed_level = intake.typed_levels[:, i], band(fw, computed)
+    for p in np.flatnonzero((typed_level >= 0) & (computed_level >= 0) & (typed_level != computed_level)):
+        flag(
+            "item-differs-from-subitems",
+            int(p),
+            cols.items[i],
+            comp.name,
+            fw.level_names[typed_level[p]],
+            computed=f"{shown_computed[p]:g}（{fw.level_names[computed_level[p]]}）",
+        )
+    return computed
+
+
+def _level_disagrees(fw: Framework, intake: Intake, given: np.ndarray, bad: np.ndarray, flag: _Flags) -> np.ndarray:
+    """People x items where a score and a level are given together and do not agree (flagged)."""
+    cols, given_levels = intake.columns, intake.item_levels
+    score_levels = band(fw, given)
+    both = (given_levels >= 0) & (score_levels >= 0) & (given_levels != score_levels) & ~bad
+    for p, i in np.argwhere(both):
+        col = cols.item_levels.get(i, cols.items.get(i, 0))
+        lv = given_levels[p, i]
+        flag(
+            "level-score-mismatch",
+            int(p),
+            col,
+            fw.competencies[i].name,
+            f"{given[p, i]:g}",
+            band=fw.level_names[score_levels[p, i]],
+            level=fw.level_names[lv],
+            range=fw.band_range(lv),
+        )
+    return both
+
+
+def _flag_unrated(fw: Framework, intake: Intake, item_scores: np.ndarray, bad: np.ndarray, flag: _Flags) -> None:
+    """Nothing at all in a present column: the item is not rated."""
+    cols, k = intake.columns, item_scores.shape[1]
+    present = np.array(
+        [i in cols.items or i in cols.item_levels or i in intake.subitem_scores for i in range(k)], dtype=bool
+    )
+    unrated = np.isnan(item_scores) & ~bad & present[None, :]
+    for p, i in np.argwhere(unrated):
+        col = cols.items.get(i, cols.item_levels.get(i, 0))
+        flag("score-missing", int(p), col, fw.competencies[i].name, "", levels="/".join(fw.level_names))
 
 
 def _attainment(fw: Framework, gaps: np.ndarray, total: np.ndarray, grade: np.ndarray) -> np.ndarray:

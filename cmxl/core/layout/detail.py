@@ -1,100 +1,69 @@
-"""评分明细: per person and competency the score, level and gap to the standard, in columns that
-the 个人画像 formulas read (their positions are shared through `DETAIL_COLUMNS`)."""
+"""评分明细: per person and competency the score, level and gap to the standard. Its columns are
+declared once (`detail_columns`), and the 个人画像 formulas find theirs there by header."""
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 from cmxl.core.cellref import a1
 from cmxl.core.engine.assessment import NOT_RATED, Assessment
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.columns import Column, Columns, Rule
 from cmxl.core.layout.names import DETAIL
-from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, SheetSpec, cell_range
+from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, SheetSpec
 from cmxl.core.layout.styles import level_rules
+from cmxl.core.model.framework import Framework
 
 
-@dataclass
-class DetailColumns:
-    """Column positions of the 评分明细 sheet, shared by every formula that reads it."""
-
-    fixed: list[str]
-    item_first: int  # column of the first item's 得分; each item has ITEM_PARTS columns
-    tail: list[str]
-
-    def item_col(self, item: int, part: str) -> int:
-        return self.item_first + len(ITEM_PARTS) * item + ITEM_PARTS.index(part)
-
-    def tail_col(self, name: str, items: int) -> int:
-        return self.item_first + len(ITEM_PARTS) * items + self.tail.index(name)
+def _below_standard(ranges: str, first: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(ranges, f"AND(ISNUMBER({first}),{first}<0)", "bad")]
 
 
-ITEM_PARTS = ["得分", "级别", "差距"]  # per competency in 评分明细 (标准级别 follows from 对标岗位级别)
-DETAIL_FIXED = ["员工编号", "姓名", "单位", "部门", "现岗位级别", "对标岗位级别"]
-DETAIL_TAIL = ["加权总分", "综合级别", "达标情况", "认证结果", "认证原因", "按级别折算的能力项"]
-DETAIL_COLUMNS = DetailColumns(DETAIL_FIXED, len(DETAIL_FIXED), DETAIL_TAIL)
+def _item_columns(i: int, name: str, level_rule: Rule) -> list[Column[PersonResult]]:
+    # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed
+    return [
+        Column(name + "得分", f"item_scores[{i}]", "num_plain", 11.0),
+        Column(name + "级别", lambda p: p.item_levels[i] or NOT_RATED, "top", 11.0, rule=level_rule),
+        Column(name + "差距", f"gaps[{i}]", "gap_plain", 11.0, rule=_below_standard),
+    ]
+
+
+def detail_columns(fw: Framework) -> Columns[PersonResult]:
+    """Every cell at the top of its row: a row made tall by a long reason otherwise showed the id
+    at its foot and the reason at its head, beside the row above."""
+
+    def level_rule(ranges: str, first: str) -> list[ConditionalFormat]:
+        return level_rules(ranges, fw.level_names, first)
+
+    def from_level(p: PersonResult) -> str:
+        return "、".join(name for name, flag in zip(fw.item_names, p.item_from_level, strict=True) if flag)
+
+    return Columns(
+        [
+            Column("员工编号", "employee_id", "top", 11.0),
+            Column("姓名", "name", "top", 10.0),
+            Column("单位", "unit", "top", 14.0),
+            Column("部门", "department", "top", 14.0),
+            Column("现岗位级别", "grade_shown", "top", 14.0),
+            Column("对标岗位级别", "standard_grade", "top", 14.0),
+            *(col for i, name in enumerate(fw.item_names) for col in _item_columns(i, name, level_rule)),
+            Column("加权总分", "total", "num", 11.0),
+            Column("综合级别", "level_shown", "top", 11.0),
+            Column("达标情况", "attainment_shown", "top", 11.0),
+            Column("认证结果", "result_shown", "top", 11.0),  # 暂缓发证 when the certificate waits
+            Column("认证原因", "reasons_shown", "wrap", 40.0),
+            # items only a level was given for: their score is the band's midpoint
+            Column("按级别折算的能力项", from_level, "wrap", 24.0),
+        ]
+    )
 
 
 def detail_sheet(a: Assessment) -> SheetSpec:
-    fw = a.framework
-    cols = DETAIL_COLUMNS
-    k = len(fw.item_names)
     # too wide for one page (three columns an item): printed across pages, id and name on each
     setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header=DETAIL)
     sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=setup)
-    heads = list(cols.fixed)
-    for name in fw.item_names:
-        heads += [name + part for part in ITEM_PARTS]
-    heads += cols.tail
-    sheet.put_row(0, 0, heads, "head")
+    cols = detail_columns(a.framework)
+    cols.add_table(sheet, 0, a.people)
     sheet.heights[0] = 45
-    names = fw.level_names
-    tail = cols.item_first + len(ITEM_PARTS) * k
-    reason_col = cols.tail_col("认证原因", k)
-    score_cols, level_cols, gap_cols = ([cols.item_col(i, part) for i in range(k)] for part in ITEM_PARTS)
-    # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed, long texts wrapped
-    # every cell at the top of its row: a row made tall by a long reason otherwise showed the id
-    # at its foot and the reason at its head, beside the row above
-    styles: list[str | None] = ["top"] * len(heads)
-    for c in score_cols:
-        styles[c] = "num_plain"
-    for c in gap_cols:
-        styles[c] = "gap_plain"
-    styles[tail] = "num"
-    styles[reason_col] = styles[reason_col + 1] = "wrap"
-    rows = []
-    for p in a.people:
-        levels = [level or NOT_RATED for level in p.item_levels]
-        from_level = "、".join(name for name, flag in zip(fw.item_names, p.item_from_level, strict=True) if flag)
-        rows.append(
-            [
-                p.employee_id,
-                p.name,
-                p.unit,
-                p.department,
-                p.grade,
-                p.standard_grade,
-                *itertools.chain.from_iterable(zip(p.item_scores, levels, p.gaps, strict=True)),
-                p.total,
-                p.level_shown,
-                p.attainment_shown,
-                p.status,
-                p.reasons_shown,
-                from_level,
-            ]
-        )
-    sheet.add_rows(1, rows, styles)
-    last = max(a.size, 1)
-    level_ranges = " ".join(cell_range(1, c, last, c) for c in level_cols)
-    sheet.conditional += level_rules(level_ranges, names, a1(1, level_cols[0]))
-    gap_ranges = " ".join(cell_range(1, c, last, c) for c in gap_cols)
-    first_gap = a1(1, gap_cols[0])
-    sheet.conditional.append(ConditionalFormat(gap_ranges, f"AND(ISNUMBER({first_gap}),{first_gap}<0)", "bad"))
-    for c in range(len(heads)):
-        sheet.widths[c] = 11.0
-    sheet.widths[1] = 10.0
-    sheet.widths[2] = 14.0
-    sheet.widths[3] = 14.0
-    sheet.widths[4] = sheet.widths[5] = 14.0
-    sheet.widths[reason_col], sheet.widths[reason_col + 1] = 40.0, 24.0
-    sheet.fit_heights([reason_col, reason_col + 1])  # a long reason printed whole, not its first line
+    sheet.conditional += cols.conditional(1, max(a.size, 1))
+    cols.set_widths(sheet)
+    sheet.fit_heights(cols.with_style("wrap"))  # a long reason printed whole, not its first line
     return sheet

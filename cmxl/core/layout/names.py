@@ -27,3 +27,6 @@ RESULT_SUFFIX = "_评分结果"  # <input stem>_评分结果.xlsx beside the inp
 
 # the hidden sheet in which the Excel add-in records what it wrote into a clerk's workbook
 REGISTRY_SHEET = "cmxl记录"
+
+# the certificate ledger a bulk run keeps, by default in the output folder's parent (shared by batches)
+LEDGER_NAME = "证书台账.sqlite"

@@ -11,20 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cmxl.core.cellref import a1, column_letter, parse_a1
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from cmxl.core.engine.results import UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
-from cmxl.core.grid import CellError, WorkbookGrid
-from cmxl.core.issues import SEVERITY_ZH
-from cmxl.core.layout.detail import DETAIL_COLUMNS, detail_sheet
+from cmxl.core.engine.tally import HELD_WORD
+from cmxl.core.grid import CellError, FormulaNoValue, WorkbookGrid
+from cmxl.core.issues import SEVERITY_ZH, Issue
+from cmxl.core.layout.columns import Column, Columns
+from cmxl.core.layout.detail import detail_columns, detail_sheet
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import DATA, ISSUES, SUMMARY
 from cmxl.core.layout.profile import profile_sheet
 from cmxl.core.layout.spec import (
     Cell,
-    ColumnMap,
     ConditionalFormat,
     Mark,
     PrintSetup,
@@ -37,6 +40,7 @@ from cmxl.core.layout.spec import (
 from cmxl.core.layout.stats import stats_sheet
 from cmxl.core.layout.styles import base_styles, level_rules, marked
 from cmxl.core.layout.training import training_list, training_matrix
+from cmxl.core.model.framework import Framework
 
 
 def build_results(
@@ -87,7 +91,7 @@ class Context:
 # entry here (the file adds the 测评数据 copy and 运行信息; the open workbook adds 运行信息).
 RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec]] = [
     lambda a, ctx: _summary(a, ctx.source),
-    lambda a, ctx: profile_sheet(a, DETAIL_COLUMNS, ctx.profile_id),
+    lambda a, ctx: profile_sheet(a, detail_columns(a.framework), ctx.profile_id),
     lambda a, ctx: stats_sheet(a.framework, a.people),
     lambda a, ctx: training_matrix(a.framework, a.people),
     lambda a, ctx: training_list(a.framework, a.people),
@@ -132,106 +136,101 @@ def ranks(totals: list[float | None]) -> list[int | None]:
     return [first[t] if t is not None else None for t in totals]
 
 
+class Ranked(NamedTuple):
+    """A row of 汇总: a person and their ranks."""
+
+    p: PersonResult
+    overall: int | None
+    in_unit: int | None
+
+
+def ranked(people: list[PersonResult]) -> list[Ranked]:
+    overall = ranks([p.total for p in people])
+    in_unit: list[int | None] = [None] * len(people)
+    units: dict[str, list[int]] = {}
+    for n, p in enumerate(people):
+        units.setdefault(p.unit, []).append(n)
+    for members in units.values():
+        for n, rank in zip(members, ranks([people[m].total for m in members]), strict=True):
+            in_unit[n] = rank
+    return [Ranked(p, overall[n], in_unit[n]) for n, p in enumerate(people)]
+
+
+def _attainment_rules(cells: str, at: str) -> list[ConditionalFormat]:
+    return [
+        ConditionalFormat(cells, f'{at}="{NOT_ATTAINED}"', "bad"),
+        ConditionalFormat(cells, f'{at}="{NEARLY}"', "warn"),
+    ]
+
+
+def _status_rules(cells: str, st: str) -> list[ConditionalFormat]:
+    return [
+        ConditionalFormat(cells, f'OR({st}="{FAILED}",{st}="{NOT_ELIGIBLE}",{st}="{INCOMPLETE}")', "bad"),
+        ConditionalFormat(cells, f'{st}="{HELD_WORD}"', "held"),
+    ]
+
+
+def summary_columns(fw: Framework, several: bool) -> Columns[Ranked]:
+    """The columns of 汇总; `several`: the workbook has one people sheet per unit, and a row says
+    which sheet it is on. Long texts wrap in their columns; so does a grade not recognised
+    ("客户经理（无法识别）", wrapped at the mark), which would otherwise widen the column for everyone."""
+
+    def level_rules_of(cells: str, at: str) -> list[ConditionalFormat]:
+        return level_rules(cells, fw.level_names, at)
+
+    def grade(r: Ranked) -> str:
+        return r.p.grade_shown.replace(UNRECOGNISED_MARK, "\n" + UNRECOGNISED_MARK)
+
+    return Columns(
+        [
+            Column("员工编号", "p.employee_id"),
+            Column("姓名", "p.name"),
+            Column("单位", "p.unit"),
+            Column("部门", "p.department"),
+            *([Column("工作表", "p.sheet")] if several else []),
+            Column("现岗位级别", grade, "wrap", max_width=14.0),  # "资深客户经理" on one line
+            *(Column(f"{name}得分", f"p.category_scores[{j}]", "num") for j, name in enumerate(fw.category_names)),
+            Column("加权总分", "p.total", "num"),
+            Column("总排名", "overall", "int"),
+            Column("单位排名", "in_unit", "int"),
+            Column("综合级别", "p.level_shown", "top", rule=level_rules_of),
+            Column("达标情况", "p.attainment_shown", "top", rule=_attainment_rules),
+            Column("低于标准项数", "p.items_below", "int"),
+            Column("无法判断项数", lambda r: r.p.items_unjudged or None, "int"),  # blank when every gap is known
+            Column("差距明细", lambda r: gaps_text(fw.item_names, r.p), "wrap", 26.0),
+            Column("认证方案", "p.scheme_name", "top"),
+            Column("申报认证等级", "p.applied", "top"),
+            Column("认证结果", "p.result_shown", "top", rule=_status_rules),
+            Column("原因", "p.reasons_shown", "wrap", 44.0),
+        ]
+    )
+
+
 def _summary(a: Assessment, source: str) -> SheetSpec:
-    fw = a.framework
     sheet = SheetSpec(
         SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
     )
-    several = len(a.intake.sheets) > 1  # a workbook with one sheet per unit: say which sheet a row is on
-    cols = ColumnMap(
-        [
-            "员工编号",
-            "姓名",
-            "单位",
-            "部门",
-            *(["工作表"] if several else []),
-            "现岗位级别",
-            *(f"{c}得分" for c in fw.category_names),
-            "加权总分",
-            "总排名",
-            "单位排名",
-            "综合级别",
-            "达标情况",
-            "低于标准项数",
-            "差距明细",
-            "认证方案",
-            "申报认证等级",
-            "认证结果",
-            "原因",
-        ]
-    )
-    sheet.put_row(0, 0, cols.heads, "head")
-    first_cat, total_col = cols["现岗位级别"] + 1, cols["加权总分"]
-    overall = ranks([p.total for p in a.people])
-    in_unit = [0] * a.size
-    units: dict[str, list[int]] = {}
-    for n, p in enumerate(a.people):
-        units.setdefault(p.unit, []).append(n)
-    for members in units.values():
-        for n, rank in zip(members, ranks([a.people[m].total for m in members]), strict=True):
-            in_unit[n] = rank
-    wrapped = [cols["差距明细"], cols["原因"]]  # long texts wrap in their columns
-    styles: list[str | None] = ["text"] * len(cols.heads)
-    for head in cols.heads[first_cat : total_col + 1]:
-        styles[cols[head]] = "num"
-    for head in ("总排名", "单位排名", "低于标准项数"):
-        styles[cols[head]] = "int"
-    for head in ("综合级别", "达标情况", "认证方案", "申报认证等级", "认证结果"):
-        styles[cols[head]] = "top"
-    for c in wrapped:
-        styles[c] = "wrap"
-    rows = []
-    for n, p in enumerate(a.people):
-        # "协调能力 −1": a minus sign (U+2212) is not a place to break a line, as "-" was ("执行能力-" / "1")
-        gaps = "；".join(f"{fw.item_names[i]} −{-g}" for i, g in enumerate(p.gaps) if g is not None and g < 0)
-        rows.append(
-            [
-                p.employee_id,
-                p.name,
-                p.unit,
-                p.department,
-                *([p.sheet] if several else []),
-                p.grade,
-                *p.category_scores,
-                p.total,
-                overall[n],
-                in_unit[n],
-                p.level_shown,
-                p.attainment_shown,
-                p.items_below,
-                gaps,
-                p.scheme_name,
-                p.applied,
-                p.status,
-                p.reasons_shown,
-            ]
-        )
-    sheet.add_rows(1, rows, styles)
+    cols = summary_columns(a.framework, several=len(a.intake.sheets) > 1)
+    cols.add_table(sheet, 0, ranked(a.people))
     last = max(a.size, 1)
-    level_col, attain_col, status_col = cols["综合级别"], cols["达标情况"], cols["认证结果"]
     sheet.tables.append(Table("汇总表", cell_range(0, 0, last, len(cols.heads) - 1)))
-    sheet.conditional += level_rules(cell_range(1, level_col, last, level_col), fw.level_names, a1(1, level_col))
-    at = a1(1, attain_col)
-    sheet.conditional += [
-        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NOT_ATTAINED}"', "bad"),
-        ConditionalFormat(cell_range(1, attain_col, last, attain_col), f'{at}="{NEARLY}"', "warn"),
-    ]
-    st = a1(1, status_col)
-    sheet.conditional.append(
-        ConditionalFormat(
-            cell_range(1, status_col, last, status_col),
-            f'OR({st}="{FAILED}",{st}="{NOT_ELIGIBLE}",{st}="{INCOMPLETE}")',
-            "bad",
-        )
-    )
+    sheet.conditional += cols.conditional(1, last)
     sheet.fit_widths(maximum=24)
-    sheet.widths[wrapped[0]], sheet.widths[wrapped[1]] = 26.0, 44.0
-    sheet.fit_heights(wrapped)
+    cols.set_widths(sheet)
+    sheet.fit_heights(cols.with_style("wrap"))
     sheet.print_across_if_wide()
     return sheet
 
 
-ISSUE_HEADS = ["序号", "严重程度", "问题代码", "工作表", "单元格", "员工编号", "字段", "填写值", "问题说明", "处理建议"]
+def gaps_text(items: list[str], p: PersonResult) -> str:
+    """差距明细: every competency judged below standard (as many as 低于标准项数, and as the
+    培训需求名单 lists), then those that cannot be judged; or why there is no standard at all."""
+    if p.items_below is None:
+        return "现岗位级别无法识别，没有岗位标准" if p.grade_unrecognised else "没有岗位标准"
+    # "协调能力 −1": a minus sign (U+2212) is not a place to break a line, as "-" was ("执行能力-" / "1")
+    below = [f"{items[i]} −{-g}" for i, g in enumerate(p.gaps) if g is not None and g < 0]
+    unjudged = "、".join(items[i] for i, g in enumerate(p.gaps) if g is None)
+    return "；".join([*below, *([f"无法判断（未评定）：{unjudged}"] if unjudged else [])])
 
 
 def copy_names(a: Assessment) -> dict[str, str]:
@@ -250,31 +249,57 @@ def copy_names(a: Assessment) -> dict[str, str]:
     return names
 
 
+def _errors_stand_out(cells: str, at: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(cells, f'{at}="{SEVERITY_ZH["error"]}"', "error_text")]
+
+
+class Numbered(NamedTuple):
+    """A row of 校验问题."""
+
+    n: int
+    issue: Issue
+
+
+# 校验问题: one row per issue, numbered; with the wrapped 问题说明 and 处理建议, every cell at the top
+ISSUE_COLUMNS: Columns[Numbered] = Columns(
+    [
+        Column("序号", "n", "top"),
+        Column("严重程度", lambda r: SEVERITY_ZH[r.issue.severity], "top", rule=_errors_stand_out),
+        Column("问题代码", "issue.code"),
+        Column("工作表", "issue.sheet", "top"),
+        Column("单元格", "issue.cell", "top"),  # a link to the cell where its sheet is at hand
+        Column("员工编号", "issue.employee_id", "top"),
+        Column("字段", "issue.field", "top"),
+        Column("填写值", "issue.value"),
+        Column("问题说明", "issue.message", "wrap"),
+        Column("处理建议", "issue.hint", "wrap"),
+    ]
+)
+
+
 def _issues(a: Assessment, targets: dict[str, str]) -> SheetSpec:
     """One row per issue; a cell address links to that cell on the sheet holding the people's
     data (`targets`: people sheet -> the copy in a results file, or the clerk's own sheet)."""
     sheet = SheetSpec(ISSUES, freeze="A2", tab_color="C00000", print_setup=PrintSetup(repeat_rows="1:1", header=ISSUES))
-    sheet.put_row(0, 0, ISSUE_HEADS, "head")
+    cols = ISSUE_COLUMNS
+    sheet.put_row(0, 0, cols.heads, "head")
+    cols.put_rows(sheet, 1, (Numbered(n, i) for n, i in enumerate(a.report.issues, start=1)))
+    at = cols["单元格"]
     for n, i in enumerate(a.report.issues, start=1):
-        row = [n, SEVERITY_ZH[i.severity], i.code, i.sheet, i.cell, i.employee_id, i.field, i.value, i.message, i.hint]
-        sheet.put_row(n, 0, row, "top")  # with the wrapped 问题说明 and 处理建议, every cell at the top
-        sheet.put(n, 2, i.code, "text")
-        sheet.put(n, 7, i.value, "text")
         if i.cell and i.sheet in targets:
-            sheet.put(n, 4, i.cell, "link", link=link_to(targets[i.sheet], i.cell))
+            sheet.put(n, at, i.cell, "link", link=link_to(targets[i.sheet], i.cell))
     last = max(len(a.report.issues), 1)
-    sheet.conditional.append(ConditionalFormat(cell_range(1, 1, last, 1), 'B2="错误"', "error_text"))
+    sheet.conditional += cols.conditional(1, last)
     if a.report.issues:
-        sheet.tables.append(Table("问题表", cell_range(0, 0, last, len(ISSUE_HEADS) - 1), "TableStyleLight9"))
+        sheet.tables.append(Table("问题表", cell_range(0, 0, last, len(cols.heads) - 1), "TableStyleLight9"))
     else:
         sheet.put(1, 0, "没有发现问题。", "note")
     sheet.fit_widths(maximum=50)
-    for (r, c), cell in sheet.cells.items():
-        if r and c in (8, 9):
-            cell.style = "wrap"
-    sheet.fit_heights([8, 9])
+    sheet.fit_heights(cols.with_style("wrap"))
     return sheet
 
+
+_CELL_ERRORS = (CellError, FormulaNoValue)  # shown as their text (a formula without a result: empty)
 
 # the style of a value in the copy of the people sheet, by its type ("" is no value: no style)
 _COPY_STYLES: dict[type, str] = {
@@ -299,7 +324,7 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
     dates = a.intake.columns.date_columns
     rows, styles = [], []
     for r, row in enumerate(source.rows):
-        values = [None if v == "" else v.text if type(v) is CellError else v for v in row]
+        values = [None if v == "" else v.text or None if type(v) in _CELL_ERRORS else v for v in row]
         looks = [_COPY_STYLES.get(type(v)) for v in values]  # text stays text, a date shows as one
         if r > header:
             for c in dates:  # a date typed into a cell formatted as a number shows as one here

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.engine.tally import counted
+from cmxl.core.layout.columns import Column, Columns, columns_of
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, LOG, PASSED_SHEET, REGIONS
-from cmxl.core.layout.spec import ColumnMap, ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
+from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, ReportSpec, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import TOTAL, UNFILLED, Blocks, group_block, set_widths
 from cmxl.core.layout.styles import base_styles
 from cmxl.core.layout.training import training_list, training_matrix
@@ -32,16 +35,16 @@ def build_roster(
     within_days: int,
     rules: RosterRules,
 ) -> ReportSpec:
-    """`people`: everyone of the batch (the statistics count them all); `issuance`: who is
-    certain and who is held (cmxl.core.engine.issuance.decide)."""
+    """`people`: everyone of the batch (the statistics count them all, each once); `issuance`: who is
+    certain and who is held (cmxl.core.engine.issuance.settle)."""
     styles = base_styles(len(rules.framework.levels))
     sheets = [
         _passed(issuance, certificates, rules),
         _failed(issuance, rules),
         _held(issuance, rules),
-        _regions(people, {id(h.person) for h in issuance.held}),
-        training_matrix(rules.framework, people),
-        training_list(rules.framework, people),
+        _regions(people),
+        training_matrix(rules.framework, counted(people)),  # a row repeated in two files: once
+        training_list(rules.framework, counted(people)),
         _expiring(expiring, issue_date, within_days),
         _log(logs),
         info_sheet(info),
@@ -59,6 +62,7 @@ class RosterRules:
     framework: Framework
 
 
+R = TypeVar("R")
 EXAM_FIELDS = ("written", "interview", "simulated", "marketing", "appraisal", "theory", "practical")
 
 
@@ -78,55 +82,44 @@ def _note(p: PersonResult, issuance: Issuance) -> str:
     return "；".join(notes)
 
 
-def _exam_fields(people: list[PersonResult], labels: dict[str, str]) -> list[tuple[str, str]]:
-    """(key, header) of the exam columns any listed person has a value in."""
-    return [(k, labels.get(k, k)) for k in EXAM_FIELDS if any(k in p.facts for p in people)]
+def _exam_look(value: object) -> str:
+    return "num" if isinstance(value, float) else "top"  # an exam score with one decimal; a missing one plain
 
 
-def _who(p: PersonResult) -> list[object]:
-    return [p.employee_id, p.name, province_of(p), p.unit, p.department, p.grade]
+def _exam_columns(people: list[PersonResult], labels: dict[str, str]) -> list[Column[PersonResult]]:
+    """The exam columns any listed person has a value in."""
+    return [
+        Column(labels.get(k, k), lambda p, k=k: p.facts.get(k), look=_exam_look)
+        for k in EXAM_FIELDS
+        if any(k in p.facts for p in people)
+    ]
 
 
-WHO = ["员工编号", "姓名", "省份", "单位", "部门", "现岗位级别"]
+WHO: list[Column[PersonResult]] = [  # who a row is about, first on every list
+    Column("员工编号", "employee_id"),
+    Column("姓名", "name"),
+    Column("省份", province_of),
+    Column("单位", "unit"),
+    Column("部门", "department"),
+    Column("现岗位级别", "grade"),
+]
+WRAPPED_WIDTH = 48.0  # a wrapped column's width, unless it says otherwise
 
 
-def _table_sheet(
-    name: str,
-    heads: list[str],
-    rows: list[list[object]],
-    table: str,
-    header: str,
-    date_cols: tuple[int, ...] = (),
-    wrap_cols: tuple[int, ...] = (),
-    number_cols: tuple[int, ...] = (),
-    widths: dict[int, float] | None = None,
-) -> SheetSpec:
+def _table_sheet(name: str, cols: Columns[R], records: list[R], table: str, header: str) -> SheetSpec:
     sheet = SheetSpec(name, freeze="C2", print_setup=PrintSetup(repeat_rows="1:1", header=header))
-    sheet.put_row(0, 0, heads, "head")
-    styles: list[str | None] = ["text"] * len(heads)
-    for c in date_cols:
-        styles[c] = "date"
-    for c in wrap_cols:
-        styles[c] = "wrap"
-    if number_cols:  # an exam score is shown with one decimal; a missing one is left plain
-        looks = []
-        for row in rows:
-            look = list(styles)
-            for c in number_cols:
-                look[c] = "num" if isinstance(row[c], float) else "top"
-            looks.append(look)
-        sheet.add_rows(1, rows, styles, cell_styles=looks)
-    else:
-        sheet.add_rows(1, rows, styles)
-    if rows:
-        sheet.tables.append(Table(table, cell_range(0, 0, len(rows), len(heads) - 1)))
+    cols.add_table(sheet, 0, records)
+    if records:
+        sheet.tables.append(Table(table, cell_range(0, 0, len(records), len(cols.heads) - 1)))
+        sheet.conditional += cols.conditional(1, len(records))
     else:
         sheet.put(1, 0, "（无）", "note")
     sheet.fit_widths(maximum=30)
-    for c in wrap_cols:
-        sheet.widths[c] = 48.0
-    sheet.widths.update(widths or {})
-    sheet.fit_heights(list(wrap_cols))
+    wrapped = cols.with_style("wrap")
+    for c in wrapped:
+        sheet.widths[c] = WRAPPED_WIDTH
+    cols.set_widths(sheet)
+    sheet.fit_heights(wrapped)
     sheet.print_across_if_wide(repeat_cols="A:C")  # 证书编号/员工编号/姓名 or 员工编号/姓名/省份 on every page
     return sheet
 
@@ -135,78 +128,44 @@ def _passed(issuance: Issuance, certificates: dict[tuple[str, str, str], Certifi
     """Certificates by category, grade from the highest down, province, unit and id: the order
     in which a new batch's numbers were given."""
     people = sorted(issuance.passed, key=certificate_order(rules.schemes))
-    exams = _exam_fields(people, rules.labels)
-    cols = ColumnMap(
+
+    def cert(p: PersonResult) -> Certificate:
+        return certificates[(p.employee_id, p.scheme_id, p.applied)]
+
+    cols = Columns(
         [
-            "证书编号",
+            Column("证书编号", lambda p: cert(p).number),
             *WHO,
-            "认证类别",
-            "认证等级",
-            *(h for _, h in exams),
-            "发证日期",
-            "有效期至",
-            "续证（原证书编号）",
-            "来源文件",
-            "备注",
+            Column("认证类别", "scheme_name"),
+            Column("认证等级", "applied"),
+            *_exam_columns(people, rules.labels),
+            Column("发证日期", lambda p: _date(cert(p).issue_date), "date"),
+            Column("有效期至", lambda p: _date(cert(p).expiry), "date"),
+            Column("续证（原证书编号）", lambda p: cert(p).renews or ""),
+            Column("来源文件", "file"),
+            Column("备注", lambda p: _note(p, issuance)),
         ]
     )
-    rows = []
-    for p in people:
-        cert = certificates[(p.employee_id, p.scheme_id, p.applied)]
-        rows.append(
-            [
-                cert.number,
-                *_who(p),
-                p.scheme_name,
-                p.applied,
-                *(p.facts.get(k) for k, _ in exams),
-                _date(cert.issue_date),
-                _date(cert.expiry),
-                cert.renews or "",
-                p.file,
-                _note(p, issuance),
-            ]
-        )
-    numbers = tuple(cols[h] for _, h in exams)
-    return _table_sheet(
-        PASSED_SHEET,
-        cols.heads,
-        rows,
-        "通过名单表",
-        "认证通过名单",
-        date_cols=(cols["发证日期"], cols["有效期至"]),
-        number_cols=numbers,
-    )
+    return _table_sheet(PASSED_SHEET, cols, people, "通过名单表", "认证通过名单")
 
 
 def _failed(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     people = sorted(issuance.failed, key=certificate_order(rules.schemes))
-    exams = _exam_fields(people, rules.labels)
     # the reason beside the result, before the scores it cites: a list wider than a page prints
     # its first columns on the first pages, and the reason is what a reader of this list wants
-    cols = ColumnMap([*WHO, "认证类别", "申报认证等级", "认证结果", "原因", *(h for _, h in exams), "来源文件", "备注"])
-    rows = [
+    cols = Columns(
         [
-            *_who(p),
-            p.scheme_name,
-            p.applied,
-            p.status,
-            p.reasons_text,
-            *(p.facts.get(k) for k, _ in exams),
-            p.file,
-            _note(p, issuance),
+            *WHO,
+            Column("认证类别", "scheme_name"),
+            Column("申报认证等级", "applied"),
+            Column("认证结果", "status"),
+            Column("原因", "reasons_text", "wrap"),
+            *_exam_columns(people, rules.labels),
+            Column("来源文件", "file"),
+            Column("备注", lambda p: _note(p, issuance)),
         ]
-        for p in people
-    ]
-    return _table_sheet(
-        FAILED_SHEET,
-        cols.heads,
-        rows,
-        "未通过名单表",
-        "认证未通过名单",
-        wrap_cols=(cols["原因"],),
-        number_cols=tuple(cols[h] for _, h in exams),
     )
+    return _table_sheet(FAILED_SHEET, cols, people, "未通过名单表", "认证未通过名单")
 
 
 def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
@@ -215,34 +174,27 @@ def _held(issuance: Issuance, rules: RosterRules) -> SheetSpec:
     order = certificate_order(rules.schemes)
     holds = sorted(issuance.held, key=lambda h: order(h.person))
     # why and what to fix beside the name: printed across pages, the first columns come first
-    cols = ColumnMap([*WHO, "暂缓原因", "需要修改", "认证类别", "申报认证等级", "计算结果", "来源文件"])
-    rows = [
+    cols = Columns(
         [
-            *_who(h.person),
-            h.why,
-            "\n".join(h.fixes),
-            h.person.scheme_name,
-            h.person.applied,
-            h.person.status,
-            h.person.file,
+            *columns_of("person", WHO),
+            # wrapped: with the rest, one page across at a legible scale
+            Column("暂缓原因", "why", "wrap", width=20.0),
+            Column("需要修改", lambda h: "\n".join(h.fixes), "wrap"),
+            Column("认证类别", "person.scheme_name"),
+            Column("申报认证等级", "person.applied"),
+            Column("计算结果", "person.status"),
+            Column("来源文件", "person.file"),
         ]
-        for h in holds
-    ]
-    sheet = _table_sheet(
-        HELD_SHEET,
-        cols.heads,
-        rows,
-        "暂缓发证表",
-        "暂缓发证：改正“需要修改”所列的单元格后重新运行，即按规则发证或列入未通过名单",
-        wrap_cols=(cols["暂缓原因"], cols["需要修改"]),
-        widths={cols["暂缓原因"]: 20.0},  # wrapped: with the rest, one page across at a legible scale
     )
-    return sheet
+    header = "暂缓发证：按“需要修改”一列改正（或登记核实结果）后重新运行，即按规则发证或列入未通过名单"
+    return _table_sheet(HELD_SHEET, cols, holds, "暂缓发证表", header)
 
 
-def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
+def _regions(people: list[PersonResult]) -> SheetSpec:
     """By province (with a chart), then every unit under its province with subtotals and a
-    grand total: each row's counts add up to its 人数."""
+    grand total: each row's counts add up to its 人数, and they are the roster's lists (the tally,
+    cmxl.core.engine.tally, of the records `settle` marked; a repeated row counts once, where kept)."""
+    people = counted(people)
     sheet = SheetSpec(REGIONS, tab_color="BF8F00", print_setup=PrintSetup(header=REGIONS))
     sheet.put(0, 0, f"地区统计（{len(people)} 人）", "title")
     blocks = Blocks(sheet)
@@ -251,7 +203,7 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
         provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
     order = sorted(provinces)
     by_province = [(k, provinces[k]) for k in order] + [(TOTAL, people)]
-    group_block(sheet, blocks, "按省份", by_province, held=held, totals={len(order)})
+    group_block(sheet, blocks, "按省份", by_province, totals={len(order)})
     rows: list[tuple[str, list[PersonResult]]] = []
     for k in order:
         units: dict[str, list[PersonResult]] = {}
@@ -261,54 +213,60 @@ def _regions(people: list[PersonResult], held: set[int]) -> SheetSpec:
         rows.append((f"{k} 小计", provinces[k]))
     rows.append((TOTAL, people))
     subtotals = {j for j, (key, _) in enumerate(rows) if key.endswith(" 小计") or key == TOTAL}
-    group_block(sheet, blocks, "按省份和单位", rows, charts=False, held=held, totals=subtotals)
+    group_block(sheet, blocks, "按省份和单位", rows, charts=False, totals=subtotals)
     set_widths(sheet)
     sheet.widths[0] = 30.0
     return sheet
 
 
+def _expiry_rules(cells: str, at: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(cells, f'{at}="已过期"', "bad"), ConditionalFormat(cells, f'{at}="即将到期"', "warn")]
+
+
 def _expiring(certs: list[Certificate], issue_date: dt.date, within_days: int) -> SheetSpec:
-    rows = []
-    for c in certs:
-        left = (_date(c.expiry) - issue_date).days
-        rows.append(
-            [
-                c.number,
-                c.employee_id,
-                c.name,
-                c.unit,
-                c.scheme_name,
-                c.grade,
-                _date(c.issue_date),
-                _date(c.expiry),
-                left,
-                "已过期" if left < 0 else "即将到期",
-            ]
-        )
-    heads = ["证书编号", "员工编号", "姓名", "单位", "认证类别", "认证等级", "发证日期", "有效期至", "剩余天数", "状态"]
-    sheet = _table_sheet(
-        EXPIRING, heads, rows, "即将到期表", f"{within_days} 天内到期及已过期未续证的证书", date_cols=(6, 7)
+    def left(c: Certificate) -> int:
+        return (_date(c.expiry) - issue_date).days
+
+    cols = Columns(
+        [
+            Column("证书编号", "number"),
+            Column("员工编号", "employee_id"),
+            Column("姓名", "name"),
+            Column("单位", "unit"),
+            Column("认证类别", "scheme_name"),
+            Column("认证等级", "grade"),
+            Column("发证日期", lambda c: _date(c.issue_date), "date"),
+            Column("有效期至", lambda c: _date(c.expiry), "date"),
+            Column("剩余天数", left),
+            Column("状态", lambda c: "已过期" if left(c) < 0 else "即将到期", rule=_expiry_rules),
+        ]
     )
-    if rows:
-        sheet.conditional.append(ConditionalFormat(cell_range(1, 9, len(rows), 9), 'J2="已过期"', "bad"))
-        sheet.conditional.append(ConditionalFormat(cell_range(1, 9, len(rows), 9), 'J2="即将到期"', "warn"))
-    return sheet
+    header = f"{within_days} 天内到期及已过期未续证的证书"
+    return _table_sheet(EXPIRING, cols, certs, "即将到期表", header)
+
+
+def _log_rules(cells: str, at: str) -> list[ConditionalFormat]:
+    return [
+        ConditionalFormat(cells, f'{at}="{FILE_FAILED}"', "bad"),
+        ConditionalFormat(cells, f'{at}="{WITH_ERRORS}"', "bad"),
+        ConditionalFormat(cells, f'{at}="{WITH_WARNINGS}"', "warn"),
+        ConditionalFormat(cells, f'{at}="{OK}"', "good"),
+    ]
+
+
+LOG_COLUMNS: Columns[FileLog] = Columns(
+    [
+        Column("文件", "file"),
+        Column("状态", "status", rule=_log_rules),
+        Column("人数", "people", "int"),
+        Column("错误", "errors", "int"),
+        Column("警告", "warnings", "int"),
+        Column("说明", "reason", "wrap"),
+        Column("结果文件", "output"),
+        Column("SHA-256", "sha256", width=68.0),  # whole: it is compared character by character
+    ]
+)
 
 
 def _log(logs: list[FileLog]) -> SheetSpec:
-    rows = [[g.file, g.status, g.people, g.errors, g.warnings, g.reason, g.output, g.sha256] for g in logs]
-    heads = ["文件", "状态", "人数", "错误", "警告", "说明", "结果文件", "SHA-256"]
-    sheet = _table_sheet(LOG, heads, rows, "处理日志表", "处理日志", wrap_cols=(5,))
-    sheet.widths[7] = 68.0  # a whole SHA-256: it is compared character by character
-    for r in range(1, len(rows) + 1):
-        for c in (2, 3, 4):
-            sheet.put(r, c, rows[r - 1][c], "int")
-    if rows:
-        rng = cell_range(1, 1, len(rows), 1)
-        sheet.conditional += [
-            ConditionalFormat(rng, f'B2="{FILE_FAILED}"', "bad"),
-            ConditionalFormat(rng, f'B2="{WITH_ERRORS}"', "bad"),
-            ConditionalFormat(rng, f'B2="{WITH_WARNINGS}"', "warn"),
-            ConditionalFormat(rng, f'B2="{OK}"', "good"),
-        ]
-    return sheet
+    return _table_sheet(LOG, LOG_COLUMNS, logs, "处理日志表", "处理日志")

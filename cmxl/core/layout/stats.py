@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from typing import NamedTuple
 
-from cmxl.core.engine.certification import NOT_APPLIED, PASSED
-from cmxl.core.engine.results import NOT_RATED, PersonResult
+from cmxl.core.engine.certification import NOT_APPLIED
+from cmxl.core.engine.results import NOT_RATED, UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import ATTAINED, NEARLY, NOT_ATTAINED
+from cmxl.core.engine.tally import Tally, counted, tally
+from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.names import STATS
-from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec
+from cmxl.core.layout.spec import Chart, PrintSetup, Ref, Series, SheetSpec
 from cmxl.core.model.framework import Framework
 from cmxl.core.numbers import round_half_up
 
@@ -61,8 +64,9 @@ def chart_height(sheet: SheetSpec, wanted_cm: float) -> float:
 
 
 def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
-    """Every table counts every person: a column or row 未评定 holds those whose level, total or
-    attainment could not be determined, so each split adds up to 人数."""
+    """Every table counts every person once: a column or row 未评定 holds those whose level, total
+    or attainment could not be determined, so each split adds up to 人数."""
+    people = counted(people)
     sheet = SheetSpec(STATS, tab_color="BF8F00", print_setup=PrintSetup(header=STATS))
     sheet.put(0, 0, f"统计图表（{len(people)} 人）", "title")
     blocks = Blocks(sheet)
@@ -126,14 +130,12 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     )
 
     # 3. by job grade, 4. by unit
-    grades = [p.grade or UNFILLED for p in people]
-    grade_order = [g.name for g in fw.grades] + ([UNFILLED] if UNFILLED in grades else [])
-    # a certificate that waits (the row has an error) is counted as the roster counts it: in
-    # 其中暂缓, not in 其中通过, so this file's counts and the roster's agree
-    held = {id(p) for p in people if p.held}
-    group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people), held=held)
+    # an empty grade and one that is not a known grade are rows of their own
+    grades = [p.grade or (UNRECOGNISED if p.grade_unrecognised else UNFILLED) for p in people]
+    grade_order = [g.name for g in fw.grades] + [x for x in (UNFILLED, UNRECOGNISED) if x in grades]
+    group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
     units = [p.unit or UNFILLED for p in people]
-    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people), held=held)
+    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people))
     set_widths(sheet)
     return sheet
 
@@ -145,21 +147,52 @@ def set_widths(sheet: SheetSpec) -> None:
 
 
 UNFILLED = "（未填）"
+UNRECOGNISED = UNRECOGNISED_MARK  # a 现岗位级别 that is not a known grade: no standard applies
 TOTAL = "合计"
 UNRATED_COLOR = "D9D9D9"
-GROUP_HEADS = [
-    "人数",
-    ATTAINED,
-    NEARLY,
-    NOT_ATTAINED,
-    NOT_RATED,
-    "达标率（已评定人数）",
-    NOT_APPLIED,
-    "申报认证",
-    "其中通过",
-    "通过率（申报人数）",
-    "平均总分（有总分人数）",
-]  # after the group's own column; 达标…未评定 add up to 人数, and so do 未申报 + 申报认证
+
+
+class Group(NamedTuple):
+    """A row of a group table: its key (a grade, a unit, a province) and its people, counted."""
+
+    key: str
+    people: list[PersonResult]
+    attained: Counter[str]  # by 达标情况 as shown
+    tally: Tally
+
+    @classmethod
+    def of(cls, key: str, people: list[PersonResult]) -> Group:
+        return cls(key, people, Counter(p.attainment_shown for p in people), tally(people))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _attainment_rate(g: Group) -> float | None:
+    return _share(g.attained[ATTAINED], sum(g.attained[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED)))
+
+
+def _mean_total(g: Group) -> float | None:
+    known = [p.total_exact for p in g.people if p.total_exact is not None]
+    return round_half_up(sum(known) / len(known), 1) if known else None
+
+
+# after the group's own column; 达标…未评定 add up to 人数, and so do 未申报 + 申报认证; 其中… add
+# up to 申报认证 (cmxl.core.engine.tally: 暂缓 is a certificate that waits, whatever was computed)
+GROUP_COLUMNS: list[Column[Group]] = [
+    Column("人数", lambda g: len(g.people), "value"),
+    *(Column(x, lambda g, x=x: g.attained[x], "value") for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED)),
+    Column("达标率（已评定人数）", _attainment_rate, "pct"),
+    Column(NOT_APPLIED, "tally.not_applied", "value"),
+    Column("申报认证", "tally.applied", "value"),
+    Column("其中通过", "tally.passed", "value"),
+    Column("其中暂缓", "tally.held", "value"),
+    Column("其中未通过", "tally.failed", "value"),
+    Column("通过率（申报人数）", lambda g: _share(g.tally.passed, g.tally.applied), "pct"),
+    Column("平均总分（有总分人数）", _mean_total, "num"),
+]
+GROUP_HEADS = [c.header for c in GROUP_COLUMNS]
 
 
 def grouped(keys: list[str], key_of: list[str], people: list[PersonResult]) -> list[tuple[str, list[PersonResult]]]:
@@ -176,40 +209,20 @@ def group_block(
     title: str,
     rows: list[tuple[str, list[PersonResult]]],
     charts: bool = True,
-    held: set[int] | None = None,
     totals: Collection[int] = (),
 ) -> None:
     """Per-group counts and rates (one row per (label, people)), with two charts unless told not;
     the rows at the indexes `totals` are subtotals or a total: bold, and the trailing ones left out
-    of the charts. With
-    `held` (ids of the records whose certificate waits) 其中通过 counts only the
-    certificates issued and a column 其中暂缓 holds the others, so the lists and the counts agree."""
+    of the charts. The certification counts are the tally's (cmxl.core.engine.tally), as the
+    roster's lists and the command line count them: 其中通过 only the certificates issued."""
     n = len(rows)
     height = chart_height(sheet, max(8.0, 0.6 * n + 4))
     top = blocks.reserve(n + 1, height if charts else 0)
     sheet.put(top, 0, f"{title}统计", "label")
-    heads = list(GROUP_HEADS)
-    if held is not None:
-        heads.insert(heads.index("其中通过") + 1, "其中暂缓")
-    cols = ColumnMap([title[1:], *heads])
+    cols = Columns([Column(title[1:], "key", "value"), *GROUP_COLUMNS])
     sheet.put_row(top + 1, 0, cols.heads, "head")
     sheet.heights[top + 1] = 30
-    for j, (key, group) in enumerate(rows):
-        att = Counter(p.attainment_shown for p in group)
-        rated = sum(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED))
-        applying = sum(1 for p in group if p.applying)
-        waiting = sum(1 for p in group if held is not None and id(p) in held)
-        passed = sum(1 for p in group if p.status == PASSED and not (held is not None and id(p) in held))
-        known = [p.total_exact for p in group if p.total_exact is not None]
-        r = top + 2 + j
-        sheet.put_row(r, 0, [key, len(group), *(att[x] for x in (ATTAINED, NEARLY, NOT_ATTAINED, NOT_RATED))], "value")
-        sheet.put(r, cols["达标率（已评定人数）"], att[ATTAINED] / rated if rated else None, "pct")
-        sheet.put_row(r, cols[NOT_APPLIED], [len(group) - applying, applying, passed], "value")
-        if held is not None:
-            sheet.put(r, cols["其中暂缓"], waiting, "value")
-        sheet.put(r, cols["通过率（申报人数）"], passed / applying if applying else None, "pct")
-        mean = round_half_up(sum(known) / len(known), 1) if known else None
-        sheet.put(r, cols["平均总分（有总分人数）"], mean, "num")
+    cols.put_rows(sheet, top + 2, [Group.of(key, group) for key, group in rows])
     bold = {"value": "total", "pct": "total_pct", "num": "total_num"}
     for j in totals:  # subtotals and totals stand out
         for c in range(len(cols.heads)):

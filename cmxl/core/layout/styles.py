@@ -58,6 +58,7 @@ def base_styles(level_count: int) -> dict[str, Style]:
     for mark in ("cell_error", "cell_warning"):  # a marked date or time keeps its format
         for look in MARKED_LOOKS:
             styles[marked(mark, look)] = Style(fill=styles[mark].fill, number_format=styles[look].number_format)
+    styles["held"] = Style(fill="E4DFEC", color="5B2C6F", bold=True)  # 暂缓发证: neither passed nor failed
     return styles
 
 

@@ -12,6 +12,7 @@ from cmxl.core.engine.intake import EXCEL_EPOCH
 from cmxl.core.layout.names import DATA, GUIDE, PARAMS
 from cmxl.core.layout.spec import Cell, PrintSetup, ReportSpec, SheetSpec, Style, Validation
 from cmxl.core.layout.styles import base_styles
+from cmxl.core.model.eligibility import grade_notes
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
 from cmxl.core.model.workbook_format import FieldSpec, WorkbookFormat
@@ -162,7 +163,7 @@ def _no_check(spec: FieldSpec, rng: str, ctx: _Choices) -> Validation | None:
 
 
 # The check a fixed column of each type (FieldSpec.type) gets in the template; a new type is one
-# entry here (and one in cmxl/core/engine/intake.py FIELD_READERS).
+# entry here (and one in cmxl/core/engine/intake/fields.py FIELD_READERS).
 FIELD_CHECKS: dict[str, Callable[[FieldSpec, str, _Choices], Validation | None]] = {
     "id": _no_check,
     "text": _no_check,
@@ -274,6 +275,14 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
     sheet = SheetSpec(PARAMS, protected=True, tab_color="7F7F7F", print_setup=PrintSetup(header=PARAMS))
     sheet.widths = {0: 22.0, 1: 16.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 16.0}
     sheet.put(0, 0, "模型参数（只读；如需调整请由总部修改模型文件）", "title")
+    tables = _Tables(sheet, _model_info(sheet, fw))
+    _model_tables(tables, fw)
+    _scheme_table(tables, schemes, fw, fmt)
+    return sheet
+
+
+def _model_info(sheet: SheetSpec, fw: Framework) -> int:
+    """The model's id, name, version, date and hash; returns the row after them."""
     info = [
         ("模型编号", fw.id),
         ("模型名称", fw.framework.name),
@@ -287,30 +296,41 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
         sheet.put(row, 1, value, "locked_value")
         row += 1
     sheet.merges += [f"B{r + 1}:F{r + 1}" for r in range(2, row)]
+    return row
 
-    def table(title: str, heads: list[str], rows: list[list[object]], wide: bool = False) -> None:
+
+class _Tables:
+    """Titled tables down the 模型参数 sheet, one under another from `row`."""
+
+    def __init__(self, sheet: SheetSpec, row: int):
+        self.sheet, self.row = sheet, row
+
+    def add(self, title: str, heads: list[str], rows: list[list[object]], wide: bool = False) -> None:
         """A titled table; `wide` lets a (label, text) table's text span columns B–F."""
-        nonlocal row
-        row += 1
-        sheet.put(row, 0, title, "guide_item")
-        row += 1
-        sheet.put_row(row, 0, heads, "head")
+        sheet = self.sheet
+        self.row += 1
+        sheet.put(self.row, 0, title, "guide_item")
+        self.row += 1
+        sheet.put_row(self.row, 0, heads, "head")
         if wide:
-            sheet.merges.append(f"B{row + 1}:F{row + 1}")
+            sheet.merges.append(f"B{self.row + 1}:F{self.row + 1}")
         for values in rows:
-            row += 1
-            sheet.put_row(row, 0, values, "locked_value")
+            self.row += 1
+            sheet.put_row(self.row, 0, values, "locked_value")
             if wide:
-                sheet.merges.append(f"B{row + 1}:F{row + 1}")
-        row += 1
+                sheet.merges.append(f"B{self.row + 1}:F{self.row + 1}")
+        self.row += 1
 
-    table(
+
+def _model_tables(table: _Tables, fw: Framework) -> None:
+    """The rules of the model: level bands, weights, the grades' standards, attainment."""
+    table.add(
         "级别与分数段",
         ["级别", "分数下限", "分数上限", "只填级别时计分"],
         [[lv.name, lv.min, lv.max, lv.midpoint] for lv in fw.levels],
     )
-    table("类别权重（%）", ["类别", "权重"], [[c.name, c.weight] for c in fw.categories])
-    table(
+    table.add("类别权重（%）", ["类别", "权重"], [[c.name, c.weight] for c in fw.categories])
+    table.add(
         "能力项权重（分，合计 100）",
         ["能力项", "类别", "权重", "核心"],
         [
@@ -318,7 +338,7 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
             for c, w in zip(fw.competencies, fw.item_weights, strict=True)
         ],
     )
-    table(
+    table.add(
         "岗位标准级别",
         ["岗位级别", *fw.category_names, "单项调整"],
         [
@@ -332,7 +352,7 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
     )
     subs = [c for c in fw.competencies if c.subitems]
     if subs:
-        table(
+        table.add(
             "知识分项权重（%）",
             ["能力项/分项", *fw.level_names],
             [
@@ -341,7 +361,7 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
                 for j, s in enumerate(c.subitems)
             ],
         )
-    table(
+    table.add(
         "达标规则",
         ["规则", "内容"],
         [
@@ -351,6 +371,11 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
         ],
         wide=True,
     )
+
+
+def _scheme_table(table: _Tables, schemes: dict[str, Scheme], fw: Framework, fmt: WorkbookFormat) -> None:
+    """The rules of the model's default certification scheme: pass lines, 一级's interview and
+    appraisal, what each grade requires to apply, how long a certificate is valid."""
     scheme = schemes.get(fw.framework.default_scheme)
     if scheme is not None:
         rules = [["方案", f"{scheme.scheme.name}（{scheme.id} {scheme.scheme.version}）"]]
@@ -374,8 +399,7 @@ def _params(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) -> S
             )
         for g in scheme.grades:
             paths = " 或 ".join(p.label for p in scheme.paths.get(g.name, []))
-            hours = f"；标准学时 {g.training_hours:g}" if g.training_hours else ""
-            rules.append([f"{g.name}申报条件", paths + hours])
+            notes = "".join(f"；{note}" for note in grade_notes(scheme, g.name))  # its conditions' (标准学时 …)
+            rules.append([f"{g.name}申报条件", paths + notes])
         rules.append(["证书有效期", f"{scheme.scheme.validity_years} 年"])
-        table("认证规则", ["项目", "内容"], rules, wide=True)
-    return sheet
+        table.add("认证规则", ["项目", "内容"], rules, wide=True)

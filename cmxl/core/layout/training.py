@@ -8,11 +8,14 @@ filtering one competency (the largest gaps first). Both read only the per-person
 
 from __future__ import annotations
 
+from functools import partial
 from operator import itemgetter
+from typing import NamedTuple
 
 from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.names import TRAINING, TRAINING_LIST
-from cmxl.core.layout.spec import Chart, ColumnMap, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
+from cmxl.core.layout.spec import Chart, PrintSetup, Ref, Series, SheetSpec, Table, cell_range
 from cmxl.core.layout.stats import UNFILLED, chart_height
 from cmxl.core.model.framework import Framework
 
@@ -24,6 +27,24 @@ def standard_level(fw: Framework, p: PersonResult, item: int) -> str | None:
     if not p.standard_grade:
         return None
     return fw.level_names[int(fw.standards[fw.grade_lookup[p.standard_grade], item])]
+
+
+class Ranking(NamedTuple):
+    """A row of 培训需求's ranking: a competency, how many are below standard in it, of how many."""
+
+    name: str
+    below: int
+    rated: int
+
+
+RANKING_COLUMNS: Columns[Ranking] = Columns(
+    [
+        Column("能力项", "name", "value"),
+        Column("低于标准人数", "below", "value"),
+        Column("已评定人数", "rated", "value"),
+        Column("比例", lambda r: r.below / r.rated if r.rated else None, "pct"),
+    ]
+)
 
 
 def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
@@ -66,21 +87,18 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     # the competencies most often below standard, most first, with a chart
     rank_top = share_top + k + 4
     order = sorted(range(k), key=lambda i: (-below[i][-1], i))
-    cols = ColumnMap(["能力项", "低于标准人数", "已评定人数", "比例"])
+    cols = RANKING_COLUMNS
     sheet.put(rank_top, 0, "低于标准最多的能力项", "label")
     sheet.put_row(rank_top + 1, 0, cols.heads, "head")
-    for n, i in enumerate(order):
-        r = rank_top + 2 + n
-        total_rated = rated[i][-1]
-        sheet.put_row(r, 0, [fw.item_names[i], below[i][-1], total_rated], "value")
-        sheet.put(r, cols["比例"], below[i][-1] / total_rated if total_rated else None, "pct")
+    cols.put_rows(sheet, rank_top + 2, [Ranking(fw.item_names[i], below[i][-1], rated[i][-1]) for i in order])
+    n = cols["低于标准人数"]
     sheet.charts.append(
         Chart(
             kind="bar",
             title="低于岗位标准的人数（按能力项）",
             anchor=f"F{rank_top + 2}",  # a row below the page's top, as the table's header
             categories=Ref(TRAINING, rank_top + 2, 0, rank_top + 1 + k, 0),
-            series=[Series(Ref(TRAINING, rank_top + 2, 1, rank_top + 1 + k, 1), "低于标准人数")],
+            series=[Series(Ref(TRAINING, rank_top + 2, n, rank_top + 1 + k, n), "低于标准人数")],
             x_title=None,
             y_title="人数",
             width_cm=16,
@@ -95,9 +113,43 @@ def training_matrix(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     return sheet
 
 
+class Below(NamedTuple):
+    """A row of 培训需求名单: one competency a person is below standard in. The list is in the
+    order of the first five fields: by competency, the largest gap first, unit, id, file."""
+
+    item: int  # the competency's index
+    gap: int
+    unit: str
+    employee_id: str
+    file: str
+    name: str  # the competency's
+    level: str | None  # the person's level in it
+    standard: str | None  # the level the person's grade requires
+    p: PersonResult
+
+
+_ORDER = itemgetter(slice(0, 5))
+# a Below made without NamedTuple's own __new__, which costs three times as much as the tuple
+# (a list of thousands of people has tens of thousands of rows)
+_below = partial(tuple.__new__, Below)
+
+BELOW_COLUMNS: Columns[Below] = Columns(
+    [
+        Column("能力项", "name"),
+        Column("单位", "unit"),
+        Column("员工编号", "employee_id"),
+        Column("姓名", "p.name"),
+        Column("现岗位级别", "p.grade"),
+        Column("测评级别", "level"),
+        Column("标准级别", "standard"),
+        Column("差距", "gap", "gap"),
+        Column("来源文件", "file"),
+    ]
+)
+
+
 def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
-    cols = ColumnMap(["能力项", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距", "来源文件"])
-    rows: list[tuple[tuple, list[object]]] = []
+    rows: list[Below] = []
     standards: dict[tuple[str, int], str | None] = {}  # (grade, item): looked up in the model once
     for p in people:
         for i, gap in enumerate(p.gaps):
@@ -105,20 +157,14 @@ def training_list(fw: Framework, people: list[PersonResult]) -> SheetSpec:
                 continue
             key = (p.standard_grade, i)
             standard = standards[key] if key in standards else standards.setdefault(key, standard_level(fw, p, i))
-            key = (i, gap, p.unit, p.employee_id, p.file)
             rows.append(
-                (
-                    key,
-                    [fw.item_names[i], p.unit, p.employee_id, p.name, p.grade, p.item_levels[i], standard, gap, p.file],
-                )
+                _below((i, gap, p.unit, p.employee_id, p.file, fw.item_names[i], p.item_levels[i], standard, p))
             )
-    rows.sort(key=itemgetter(0))  # by item, the largest gap first, unit, id, file
+    rows.sort(key=_ORDER)
     setup = PrintSetup(repeat_rows="1:1", header="培训需求名单（按能力项，差距大的在前）")
     sheet = SheetSpec(TRAINING_LIST, freeze="B2", tab_color="C55A11", print_setup=setup)
-    sheet.put_row(0, 0, cols.heads, "head")
-    styles: list[str | None] = ["text"] * len(cols.heads)
-    styles[cols["差距"]] = "gap"
-    sheet.add_rows(1, [values for _, values in rows], styles)
+    cols = BELOW_COLUMNS
+    cols.add_table(sheet, 0, rows)
     if rows:
         sheet.tables.append(Table("培训需求表", cell_range(0, 0, len(rows), len(cols.heads) - 1)))
     else:

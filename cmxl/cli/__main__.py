@@ -1,0 +1,5 @@
+"""`python -m cmxl.cli …`: the command line, as the `cmxl` command runs it."""
+
+from cmxl.cli import main
+
+main()

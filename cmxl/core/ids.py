@@ -1,0 +1,126 @@
+"""员工编号: one reading of an id, used wherever ids are read or compared (intake and its
+duplicate checks, a batch's cross-file judgement, the ledger's look-ups and what it stores,
+`cmxl certs show`). docs/rules.md, 证书 and 测评工作簿.
+
+An id is text. Two ids are the same id when they are equal after removing what a clerk cannot
+see (zero-width spaces, word joiners, the byte-order mark, non-breaking spaces, other format
+characters) and every space, and folding full-width forms (NFKC). A cell that is not text
+(a number, a boolean, a date) is read as Excel shows it, and said: a number may have lost its
+leading zeros, or (beyond 15 digits) its last digits; a boolean or a date is not an id at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+# Excel keeps 15 significant digits of a number: a longer id typed as a number has lost digits
+EXCEL_DIGITS = 15
+
+# Spaces a clerk sees as spaces (dropped from an id silently, as before); every other space or
+# line break and every format or control character is invisible in a cell and is reported.
+_VISIBLE_SPACES = frozenset(" \t\r\n\u3000")
+_NAMES = {
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "字连接符",
+    "\ufeff": "字节顺序标记 BOM",
+    "\u00a0": "不换行空格",
+    "\u202f": "窄不换行空格",
+    "\u2007": "数字空格",
+    "\u00ad": "软连字符",
+    "\u034f": "组合用字形连接符",
+    "\ufe0f": "变体选择符",
+    "\u3164": "韩文填充符",
+    "\u115f": "韩文填充符",
+    "\u2800": "空白盲文",
+}
+
+
+@dataclass(frozen=True)
+class IdReading:
+    """What an id cell holds, read once."""
+
+    id: str  # the id to use ('' for none); for a cell that is not an id, the value as Excel shows it
+    problem: str = ""  # issue code when the cell cannot be an id: id-number-too-long, id-boolean, id-date
+    removed: tuple[str, ...] = ()  # the invisible characters removed, each named (零宽空格 U+200B)
+    numeric: bool = False  # typed as a number: leading zeros may have been lost
+
+
+# Letters and symbols that draw nothing: Hangul fillers, the halfwidth filler, the blank braille
+# pattern. With the categories below (format and control characters, every space, combining marks
+# and variation selectors, which draw nothing on their own in an id) a cell shows the same text
+# with or without them.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"))
+
+
+def _invisible(ch: str) -> bool:
+    if ch in _VISIBLE_SPACES:
+        return False
+    return ch.isspace() or ch in _BLANK or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+
+
+def char_name(ch: str) -> str:
+    """A character as the message names it: 零宽空格 U+200B."""
+    code = f"U+{ord(ch):04X}"
+    return f"{_NAMES[ch]} {code}" if ch in _NAMES else code
+
+
+def _text(raw: str) -> tuple[str, tuple[str, ...]]:
+    if raw.isascii() and raw.isalnum():  # the common case: nothing to remove or fold
+        return raw, ()
+    removed = tuple(dict.fromkeys(char_name(ch) for ch in raw if _invisible(ch)))
+    kept = "".join(ch for ch in raw if not _invisible(ch))
+    folded = unicodedata.normalize("NFKC", kept)
+    return "".join(ch for ch in folded if not ch.isspace() and not _invisible(ch)), removed
+
+
+def read_id(raw: object) -> IdReading:
+    """An id cell's value as an id, and what was wrong with it."""
+    if raw is None:
+        return IdReading("")
+    if isinstance(raw, bool):  # before int: True is an int
+        return IdReading("TRUE" if raw else "FALSE", "id-boolean")
+    if isinstance(raw, dt.datetime | dt.date | dt.time | dt.timedelta):
+        shown = raw.isoformat(sep=" ") if isinstance(raw, dt.datetime) else str(raw)
+        return IdReading(shown.removesuffix(" 00:00:00"), "id-date")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not raw.is_integer():
+            return IdReading(_text(repr(raw))[0], numeric=True)  # not an id either, but a number was typed
+        whole = int(raw)
+        text = str(whole)
+        problem = "id-number-too-long" if len(text.lstrip("-")) > EXCEL_DIGITS else ""
+        return IdReading(text, problem, numeric=True)
+    text, removed = _text(str(raw))
+    return IdReading(text, removed=removed)
+
+
+def normalise_id(value: object) -> str:
+    """The id as it is compared and stored: for ids that are already text (the ledger's, a key
+    typed on the command line) and for cells alike."""
+    if isinstance(value, str):
+        return _text(value)[0]
+    return read_id(value).id
+
+
+def fold_text(value: object) -> str:
+    """Text as two cells are compared (a header with its column's name, a grade with the model's,
+    an id with an id): what draws nothing removed, full-width forms folded, every space and line
+    break dropped. One rule for the reader and for the rules files' own checks."""
+    return "" if value is None else _text(str(value))[0]
+
+
+def normalise_name(value: object) -> str:
+    """A name as two names are compared: 张 三 and 张三 (or Ｚｈａｎｇ and Zhang) are one name."""
+    return "" if value is None else _text(str(value))[0]
+
+
+def same_name(a: object, b: object) -> bool:
+    return normalise_name(a) == normalise_name(b)
+
+
+def without_leading_zeros(pid: str) -> str:
+    """The id as a number typed into Excel would keep it (00123 -> 123)."""
+    return pid.lstrip("0") or pid[-1:]

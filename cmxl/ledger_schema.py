@@ -1,0 +1,162 @@
+"""The certificate ledger's tables, and how a ledger of each earlier version is brought up to
+this one. PRAGMA user_version is the ledger's version; MIGRATIONS[n] brings a ledger from
+version n to n + 1, and a new file runs them all, in one transaction with the version number.
+A new table (an assessment history, say) is one function appended to MIGRATIONS here; a
+ledger of a newer version than len(MIGRATIONS) is refused untouched by cmxl.ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+
+from cmxl.core.ids import normalise_id, normalise_name
+from cmxl.core.ledger_records import DISPUTE, NORMALISE
+
+APPLICATION_ID = 0x434D584C  # "CMXL" in the SQLite header: this file is a cmxl certificate ledger
+
+CERTIFICATES = (
+    """CREATE TABLE IF NOT EXISTS certificates (
+    number TEXT PRIMARY KEY,
+    employee_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    scheme_name TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    renews TEXT REFERENCES certificates(number),
+    scheme_version TEXT NOT NULL DEFAULT '',
+    scheme_hash TEXT NOT NULL DEFAULT ''
+)""",
+    "CREATE INDEX IF NOT EXISTS certificates_person ON certificates(employee_id, scheme, grade)",
+    """CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    batch TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    new_certificates INTEGER NOT NULL,
+    reused_certificates INTEGER NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS counters (
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    next INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year)
+)""",
+)
+SCHEMA = ";\n".join(CERTIFICATES) + ";\n"  # version 1, as ledgers before versioning have it
+
+HOLDERS = (
+    """CREATE TABLE IF NOT EXISTS holders (
+    employee_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    disputed TEXT NOT NULL DEFAULT ''
+)""",
+    # an id typed as a number (123) is looked up among the ids with leading zeros (00123)
+    "CREATE INDEX IF NOT EXISTS holders_digits ON holders(ltrim(employee_id, '0'))",
+    """CREATE TABLE IF NOT EXISTS identity_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    done_at TEXT NOT NULL,
+    done_by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    before_name TEXT NOT NULL,
+    before_unit TEXT NOT NULL,
+    after_name TEXT NOT NULL,
+    after_unit TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+)""",
+    "CREATE INDEX IF NOT EXISTS identity_changes_person ON identity_changes(employee_id)",
+)
+
+
+def now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _v1_certificates(db: sqlite3.Connection) -> None:
+    """Certificates, runs and number counters. Ledgers written before versioning are version 0
+    with these tables (the oldest without the scheme's version and hash)."""
+    for statement in CERTIFICATES:
+        db.execute(statement)
+    columns = {r[1] for r in db.execute("PRAGMA table_info(certificates)")}
+    for name in ("scheme_version", "scheme_hash"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE certificates ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
+
+
+def _v2_holders(db: sqlite3.Connection) -> None:
+    """Who holds each id, and the log of changes to it. Stored ids are read as ids are read now
+    (invisible characters, full-width digits), each change logged; each id's holder is the
+    person of its latest certificate. An id whose certificates name two people is recorded as
+    disputed (logged): no certificate is issued for it until HR confirms who holds it."""
+    for statement in HOLDERS:
+        db.execute(statement)
+    stamp = now()
+    normalise_stored(db, stamp)
+    latest: dict[str, tuple[str, str, str]] = {}
+    names: dict[str, dict[str, list[str]]] = {}
+    for pid, name, unit, issued, number in db.execute(
+        "SELECT employee_id, name, unit, issue_date, number FROM certificates ORDER BY issue_date, number"
+    ):
+        latest[pid] = (name, unit, issued)
+        names.setdefault(pid, {}).setdefault(normalise_name(name), []).append(f"{name} {number}")
+    rows = []
+    for pid, (name, unit, issued) in latest.items():
+        people = names[pid]
+        disputed = "；".join("、".join(numbers) for numbers in people.values()) if len(people) > 1 else ""
+        rows.append((pid, name, unit, issued, disputed))
+        if disputed:
+            db.execute(
+                "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+                "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    stamp,
+                    "cmxl",
+                    DISPUTE,
+                    pid,
+                    name,
+                    unit,
+                    name,
+                    unit,
+                    f"台账中员工编号 {pid} 的证书登记了不同的人：{disputed}",
+                ),
+            )
+    db.executemany("INSERT OR REPLACE INTO holders VALUES (?,?,?,?,?)", rows)
+
+
+def normalise_stored(db: sqlite3.Connection, stamp: str) -> int:
+    """Read the stored ids as ids are read now (a hand edit may have put a zero-width space back),
+    each change logged. Returns how many were changed."""
+    changed = 0
+    rows = db.execute("SELECT number, employee_id, name, unit FROM certificates ORDER BY rowid").fetchall()
+    for number, pid, name, unit in rows:
+        clean = normalise_id(pid)
+        if clean != pid:
+            db.execute("UPDATE certificates SET employee_id=? WHERE number=?", (clean, number))
+            note = f"证书 {number} 登记的员工编号 {pid!r} 含看不见的字符或全角字符，改为 {clean}"
+            db.execute(
+                "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+                "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                (stamp, "cmxl", NORMALISE, clean, name, unit, name, unit, note),
+            )
+            changed += 1
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "holders" in tables:
+        for (pid,) in db.execute("SELECT employee_id FROM holders").fetchall():
+            clean = normalise_id(pid)
+            if clean != pid:
+                db.execute("UPDATE OR REPLACE holders SET employee_id=? WHERE employee_id=?", (clean, pid))
+                changed += 1
+    return changed
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_certificates, _v2_holders)
+SCHEMA_VERSION = len(MIGRATIONS)
