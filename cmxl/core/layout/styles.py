@@ -48,10 +48,6 @@ def base_styles(level_count: int) -> dict[str, Style]:
         "warn": Style(fill="FFEB9C", color="9C5700"),
         "good": Style(fill="C6EFCE", color="006100"),
         "error_text": Style(color="C00000", bold=True),
-        "cold": Style(fill="DDEBF7", color="1F4E78"),  # the other way from "warn": severe, as lenient is warm
-        "muted": Style(color="808080", italic=True),  # shown, not judged
-        "d": Style(number_format="+0.00;-0.00;0.00", vertical="top"),  # a leniency index, signed
-        "d_box": Style(number_format="+0.00;-0.00;0.00", border=True),
     }
     for i in range(level_count):
         styles[f"level{i}"] = Style(fill=LEVEL_FILLS[i % len(LEVEL_FILLS)])
@@ -59,6 +55,11 @@ def base_styles(level_count: int) -> dict[str, Style]:
         for look in MARKED_LOOKS:
             styles[marked(mark, look)] = Style(fill=styles[mark].fill, number_format=styles[look].number_format)
     styles["held"] = Style(fill="E4DFEC", color="5B2C6F", bold=True)  # 暂缓发证: neither passed nor failed
+    # added later: at the end, so that the styles above keep their places in the files written
+    styles["cold"] = Style(fill="DDEBF7", color="1F4E78")  # the other way from "warn": severe, as lenient is warm
+    styles["muted"] = Style(color="808080", italic=True)  # shown, not judged
+    styles["d"] = Style(number_format="+0.00;-0.00;0.00", vertical="top")  # a leniency index, signed
+    styles["d_box"] = Style(number_format="+0.00;-0.00;0.00", border=True)
     return styles
 
 
