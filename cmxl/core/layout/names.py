@@ -17,6 +17,8 @@ SUMMARY, PROFILE, STATS, DETAIL, ISSUES, DATA, INFO = (
 TRAINING, TRAINING_LIST = "培训需求", "培训需求名单"
 # each person's change since the previous cycle (when the ledger holds one)
 HISTORY = "历次对比"
+# units and raters that stray from the batch (in the results with two or more units, and in the roster)
+CALIBRATION = "校准分析"
 # the roster of a batch
 PASSED_SHEET, FAILED_SHEET, HELD_SHEET = "通过名单", "未通过名单", "暂缓发证"
 REGIONS, EXPIRING, LOG = "地区统计", "即将到期", "处理日志"

@@ -57,6 +57,10 @@ def base_styles(level_count: int) -> dict[str, Style]:
     styles["held"] = Style(fill="E4DFEC", color="5B2C6F", bold=True)  # 暂缓发证: neither passed nor failed
     # added later: at the end, so that the styles above keep their places in the files written
     styles["change"] = Style(number_format="+0.0;-0.0;0.0", vertical="top")  # a score's change since last cycle
+    styles["cold"] = Style(fill="DDEBF7", color="1F4E78")  # the other way from "warn": severe, as lenient is warm
+    styles["muted"] = Style(color="808080", italic=True)  # shown, not judged
+    styles["d"] = Style(number_format="+0.00;-0.00;0.00", vertical="top")  # a leniency index, signed
+    styles["d_box"] = Style(number_format="+0.00;-0.00;0.00", border=True)
     return styles
 
 

@@ -139,6 +139,19 @@ class FrameworkMeta(StrictModel):
     """既无现岗位级别也无申报认证等级时，知识分项权重按此级别（此时无标准画像，给出警告）。"""
 
 
+class CalibrationRules(StrictModel):
+    """校准分析的阈值（docs/rules.md，校准分析）。"""
+
+    min_shown: int = Field(default=5, ge=1)
+    """人数少于此数的单位或测评人不列出。"""
+    min_judged: int = Field(default=10, ge=1)
+    """人数达到此数才判断偏宽、偏严或正常；介于两者之间的为“样本不足”。"""
+    leniency: float = Field(default=0.5, gt=0, allow_inf_nan=False)
+    """宽严指数的绝对值达到此数即为偏宽（正）或偏严（负）。"""
+    min_groups: int = Field(default=3, ge=2)
+    """估计组间差异（从而收缩均值）至少需要的组数。"""
+
+
 class Framework(StrictModel):
     """一个能力模型：级别与分数段、类别与权重、岗位标准级别、能力项。
 
@@ -156,6 +169,8 @@ class Framework(StrictModel):
     """[attainment]：达标规则。"""
     competencies: list[Competency]
     """[[competencies]]：各能力项，顺序即工作簿、图表中的顺序。"""
+    calibration: CalibrationRules = CalibrationRules()
+    """[calibration]：校准分析的阈值。"""
 
     # ----- identity -------------------------------------------------------------------------
     @property

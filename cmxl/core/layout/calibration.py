@@ -1,0 +1,171 @@
+"""校准分析: which units (and raters, when the workbook names them) score more leniently or more
+severely than the batch (cmxl/core/engine/calibration.py has the statistics, docs/rules.md the
+formulas and a worked example). It reads only the per-person records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cmxl.core.engine import calibration as C
+from cmxl.core.engine.results import PersonResult
+from cmxl.core.layout.names import CALIBRATION
+from cmxl.core.layout.spec import (
+    Chart,
+    ColumnMap,
+    ConditionalFormat,
+    PrintSetup,
+    Ref,
+    Series,
+    SheetSpec,
+    Table,
+    cell_range,
+)
+from cmxl.core.layout.stats import UNFILLED, chart_height
+from cmxl.core.model.framework import Framework
+from cmxl.core.numbers import round_half_up
+
+HOW_TO_READ = (
+    "怎样看：宽严指数 =（收缩后均值 − 全批平均）÷ 全批标准差。人数少或分数分散的组，其均值向全批平均“收缩”，"
+    "不因个别人的分数下结论。{judged} 人及以上：宽严指数 ≥ {lenient} 为偏宽（打分整体偏高），≤ −{lenient} 为偏严；"
+    "{shown}–{below} 人只列出、不判断（样本不足）；少于 {shown} 人的组不列出。"
+)
+CANNOT_TELL = (
+    "这些数字只说明一组的分数整体高于或低于全批，不说明原因：可能是测评人打分宽严不同，也可能是这组人的能力确实不同。"
+)
+DISJOINT = "本批次每位测评人只给一个单位打分：单位的高低与测评人的宽严混在一起，无法分开。"
+NO_RATERS = "工作簿没有“测评人”列：单位的差异中也包含各单位测评人的宽严。"
+ADJUST = "cmxl 只提示，不改分：需要调整时由校准会议决定，用 cmxl calibrate 登记（谁、何时、为何、改前、改后）。"
+FEW_GROUPS = "组数少于 {groups} 个，无法估计组间差异，均值未做收缩。"
+
+
+def has_calibration(people: Sequence[PersonResult]) -> bool:
+    """The sheet is made when the people come from two or more units."""
+    return len({p.unit for p in people if p.unit}) >= 2
+
+
+def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thresholds | None = None) -> SheetSpec:
+    th = th or C.Thresholds(**fw.calibration.model_dump())
+    setup = PrintSetup(repeat_rows=None, header=CALIBRATION)
+    sheet = SheetSpec(CALIBRATION, tab_color="7030A0", print_setup=setup)
+    units = [p.unit or UNFILLED for p in people]
+    raters = [str(p.facts.get("rater") or "") for p in people]
+    levels = fw.level_names
+    totals = [p.total_exact for p in people]
+    overall = [p.level for p in people]
+    measures = [C.measure(C.TOTAL, C.UNIT, totals, units, overall, levels, th)]
+    if any(raters):
+        measures.append(C.measure(C.TOTAL, C.RATER, totals, raters, overall, levels, th))
+    batch = measures[0]
+    mean, sd = round_half_up(batch.mean, 1), round_half_up(batch.sd, 1)
+    sheet.put(0, 0, f"校准分析（{batch.n} 人，全批平均总分 {mean:.1f}，标准差 {sd:.1f}）", "title")
+    notes = [
+        HOW_TO_READ.format(judged=th.min_judged, lenient=th.leniency, shown=th.min_shown, below=th.min_judged - 1),
+        CANNOT_TELL + (DISJOINT if any(raters) and C.confounded(units, raters) else "" if any(raters) else NO_RATERS),
+        ADJUST,
+    ]
+    if batch.tau2 is None:
+        notes.append(FEW_GROUPS.format(groups=th.min_groups))
+    row = 1
+    for text in notes:
+        sheet.put(row, 0, text, "note")
+        sheet.merges.append(f"A{row + 1}:L{row + 1}")
+        sheet.heights[row] = 30.0
+        row += 1
+
+    cols = ColumnMap(["类别", "名称", "人数", "平均总分", "收缩后均值", "宽严指数", *levels, "判断"])
+    top = row + 1
+    sheet.put_row(top, 0, cols.heads, "head")
+    r = top + 1
+    sheet.put_row(r, 0, ["全批", "全部", batch.n, mean, mean, 0.0], "total")
+    for lv in levels:
+        sheet.put(r, cols[lv], batch.levels[lv], "total_pct")
+    sheet.put(r, cols["判断"], "—", "total")
+    first_group = r + 1
+    for m in measures:
+        for g in m.groups:
+            r += 1
+            sheet.put_row(r, 0, [g.kind, g.name, g.n], "value")
+            sheet.put(r, cols["平均总分"], round_half_up(g.mean, 1), "num_box")
+            sheet.put(r, cols["收缩后均值"], round_half_up(g.shrunk, 1), "num_box")
+            sheet.put(r, cols["宽严指数"], round_half_up(g.d, 2), "d_box")
+            for lv in levels:
+                sheet.put(r, cols[lv], g.levels[lv], "pct")
+            sheet.put(r, cols["判断"], g.verdict, "value")
+    last_group = r
+    hidden = sum(m.hidden for m in measures)
+    if hidden:
+        r += 1
+        sheet.put(r, 0, f"另有 {hidden} 个组不足 {th.min_shown} 人，未列出（仍计入全批）。", "note")
+    _verdict_colours(sheet, cell_range(first_group, cols["判断"], max(last_group, first_group), cols["判断"]))
+
+    if batch.groups:
+        anchor_row = r + 2
+        n = len(batch.groups)
+        chart_top = first_group  # the unit groups come first in the table
+        sheet.charts.append(
+            Chart(
+                kind="bar",
+                title="各单位收缩后平均总分（与全批平均比较）",
+                anchor=f"A{anchor_row + 1}",
+                categories=Ref(CALIBRATION, chart_top, cols["名称"], chart_top + n - 1, cols["名称"]),
+                series=[
+                    Series(
+                        Ref(CALIBRATION, chart_top, cols["收缩后均值"], chart_top + n - 1, cols["收缩后均值"]),
+                        "收缩后均值",
+                    ),
+                    Series(Ref(CALIBRATION, top + 1, cols["收缩后均值"], top + 1, cols["收缩后均值"]), "全批平均"),
+                ],
+                y_title="加权总分",
+                width_cm=16,
+                height_cm=chart_height(sheet, max(8.0, 0.6 * n + 3)),
+                colors=["7030A0", "A5A5A5"],
+                categories_reversed=True,
+            )
+        )
+        r = anchor_row + int(max(8.0, 0.6 * n + 3) / 0.53) + 2
+        sheet.row_breaks.append(r - 1)
+
+    # per unit (and rater) and competency: which items a group rates leniently, filterable
+    item_cols = ColumnMap(["类别", "名称", "能力项", "人数", "平均分", "收缩后均值", "宽严指数", "判断"])
+    item_top = r + 1
+    sheet.put(item_top, 0, "按能力项（筛选“判断”即可看到某单位在哪些能力项上偏宽或偏严）", "label")
+    head = item_top + 1
+    sheet.put_row(head, 0, item_cols.heads, "head")
+    rows: list[list[object]] = []
+    for i, name in enumerate(fw.item_names):
+        values = [p.item_scores[i] for p in people]
+        item_levels = [p.item_levels[i] for p in people]
+        for kind, groups in ((C.UNIT, units), (C.RATER, raters)):
+            if kind == C.RATER and not any(raters):
+                continue
+            m = C.measure(name, kind, values, groups, item_levels, levels, th)
+            rows += [
+                [
+                    g.kind,
+                    g.name,
+                    name,
+                    g.n,
+                    round_half_up(g.mean, 1),
+                    round_half_up(g.shrunk, 1),
+                    round_half_up(g.d, 2),
+                    g.verdict,
+                ]
+                for g in m.groups
+            ]
+    rows.sort(key=lambda x: (x[0] != C.UNIT, x[1], fw.item_names.index(x[2])))
+    styles = ["text", "text", "text", "int", "num", "num", "d", "text"]
+    sheet.add_rows(head + 1, rows, styles)
+    if rows:
+        sheet.tables.append(Table("校准按能力项", cell_range(head, 0, head + len(rows), len(item_cols.heads) - 1)))
+        _verdict_colours(sheet, cell_range(head + 1, item_cols["判断"], head + len(rows), item_cols["判断"]))
+    sheet.widths = {0: 8.0, 1: 16.0, 2: 14.0, **{c: 10.0 for c in range(3, len(cols.heads))}}
+    return sheet
+
+
+def _verdict_colours(sheet: SheetSpec, where: str) -> None:
+    first = where.split(":")[0]
+    sheet.conditional += [
+        ConditionalFormat(where, f'{first}="{C.LENIENT}"', "warn"),
+        ConditionalFormat(where, f'{first}="{C.SEVERE}"', "cold"),
+        ConditionalFormat(where, f'{first}="{C.TOO_FEW}"', "muted"),
+    ]
