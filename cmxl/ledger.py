@@ -10,10 +10,11 @@ and the upgrades from earlier versions are in cmxl/ledger_schema.py."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -309,6 +310,35 @@ class Ledger:
         cur.execute("INSERT OR REPLACE INTO counters VALUES (?,?,?)", (prefix, year, seq + 1))
         return f"{stem}{seq:06d}"
 
+    @contextlib.contextmanager
+    def _hr_action(self) -> Iterator[sqlite3.Cursor]:
+        """One HR action (confirm, correct-id): a write transaction, rolled back on any failure;
+        an SQLite error said as its true cause."""
+        try:
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+                if self._db.in_transaction:
+                    cur.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise problem(self.path, exc) from None
+
+    @staticmethod
+    def _log(cur: sqlite3.Cursor, change: IdentityChange) -> IdentityChange:
+        """Record an identity change; the change with its number in the log."""
+        values = tuple(vars(change).values())[1:]  # all but seq
+        cur.execute(
+            "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+            "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+            values,
+        )
+        return IdentityChange(cur.lastrowid or 0, *values)
+
     def confirm(
         self, employee_id: str, name: str, *, unit: str | None = None, by: str, note: str = ""
     ) -> tuple[Holder, IdentityChange | None]:
@@ -319,39 +349,20 @@ class Ledger:
         pid, name = normalise_id(employee_id), name.strip()
         if not normalise_name(name):
             raise LedgerProblem("请用 --name 给出新的姓名")
-        try:
-            cur = self._db.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                before = self.holder(pid)
-                if before is None:
-                    raise LedgerProblem(
-                        f"证书台账 {self.path} 中没有员工编号 {pid} 的证书，没有需要确认的持有人；"
-                        "请核对员工编号（cmxl certs list 列出全部证书）"
-                    )
-                after_unit = before.unit if unit is None else unit.strip()
-                if same_name(before.name, name) and after_unit == before.unit and not before.disputed:
-                    cur.execute("ROLLBACK")
-                    return before, None
-                cur.execute(
-                    "UPDATE holders SET name=?, unit=?, disputed='' WHERE employee_id=?", (name, after_unit, pid)
+        with self._hr_action() as cur:
+            before = self.holder(pid)
+            if before is None:
+                raise LedgerProblem(
+                    f"证书台账 {self.path} 中没有员工编号 {pid} 的证书，没有需要确认的持有人；"
+                    "请核对员工编号（cmxl certs list 列出全部证书）"
                 )
-                done = now()
-                cur.execute(
-                    "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
-                    "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (done, by, CONFIRM, pid, before.name, before.unit, name, after_unit, note),
-                )
-                seq = cur.lastrowid or 0
-                cur.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    cur.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise problem(self.path, exc) from None
-        change = IdentityChange(seq, done, by, CONFIRM, pid, before.name, before.unit, name, after_unit, note)
-        return before, change
+            after_unit = before.unit if unit is None else unit.strip()
+            if same_name(before.name, name) and after_unit == before.unit and not before.disputed:
+                cur.execute("ROLLBACK")
+                return before, None
+            cur.execute("UPDATE holders SET name=?, unit=?, disputed='' WHERE employee_id=?", (name, after_unit, pid))
+            change = IdentityChange(0, now(), by, CONFIRM, pid, before.name, before.unit, name, after_unit, note)
+            return before, self._log(cur, change)
 
     def correct_id(self, old: str, new: str, *, by: str, note: str = "") -> IdentityChange:
         """HR's correction of an id the ledger holds wrongly (Excel dropped its leading zeros, or
@@ -361,38 +372,20 @@ class Ledger:
         old_id, new_id = normalise_id(old), normalise_id(new)
         if not new_id or old_id == new_id:
             raise LedgerProblem("请用 --to 给出正确的员工编号（与原编号不同）")
-        try:
-            cur = self._db.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                before = self.holder(old_id)
-                if before is None:
-                    raise LedgerProblem(f"证书台账 {self.path} 中没有员工编号 {old_id} 的证书，无需更正")
-                taken = self.holder(new_id)
-                if taken is not None:
-                    raise LedgerProblem(
-                        f"证书台账中员工编号 {new_id} 已属于 {taken.shown}：不能把 {old_id} 的证书并入；台账未作改动"
-                    )
-                cur.execute("UPDATE certificates SET employee_id=? WHERE employee_id=?", (new_id, old_id))
-                cur.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (new_id, old_id))
-                done = now()
-                text = f"员工编号 {old_id} 更正为 {new_id}" + (f"；{note}" if note else "")
-                cur.execute(
-                    "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
-                    "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text),
+        with self._hr_action() as cur:
+            before = self.holder(old_id)
+            if before is None:
+                raise LedgerProblem(f"证书台账 {self.path} 中没有员工编号 {old_id} 的证书，无需更正")
+            taken = self.holder(new_id)
+            if taken is not None:
+                raise LedgerProblem(
+                    f"证书台账中员工编号 {new_id} 已属于 {taken.shown}：不能把 {old_id} 的证书并入；台账未作改动"
                 )
-                seq = cur.lastrowid or 0
-                cur.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    cur.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise problem(self.path, exc) from None
-        return IdentityChange(
-            seq, done, by, CORRECT_ID, new_id, before.name, before.unit, before.name, before.unit, text
-        )
+            cur.execute("UPDATE certificates SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+            cur.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+            text = f"员工编号 {old_id} 更正为 {new_id}" + (f"；{note}" if note else "")
+            who = (before.name, before.unit, before.name, before.unit)
+            return self._log(cur, IdentityChange(0, now(), by, CORRECT_ID, new_id, *who, text))
 
     # ---- reading -----------------------------------------------------------------------------
     def has_run(self, run_id: str) -> bool:

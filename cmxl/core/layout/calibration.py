@@ -50,14 +50,27 @@ def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thres
     units = [p.unit or UNFILLED for p in people]
     raters = [str(p.facts.get("rater") or "") for p in people]
     levels = fw.level_names
-    totals = [p.total_exact for p in people]
-    overall = [p.level for p in people]
+    totals, overall = [p.total_exact for p in people], [p.level for p in people]
     measures = [C.measure(C.TOTAL, C.UNIT, totals, units, overall, levels, th)]
     if any(raters):
         measures.append(C.measure(C.TOTAL, C.RATER, totals, raters, overall, levels, th))
     batch = measures[0]
     mean, sd = round_half_up(batch.mean, 1), round_half_up(batch.sd, 1)
     sheet.put(0, 0, f"校准分析（{batch.n} 人，全批平均总分 {mean:.1f}，标准差 {sd:.1f}）", "title")
+    row = _notes(sheet, th, batch, units, raters)
+    top, r = _group_table(sheet, row + 1, levels, measures, th)
+    if batch.groups:
+        r = _chart(sheet, r, top, len(batch.groups))
+    _item_table(sheet, r + 1, fw, people, units, raters, th)
+    sheet.widths = {0: 8.0, 1: 16.0, 2: 14.0, **{c: 10.0 for c in range(3, len(GROUP_HEADS) + len(levels))}}
+    return sheet
+
+
+GROUP_HEADS = ["类别", "名称", "人数", "平均总分", "收缩后均值", "宽严指数", "判断"]  # the levels before 判断
+
+
+def _notes(sheet: SheetSpec, th: C.Thresholds, batch: C.Measure, units: list[str], raters: list[str]) -> int:
+    """What the figures can and cannot tell, in plain words; the row after them."""
     notes = [
         HOW_TO_READ.format(judged=th.min_judged, lenient=th.leniency, shown=th.min_shown, below=th.min_judged - 1),
         CANNOT_TELL + (DISJOINT if any(raters) and C.confounded(units, raters) else "" if any(raters) else NO_RATERS),
@@ -71,95 +84,104 @@ def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thres
         sheet.merges.append(f"A{row + 1}:L{row + 1}")
         sheet.heights[row] = 30.0
         row += 1
+    return row
 
-    cols = ColumnMap(["类别", "名称", "人数", "平均总分", "收缩后均值", "宽严指数", *levels, "判断"])
-    top = row + 1
+
+def _group_table(
+    sheet: SheetSpec, top: int, levels: list[str], measures: list[C.Measure], th: C.Thresholds
+) -> tuple[int, int]:
+    """Per unit (and rater): the figures and the level shares against the batch's. (header row, last row)."""
+    cols = ColumnMap([*GROUP_HEADS[:-1], *levels, GROUP_HEADS[-1]])
+    batch = measures[0]
+    mean = round_half_up(batch.mean, 1)
     sheet.put_row(top, 0, cols.heads, "head")
     r = top + 1
     sheet.put_row(r, 0, ["全批", "全部", batch.n, mean, mean, 0.0], "total")
     for lv in levels:
         sheet.put(r, cols[lv], batch.levels[lv], "total_pct")
     sheet.put(r, cols["判断"], "—", "total")
-    first_group = r + 1
-    for m in measures:
-        for g in m.groups:
-            r += 1
-            sheet.put_row(r, 0, [g.kind, g.name, g.n], "value")
-            sheet.put(r, cols["平均总分"], round_half_up(g.mean, 1), "num_box")
-            sheet.put(r, cols["收缩后均值"], round_half_up(g.shrunk, 1), "num_box")
-            sheet.put(r, cols["宽严指数"], round_half_up(g.d, 2), "d_box")
-            for lv in levels:
-                sheet.put(r, cols[lv], g.levels[lv], "pct")
-            sheet.put(r, cols["判断"], g.verdict, "value")
-    last_group = r
+    first = r + 1
+    for g in (g for m in measures for g in m.groups):
+        r += 1
+        sheet.put_row(r, 0, [g.kind, g.name, g.n], "value")
+        sheet.put(r, cols["平均总分"], round_half_up(g.mean, 1), "num_box")
+        sheet.put(r, cols["收缩后均值"], round_half_up(g.shrunk, 1), "num_box")
+        sheet.put(r, cols["宽严指数"], round_half_up(g.d, 2), "d_box")
+        for lv in levels:
+            sheet.put(r, cols[lv], g.levels[lv], "pct")
+        sheet.put(r, cols["判断"], g.verdict, "value")
+    _verdict_colours(sheet, cell_range(first, cols["判断"], max(r, first), cols["判断"]))
     hidden = sum(m.hidden for m in measures)
     if hidden:
         r += 1
         sheet.put(r, 0, f"另有 {hidden} 个组不足 {th.min_shown} 人，未列出（仍计入全批）。", "note")
-    _verdict_colours(sheet, cell_range(first_group, cols["判断"], max(last_group, first_group), cols["判断"]))
+    return top, r
 
-    if batch.groups:
-        anchor_row = r + 2
-        n = len(batch.groups)
-        chart_top = first_group  # the unit groups come first in the table
-        sheet.charts.append(
-            Chart(
-                kind="bar",
-                title="各单位收缩后平均总分（与全批平均比较）",
-                anchor=f"A{anchor_row + 1}",
-                categories=Ref(CALIBRATION, chart_top, cols["名称"], chart_top + n - 1, cols["名称"]),
-                series=[
-                    Series(
-                        Ref(CALIBRATION, chart_top, cols["收缩后均值"], chart_top + n - 1, cols["收缩后均值"]),
-                        "收缩后均值",
-                    ),
-                    Series(Ref(CALIBRATION, top + 1, cols["收缩后均值"], top + 1, cols["收缩后均值"]), "全批平均"),
-                ],
-                y_title="加权总分",
-                width_cm=16,
-                height_cm=chart_height(sheet, max(8.0, 0.6 * n + 3)),
-                colors=["7030A0", "A5A5A5"],
-                categories_reversed=True,
-            )
+
+def _chart(sheet: SheetSpec, r: int, top: int, n: int) -> int:
+    """The units' shrunk means (the table's first groups) beside the batch mean; the row after it."""
+    name, shrunk = GROUP_HEADS.index("名称"), GROUP_HEADS.index("收缩后均值")
+    first = top + 2
+    height = max(8.0, 0.6 * n + 3)
+    sheet.charts.append(
+        Chart(
+            kind="bar",
+            title="各单位收缩后平均总分（与全批平均比较）",
+            anchor=f"A{r + 3}",
+            categories=Ref(CALIBRATION, first, name, first + n - 1, name),
+            series=[
+                Series(Ref(CALIBRATION, first, shrunk, first + n - 1, shrunk), "收缩后均值"),
+                Series(Ref(CALIBRATION, top + 1, shrunk, top + 1, shrunk), "全批平均"),
+            ],
+            y_title="加权总分",
+            width_cm=16,
+            height_cm=chart_height(sheet, height),
+            colors=["7030A0", "A5A5A5"],
+            categories_reversed=True,
         )
-        r = anchor_row + int(max(8.0, 0.6 * n + 3) / 0.53) + 2
-        sheet.row_breaks.append(r - 1)
+    )
+    after = r + 2 + int(height / 0.53) + 2
+    sheet.row_breaks.append(after - 1)
+    return after
 
-    # per unit (and rater) and competency: which items a group rates leniently, filterable
-    item_cols = ColumnMap(["类别", "名称", "能力项", "人数", "平均分", "收缩后均值", "宽严指数", "判断"])
-    item_top = r + 1
-    sheet.put(item_top, 0, "按能力项（筛选“判断”即可看到某单位在哪些能力项上偏宽或偏严）", "label")
-    head = item_top + 1
-    sheet.put_row(head, 0, item_cols.heads, "head")
+
+def _item_table(
+    sheet: SheetSpec,
+    top: int,
+    fw: Framework,
+    people: Sequence[PersonResult],
+    units: list[str],
+    raters: list[str],
+    th: C.Thresholds,
+) -> None:
+    """Per unit (and rater) and competency: which items a group rates leniently, filterable."""
+    heads = ["类别", "名称", "能力项", "人数", "平均分", "收缩后均值", "宽严指数", "判断"]
+    sheet.put(top, 0, "按能力项（筛选“判断”即可看到某单位在哪些能力项上偏宽或偏严）", "label")
+    head = top + 1
+    sheet.put_row(head, 0, heads, "head")
     rows: list[list[object]] = []
+    kinds = [(C.UNIT, units), *([(C.RATER, raters)] if any(raters) else [])]
     for i, name in enumerate(fw.item_names):
-        values = [p.item_scores[i] for p in people]
-        item_levels = [p.item_levels[i] for p in people]
-        for kind, groups in ((C.UNIT, units), (C.RATER, raters)):
-            if kind == C.RATER and not any(raters):
-                continue
-            m = C.measure(name, kind, values, groups, item_levels, levels, th)
+        values, levels = [p.item_scores[i] for p in people], [p.item_levels[i] for p in people]
+        for kind, groups in kinds:
+            m = C.measure(name, kind, values, groups, levels, fw.level_names, th)
             rows += [
                 [
                     g.kind,
                     g.name,
                     name,
                     g.n,
-                    round_half_up(g.mean, 1),
-                    round_half_up(g.shrunk, 1),
-                    round_half_up(g.d, 2),
+                    *(round_half_up(x, k) for x, k in ((g.mean, 1), (g.shrunk, 1), (g.d, 2))),
                     g.verdict,
                 ]
                 for g in m.groups
             ]
     rows.sort(key=lambda x: (x[0] != C.UNIT, x[1], fw.item_names.index(x[2])))
-    styles = ["text", "text", "text", "int", "num", "num", "d", "text"]
-    sheet.add_rows(head + 1, rows, styles)
+    sheet.add_rows(head + 1, rows, ["text", "text", "text", "int", "num", "num", "d", "text"])
     if rows:
-        sheet.tables.append(Table("校准按能力项", cell_range(head, 0, head + len(rows), len(item_cols.heads) - 1)))
-        _verdict_colours(sheet, cell_range(head + 1, item_cols["判断"], head + len(rows), item_cols["判断"]))
-    sheet.widths = {0: 8.0, 1: 16.0, 2: 14.0, **{c: 10.0 for c in range(3, len(cols.heads))}}
-    return sheet
+        sheet.tables.append(Table("校准按能力项", cell_range(head, 0, head + len(rows), len(heads) - 1)))
+        verdict = heads.index("判断")
+        _verdict_colours(sheet, cell_range(head + 1, verdict, head + len(rows), verdict))
 
 
 def _verdict_colours(sheet: SheetSpec, where: str) -> None:
