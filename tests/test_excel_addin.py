@@ -218,6 +218,7 @@ class FakeExcel:
 class _FakeBook:
     def __init__(self, excel, rows):
         self.excel, self.rows, self.sheet_names, self.error, self.imported = excel, dict(rows), ["Sheet1"], "", False
+        self.api = type("Api", (), {"VBProject": type("Project", (), {"Name": "myaddin"})()})()
 
     @property
     def sheets(self):
@@ -273,6 +274,7 @@ def test_importing_the_functions_runs_with_an_active_workbook_and_reads_back_err
     addin = excel.opened[0]
     assert addin.imported and excel.saved and excel.quit_called
     assert addin.rows["SHOW_ERROR_POPUPS"] == "True"  # switched back before saving
+    assert addin.api.VBProject.Name == "cmxl"  # not the template's "myaddin", which other add-ins share
 
     excel = FakeExcel(fails="Could not load xlwings64-0.37.8.dll")
     with pytest.raises(AddinProblem) as caught:

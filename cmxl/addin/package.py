@@ -39,6 +39,7 @@ TEMPLATE = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()
 CALLBACK = "RibbonMyAddin.RunMain"
 CONFIG_SHEET_SHIPPED, CONFIG_SHEET = "_myaddin.conf", "myaddin.conf"
+VBA_PROJECT = "cmxl"  # the add-in's VBA project, once Excel has touched it (--functions, --native)
 UDF_MODULE = "cmxl.addin.udfs"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "excel"
 NATIVE_UI, NATIVE_VBA = "customUI_native.xml", "CmxlRibbon.bas"
@@ -229,6 +230,11 @@ def _in_excel(target: Path, option: str, change, app_factory=None) -> None:
         said = _error_sheet(scratch)
         if said:
             raise AddinProblem(f"Excel 执行 {option} 时报告：{said}")
+        # the template's VBA project is called "myaddin", like every add-in built from it: Excel
+        # keeps one project of a name, so two such add-ins clash. Its name is a property of the
+        # project Excel can set (the VBA's own PROJECT_NAME constant, which names the settings
+        # sheet, is a different thing and stays)
+        book.api.VBProject.Name = VBA_PROJECT
         book.save()
     except AddinProblem:
         raise
