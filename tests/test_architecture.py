@@ -17,6 +17,7 @@ loop test (layout -> model -> layout)."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -319,3 +320,32 @@ def test_the_size_check_finds_a_planted_long_function_and_module():
     assert [p for p in oversized("m", nested) if ".h:" in p] == ["m.h: 81 lines"]
     assert oversized("m", "x = 1\n" * 501) == ["m: 501 lines"]
     assert oversized("m", "def f():\n    return 1\n") == []
+
+
+# ---- the maintainers' map (docs/architecture.md) stays true ---------------------------------------
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+
+
+def test_the_map_names_every_package_and_top_level_module():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    top = {p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())}
+    packages = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE}
+    named = {name for name in top if f"`{name}" in text or f"`{name.removesuffix('.py')}/`" in text}
+    assert sorted(top - named) == []
+    unnamed = sorted(pkg for pkg in packages if f"{pkg.removesuffix('/__init__.py').rsplit('/', 1)[-1]}/" not in text)
+    assert unnamed == []
+    modules = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if p.name != "__init__.py")
+    missing = [m for m in modules if Path(m).name not in text and Path(m).stem not in text]
+    assert missing == []
+
+
+def test_every_recipe_of_the_map_names_a_test_that_exists():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", text))
+    assert len(named) >= 8
+    defined = {
+        m
+        for p in (PACKAGE.parent / "tests").glob("test_*.py")
+        for m in re.findall(r"^def (test_\w+)", p.read_text(encoding="utf-8"), re.M)
+    }
+    assert sorted(named - defined) == []

@@ -184,3 +184,60 @@ def test_every_condition_fact_is_an_argument_of_cmxl_cert():
     a condition reads must be one of them, named after the field (a new one goes at the end)."""
     parameters = list(inspect.signature(CMXL_CERT).parameters)
     assert set(condition_fields()) <= set(parameters)
+
+
+def test_a_new_framework_is_one_file(tmp_path):
+    """docs/architecture.md, "how to add a framework": a copy of cm18.toml with its own id and
+    version, one weight changed, is checked, scored with and compared — no code touched."""
+    from typer.testing import CliRunner
+
+    from cmxl.cli import app
+
+    text = (Path(__file__).resolve().parents[1] / "cmxl" / "frameworks" / "cm18.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    assert 'id = "cm18"' in text and data["categories"][0]["weight"] == 30
+    text = text.replace('id = "cm18"', 'id = "cm18-2027"', 1).replace('version = "1.0"', 'version = "2027"', 1)
+    weights = {c["name"]: c["weight"] for c in data["categories"]}
+    first, second = list(weights)[:2]
+    text = text.replace(f"weight = {weights[first]}", f"weight = {weights[first] + 5}", 1)
+    text = text.replace(f"weight = {weights[second]}", f"weight = {weights[second] - 5}", 1)
+    model = tmp_path / "总部模型2027.toml"
+    model.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(app, ["frameworks", "--check", str(model)])
+    assert checked.exit_code == 0 and "cm18-2027" in checked.output
+    book = Path(__file__).resolve().parents[1] / "workbooks" / "江苏_2026.xlsx"
+    scored = runner.invoke(app, ["score", str(book), "--framework", str(model), "-o", str(tmp_path / "r.xlsx")])
+    assert scored.exit_code == 0 and (tmp_path / "r.xlsx").exists()
+    compared = runner.invoke(app, ["compare", str(book), "--new", str(model)])
+    assert compared.exit_code == 0 and first in compared.output
+
+
+def test_a_new_command_is_one_module():
+    """docs/architecture.md, "how to add a command": a function of cmxl.api, a command that makes
+    one call() of it and prints, registered on the app: Chinese help, the API's answer, exit 0."""
+    import typer
+    from typer.testing import CliRunner
+
+    from cmxl import api
+    from cmxl.cli.common import call, command, err, new_app
+
+    app = new_app("测试")
+
+    def models(debug: bool = False) -> None:
+        """列出能力模型的编号。"""
+        for info in call(api.frameworks, debug=debug):
+            err.print(info.id)
+        raise typer.Exit(0)
+
+    command(app, "models")(models)
+
+    @command(app, "noop")
+    def noop() -> None:
+        """什么也不做。"""
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["models", "--help"])
+    assert shown.exit_code == 0 and "列出能力模型的编号" in shown.output and "用法" in shown.output
+    listed = runner.invoke(app, ["models"])
+    assert listed.exit_code == 0 and "cm18" in listed.output and "cm11" in listed.output
