@@ -50,6 +50,11 @@ def has_calibration(fw: Framework, people: Sequence[PersonResult]) -> bool:
     return False
 
 
+def calibration_sheets(fw: Framework, people: Sequence[PersonResult]) -> list[SheetSpec]:
+    """The 校准分析 sheet when there is something to compare (has_calibration), else none."""
+    return [calibration_sheet(fw, people)] if has_calibration(fw, people) else []
+
+
 def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thresholds | None = None) -> SheetSpec:
     th = th or C.Thresholds(**fw.calibration.model_dump())
     setup = PrintSetup(repeat_rows=None, header=CALIBRATION)
