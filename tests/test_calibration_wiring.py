@@ -251,3 +251,11 @@ def test_the_originals_and_earlier_results_are_never_overwritten(own_batch, tmp_
     shutil.copy(own_batch / "宽松.xlsx", out / "校准分析_2026校准.xlsx")  # someone's file under that name
     with pytest.raises(api.CmxlError, match="已存在且不是 cmxl 的校准结果"):
         api.calibrate(own_batch, output=out, as_of=DAY)
+
+
+def test_an_adjustments_file_saved_as_csv_by_excel_is_read(own_batch, tmp_path):
+    csv = tmp_path / "调整表.csv"
+    csv.write_bytes("对象类别,对象,能力项,调整,决定人,理由\r\n单位,宽松分公司,,-5,王芳,偏宽\r\n".encode("gbk"))
+    done = api.calibrate(own_batch, csv, output=tmp_path, ledger=tmp_path / "台账.sqlite", as_of=DAY)
+    after = {p.employee_id: p.total for p in done.after}
+    assert (after["K000"], after["P0000"]) == (65, 50)  # 宽松 70 − 5; an ordinary unit as it was

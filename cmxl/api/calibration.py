@@ -168,7 +168,7 @@ def _apply(b: _Batch, run: Rules, path: Path, ledger: Path | str | None, run_id:
 
     fw = run.framework
     before = b.people
-    grid = read(path)
+    grid = _adjustments_grid(path) if path.suffix.lower() == ".csv" else read(path)
     found = read_adjustments(grid, fw, [p.unit for p in before], [person_rater(p) for p in before])
     if found.errors:
         raise AdjustmentsInvalid(str(path), found.issues)
@@ -188,6 +188,32 @@ def _apply(b: _Batch, run: Rules, path: Path, ledger: Path | str | None, run_id:
         record_calibration(db, run_id, b.name, Source(path.name, grid.sha256), found.rows, changes)
     warnings = [i for i in found.issues if i.severity != "error"]
     return Calibration(b.name, b.files, before, after, found.rows, changes, warnings, target, book, run_id)
+
+
+def _adjustments_grid(path: Path) -> WorkbookGrid:
+    """An adjustments file saved as CSV (UTF-8, or GBK as Excel saves it on a Chinese Windows)."""
+    import csv
+    import hashlib
+    import io
+
+    from cmxl.core.errors import os_reason
+    from cmxl.core.grid import SheetGrid, WorkbookGrid
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CmxlError(f"无法读取调整表 {path}（{os_reason(exc)}）") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # gb18030 decodes any bytes; kept for the type checker
+        raise CmxlError(f"调整表 {path} 的编码无法识别；请在 Excel 中另存为 .xlsx")
+    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text))]
+    sheet = SheetGrid(path.stem, rows)
+    return WorkbookGrid(source=path.name, sheets=[sheet], sha256=hashlib.sha256(data).hexdigest())
 
 
 def _default_ledger(b: _Batch) -> Path:

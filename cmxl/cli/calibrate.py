@@ -25,7 +25,7 @@ AdjustmentsOpt = Annotated[
         "--adjustments",
         "-a",
         metavar="调整表",
-        help="校准会议填写的调整表（.xlsx）；不给则只做校准分析",
+        help="校准会议填写的调整表（.xlsx 或 .csv）；不给则只做校准分析",
         readable=False,
     ),
 ]
