@@ -259,3 +259,11 @@ def test_an_adjustments_file_saved_as_csv_by_excel_is_read(own_batch, tmp_path):
     done = api.calibrate(own_batch, csv, output=tmp_path, ledger=tmp_path / "台账.sqlite", as_of=DAY)
     after = {p.employee_id: p.total for p in done.after}
     assert (after["K000"], after["P0000"]) == (65, 50)  # 宽松 70 − 5; an ordinary unit as it was
+
+
+def test_a_workbook_that_cannot_be_read_is_named_and_left_out(own_batch, tmp_path):
+    from cmxl.xlsx import safety
+
+    (own_batch / "加密.xlsx").write_bytes(safety.OLE_MAGIC + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le"))
+    done = api.calibrate(own_batch, output=tmp_path, as_of=DAY)
+    assert [p.name for p, _ in done.skipped] == ["加密.xlsx"] and len(done.before) == 80

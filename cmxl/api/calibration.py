@@ -40,6 +40,7 @@ class Calibration:
     adjustments: list[Adjustment] = field(default_factory=list)
     changes: list[PersonChange] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)  # of the adjustments file (a 0 that changes nothing)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # workbooks not read (why): not in the batch
     output: Path | None = None
     ledger: Path | None = None  # None: nothing recorded (nothing adjusted)
     run_id: str = ""
@@ -59,6 +60,7 @@ class _Batch:
     assessments: list[Assessment]
     output: Path  # the folder the calibration's workbook goes in
     as_of: dt.date
+    skipped: list[tuple[Path, str]]  # workbooks that could not be read, and why
 
     @property
     def people(self) -> list[PersonResult]:
@@ -83,12 +85,22 @@ def _batch(source: Path, run: Rules, day: dt.date, batch: str | None, output: Pa
         raise CmxlError(f"{source} 不存在：请给出批次文件夹或测评工作簿")
     name = batch if batch is not None else shown(source.resolve().name if source.is_dir() else source.stem)
     check_batch_name(name, default=batch is None)
-    grids = [(path, read(path)) for path in files]
-    grids = [(path, grid) for path, grid in grids if not grid.producer]  # results, rosters: not inputs
+    grids, skipped = [], []
+    for path in files:
+        try:
+            grid = read(path)
+        except CmxlError as exc:  # a file a bulk run could not process either: said, and left out
+            if not source.is_dir():
+                raise
+            skipped.append((path, exc.message))
+            continue
+        if not grid.producer:  # results, rosters: not inputs
+            grids.append((path, grid))
     if not grids:
         raise CmxlError(f"{source} 中没有测评工作簿，无法校准")
     assessed = [assess_grid(grid, run, day) for _, grid in grids]
-    return _Batch(source, name, [path for path, _ in grids], [grid for _, grid in grids], assessed, folder, day)
+    paths = [path for path, _ in grids]
+    return _Batch(source, name, paths, [grid for _, grid in grids], assessed, folder, day, skipped)
 
 
 def _target(folder: Path, stem: str, inputs: Sequence[Path], force: bool) -> Path:
@@ -110,6 +122,7 @@ def _info(b: _Batch, fw: Framework, run_id: str, extra: list[tuple[str, object]]
         ("批次", b.name),
         ("测评工作簿", "\n".join(p.name for p in b.files)),
         ("人数", len(b.people)),
+        *([("未能读取（不在本次校准中）", "\n".join(f"{p.name}：{why}" for p, why in b.skipped))] if b.skipped else []),
         ("模型", f"{fw.framework.name}（{fw.id} 版本 {fw.version}）"),
         *extra,
         ("运行编号", run_id),
@@ -151,7 +164,7 @@ def calibrate(
         target = _target(b.output, f"{ANALYSIS}_{b.name}", b.files, force)
         b.output.mkdir(parents=True, exist_ok=True)
         render(analysis_only(fw, people, _info(b, fw, run_id, [("调整", "无（只做分析，不改任何分数）")])), target)
-        return Calibration(b.name, b.files, people, people, output=target, run_id=run_id)
+        return Calibration(b.name, b.files, people, people, output=target, run_id=run_id, skipped=b.skipped)
     return _apply(b, run, Path(adjustments), ledger, run_id, force)
 
 
@@ -187,7 +200,7 @@ def _apply(b: _Batch, run: Rules, path: Path, ledger: Path | str | None, run_id:
     with Ledger(book) as db:
         record_calibration(db, run_id, b.name, Source(path.name, grid.sha256), found.rows, changes)
     warnings = [i for i in found.issues if i.severity != "error"]
-    return Calibration(b.name, b.files, before, after, found.rows, changes, warnings, target, book, run_id)
+    return Calibration(b.name, b.files, before, after, found.rows, changes, warnings, b.skipped, target, book, run_id)
 
 
 def _adjustments_grid(path: Path) -> WorkbookGrid:

@@ -77,6 +77,8 @@ def calibrate(
         raise typer.BadParameter("请给出批次文件夹或测评工作簿", param_hint="批次")
     options = {"output": output, "ledger": ledger, "batch": batch, "framework": framework, "schemes": schemes}
     done = call(_calibrate, source, adjustments, as_of=as_of(as_of_text), force=force, **options, debug=debug)
+    for path, why in done.skipped:
+        err.print(f"[yellow]未能读取，未计入：[/yellow]{escape(path.name)}：{escape(why)}")
     for w in done.warnings:
         err.print(f"[yellow]提示：[/yellow]{escape(w.message)}（{escape(w.hint)}）")
     if adjustments is None:
@@ -88,6 +90,9 @@ def calibrate(
         f"批次 {escape(done.batch)}：应用调整 {len(done.adjustments)} 项（{moved} 项改变了分数），"
         f"{len(done.changed)} 人的分数改变；认证结果未改变"
     )
+    for adj in done.adjustments:
+        reached = sum(adj.n in c.adjustments for c in done.changed)
+        err.print(f"  {adj.n}. {escape(adj.shown)}（{escape(adj.by)}：{escape(adj.reason)}）分数改变 {reached} 人")
     err.print(f"已登记到证书台账 {escape(str(done.ledger))}（运行编号 {done.run_id}）")
     err.print(f"已写出校准前后对比 {escape(str(done.output))}（原工作簿和评分结果未改动）")
 

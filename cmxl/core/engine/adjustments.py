@@ -60,7 +60,7 @@ class Adjustment:
 
     @property
     def shown(self) -> str:
-        """第 3 行：单位 西安分公司 加权总分 −2（王芳：……）"""
+        """单位 西安分公司 加权总分 −2"""
         return f"{self.kind} {self.target} {self.item} {points_text(self.points)}"
 
 
