@@ -76,14 +76,16 @@ def _applied_columns(reached: dict[int, int]) -> Columns[Adjustment]:
 
 def _table_sheet(name: str, title: str, cols: Columns, records: Sequence, table: str, empty: str) -> SheetSpec:
     sheet = SheetSpec(name, freeze="A3", print_setup=PrintSetup(repeat_rows="2:2", header=title))
-    sheet.put(0, 0, title, "title")
     cols.add_table(sheet, 1, records)
     if records:
         sheet.tables.append(Table(table, cell_range(1, 0, len(records) + 1, len(cols.heads) - 1)))
-    else:
-        sheet.put(2, 0, empty, "note")
     sheet.fit_widths(maximum=30)
     cols.set_widths(sheet)
+    sheet.fit_heights(cols.with_style("wrap"), first_row=2)  # every changed item shown, not the first line
+    sheet.put(0, 0, title, "title")  # after the widths: it runs over the columns to its right
+    sheet.heights[0] = 24.0
+    if not records:
+        sheet.put(2, 0, empty, "note")
     return sheet
 
 
