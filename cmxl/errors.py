@@ -5,6 +5,7 @@ import nothing above it); this module is the door the shells use."""
 
 from cmxl.core.errors import (
     AddinProblem,
+    AdjustmentsInvalid,
     CertificateProblem,
     CmxlError,
     FileProblem,
@@ -24,6 +25,7 @@ from cmxl.core.errors import (
 
 __all__ = [
     "AddinProblem",
+    "AdjustmentsInvalid",
     "CertificateProblem",
     "CmxlError",
     "FileProblem",

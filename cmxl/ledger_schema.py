@@ -116,6 +116,43 @@ ASSESSMENTS = (
 )
 
 
+CALIBRATIONS = (
+    # each decision of a calibration meeting, as the adjustments file gave it
+    """CREATE TABLE IF NOT EXISTS calibration_adjustments (
+    run_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    batch TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    item TEXT NOT NULL,
+    points REAL NOT NULL,
+    decided_by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (run_id, n)
+)""",
+    # append-only: each person an adjustment reached, before and after (JSON: total, level,
+    # attainment, the items changed), and which adjustments reached them
+    """CREATE TABLE IF NOT EXISTS calibration_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    adjustments TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS calibration_changes_person ON calibration_changes(employee_id)",
+)
+
+
 def now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
@@ -203,5 +240,17 @@ def _v3_assessments(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_certificates, _v2_holders, _v3_assessments)
+def _v4_calibrations(db: sqlite3.Connection) -> None:
+    """The adjustments of calibration meetings (DOMAIN §8): who decided what and why, and each
+    person's scores before and after."""
+    for statement in CALIBRATIONS:
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_certificates,
+    _v2_holders,
+    _v3_assessments,
+    _v4_calibrations,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

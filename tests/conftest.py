@@ -13,6 +13,8 @@ from cmxl.core.model.loading import catalogue
 AS_OF = dt.date(2026, 12, 1)
 # the result sheets every results workbook and every scored open workbook has, in order
 RESULT_SHEETS = ["汇总", "个人画像", "统计图表", "培训需求", "培训需求名单", "评分明细", "校验问题"]
+# ... and with two or more units of five people or more, 校准分析 after 培训需求名单
+UNITS_SHEETS = [*RESULT_SHEETS[:5], "校准分析", *RESULT_SHEETS[5:]]
 
 # The 18 items of Framework A in the seed's order (docs/rules.md, 能力模型一), typed here from the spec.
 ITEMS_A = [

@@ -139,7 +139,8 @@ def normalised_roster(path):
     golden = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(golden)
     members = golden.normalised(path)
-    members.pop("xl/worksheets/sheet9.xml")  # 运行信息: run id and start time
+    sheets = [k for k in members if k.startswith("xl/worksheets/sheet")]
+    members.pop(max(sheets, key=lambda k: int(k.removesuffix(".xml").rsplit("sheet", 1)[1])))  # 运行信息 (last): run id
     return members
 
 

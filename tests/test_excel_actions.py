@@ -15,7 +15,7 @@ from cmxl.core.model.loading import catalogue
 from cmxl.excel.read import read_book
 from cmxl.xlsx.read import read_workbook
 from cmxl.xlsx.render import render
-from tests.conftest import AS_OF, RESULT_SHEETS
+from tests.conftest import AS_OF, UNITS_SHEETS
 from tests.test_excel_render import double_snapshot, file_snapshot
 from tests.xlwings_double import App, Book
 
@@ -80,7 +80,7 @@ def test_validate_then_score_writes_what_the_results_file_has(tmp_path):
     names = [s.name for s in book.sheets]
     assert names == [
         "测评数据",
-        *RESULT_SHEETS,
+        *UNITS_SHEETS,  # the sample has several units
         "运行信息",
         REGISTRY,
     ]
@@ -120,7 +120,7 @@ def test_scoring_again_replaces_cmxls_sheets_and_only_those():
     assert names.count("汇总") == 1 and "我的备注" in names
     assert book.sheets["我的备注"].range("A1").value == "区里的说明"
     assert Registry.load(book).sheets == {
-        *RESULT_SHEETS,
+        *UNITS_SHEETS,
         "运行信息",
     }
 

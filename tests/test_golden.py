@@ -47,6 +47,7 @@ def test_golden_rows_are_text_and_the_xml_keeps_the_format():
         "统计图表",
         "培训需求",
         "培训需求名单",
+        "校准分析",  # 陕西 has two units
         "评分明细",
         "校验问题",
         "测评数据",

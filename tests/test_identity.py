@@ -365,7 +365,7 @@ def test_an_earlier_ledger_is_upgraded_without_losing_a_row(tmp_path, columns):
     ]
     assert (cleaned.action, cleaned.by) == ("normalise-id", "cmxl") and "'00\\u200b02'" in cleaned.note
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 3  # certificates, holders, assessments
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 4  # certificates, holders, assessments, calibrations
         assert db.execute("SELECT * FROM runs").fetchall() == [
             ("r2", "2026上半年", "2026-03-02", "2026-03-02T10:00:00", 2, 0)
         ]

@@ -1,5 +1,5 @@
 """cmxl from Python: validate, score, bulk, template and compare; the rules shipped and HQ's files
-(frameworks, check); the certificate ledger (certificates, confirm_identity, all_certificates,
+(frameworks, check); calibration (calibrate, calibration_template); the certificate ledger (certificates, confirm_identity, all_certificates,
 expiring_certificates, print_certificates); the clerk's open workbook (assess_open, for the Excel
 add-in). Each returns plain result objects. This is the only door: the command line (cmxl/cli/)
 and the Excel add-in (cmxl/addin/) are edges over these functions; so are scripts:
@@ -34,6 +34,7 @@ from cmxl.api.addin import (
     person_reports,
     registry_cell,
 )
+from cmxl.api.calibration import Calibration, calibrate, calibration_template
 from cmxl.api.ledger import (
     CertificateRecord,
     IdentityConfirmed,
@@ -77,6 +78,7 @@ __all__ = [
     "LEDGER_NAME",
     "REGISTRY_SHEET",
     "BulkRun",
+    "Calibration",
     "CertificateRecord",
     "Comparison",
     "FileResult",
@@ -86,6 +88,8 @@ __all__ = [
     "assess_open",
     "build_addin",
     "bulk",
+    "calibrate",
+    "calibration_template",
     "cell_certification",
     "cell_certification_of_arguments",
     "condition_argument_docs",

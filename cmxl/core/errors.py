@@ -120,6 +120,22 @@ class FinishProblem(CmxlError):
         self.result = result
 
 
+# ---- calibration --------------------------------------------------------------------------------
+class AdjustmentsInvalid(CmxlError):
+    """A calibration's adjustments file with errors: nothing is adjusted or recorded until every
+    one is fixed. `issues` lists them all (each names its cell); the message the first few."""
+
+    def __init__(self, source: str, issues: list[Issue]) -> None:
+        errors = [i for i in issues if i.severity == "error"]
+        lines = "；".join(f"{i.cell or i.sheet or source}：{i.message}（{i.hint}）" for i in errors[:3])
+        more = f"……（共 {len(errors)} 处）" if len(errors) > 3 else ""
+        super().__init__(f"调整表 {source} 有误，未作任何调整，也未登记：{lines}{more}")
+        self.source = source
+        self.issues = issues
+        self.errors = errors
+        self.errors = errors
+
+
 # ---- the API and the add-in's actions -----------------------------------------------------------
 class Unexpected(CmxlError):
     """An error cmxl did not foresee while processing one file; the original is its __cause__."""

@@ -227,6 +227,52 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "模型文件有误：{value}",
         "请修改模型文件中 {field} 处",
     ),
+    # the calibration meeting's adjustments file (调整表, cmxl calibrate --adjustments)
+    "adjustments-header-missing": (
+        "error",
+        "调整表 {value} 中找不到表头行（应有：{heads}）",
+        "请用 cmxl calibrate --template 生成调整表，按表头逐行填写",
+    ),
+    "adjustment-column-missing": (
+        "error",
+        "调整表缺少“{field}”列",
+        "请在表头行加上“{field}”列（cmxl calibrate --template 生成的调整表有全部各列）",
+    ),
+    "adjustment-missing": (
+        "error",
+        "调整表第 {row_no} 行的“{field}”为空",
+        "请填写{need}",
+    ),
+    "adjustment-kind-unknown": (
+        "error",
+        "调整表第 {row_no} 行的对象类别“{value}”无法识别",
+        "只能填：{allowed}",
+    ),
+    "adjustment-target-unknown": (
+        "error",
+        "调整表第 {row_no} 行：本批次没有{kind}“{value}”",
+        "对象须与测评工作簿中的写法一致；{known}",
+    ),
+    "adjustment-item-unknown": (
+        "error",
+        "调整表第 {row_no} 行的能力项“{value}”不是模型中的能力项",
+        "请填写能力项名称，或填“{total}”（或留空）表示每一项；能力项：{items}",
+    ),
+    "adjustment-points-invalid": (
+        "error",
+        "调整表第 {row_no} 行的调整“{value}”不是 −{span} 到 +{span} 之间的分数",
+        "请填写要加减的分数，如 +3 或 -2",
+    ),
+    "adjustment-points-zero": (
+        "warning",
+        "调整表第 {row_no} 行的调整为 0，不作改动",
+        "如不需要调整，可删除该行",
+    ),
+    "adjustment-duplicate": (
+        "error",
+        "调整表第 {row_no} 行与第 {other} 行都是对{kind}“{value}”的“{item}”的调整",
+        "同一对象和能力项只写一行：请合并为一行，写明合计要加减的分数",
+    ),
 }
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}

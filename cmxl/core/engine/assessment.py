@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from cmxl.core.cellref import a1
 from cmxl.core.engine.certification import CertResult, certify
 from cmxl.core.engine.intake import Intake, read_assessment
@@ -42,8 +44,16 @@ class Assessment:
         return [p.to_json(fw.item_names, fw.category_names) for p in self.people]
 
 
-def assess(grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date) -> Assessment:
+def assess(
+    grid: WorkbookGrid, fw: Framework, cat: Catalogue, as_of: dt.date, adjust: np.ndarray | None = None
+) -> Assessment:
+    """`adjust`: people x items, the points a calibration adds to each item score (row order, as
+    an assessment of the same grid lists the people); scored by the same rules, never otherwise."""
     intake = read_assessment(grid, fw, cat.schemes, cat.workbook_format, as_of)
+    if adjust is not None:
+        if adjust.shape != intake.item_scores.shape:
+            raise ValueError(f"adjustments of shape {adjust.shape} for {intake.item_scores.shape} people x items")
+        intake.adjust = adjust
     scores = score(fw, cat.schemes, intake)
     certs, cert_issues = _certify_all(intake, cat, as_of)
     issues = intake.issues + scores.issues + cert_issues

@@ -136,6 +136,9 @@ def score(fw: Framework, schemes: dict[str, Scheme], intake: Intake) -> Scores:
     item_scores = np.where(from_level, midpoints, given)
     item_scores[bad] = np.nan
     _flag_unrated(fw, intake, item_scores, bad, flag)
+    if intake.adjust is not None:  # a calibration's decided points, on the scale's ends at most
+        item_scores = np.clip(item_scores + intake.adjust, fw.levels[0].min, fw.levels[-1].max)
+        from_level &= intake.adjust == 0  # an adjusted score is no longer a level's midpoint
 
     item_levels = band(fw, item_scores)
     weights = fw.item_weights

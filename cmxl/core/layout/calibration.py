@@ -4,6 +4,7 @@ formulas and a worked example). It reads only the per-person records."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from cmxl.core.engine import calibration as C
@@ -38,9 +39,20 @@ ADJUST = "cmxl 只提示，不改分：需要调整时由校准会议决定，�
 FEW_GROUPS = "组数少于 {groups} 个，无法估计组间差异，均值未做收缩。"
 
 
-def has_calibration(people: Sequence[PersonResult]) -> bool:
-    """The sheet is made when the people come from two or more units."""
-    return len({p.unit for p in people if p.unit}) >= 2
+def has_calibration(fw: Framework, people: Sequence[PersonResult]) -> bool:
+    """The sheet is made when there is something to compare: two or more units, or two or more
+    raters, with enough people each to be listed (the [calibration] table's min_shown)."""
+    least = fw.calibration.min_shown
+    for kind in (lambda p: p.unit, lambda p: str(p.facts.get("rater") or "")):
+        sizes = Counter(g for g in map(kind, people) if g)
+        if sum(n >= least for n in sizes.values()) >= 2:
+            return True
+    return False
+
+
+def calibration_sheets(fw: Framework, people: Sequence[PersonResult]) -> list[SheetSpec]:
+    """The 校准分析 sheet when there is something to compare (has_calibration), else none."""
+    return [calibration_sheet(fw, people)] if has_calibration(fw, people) else []
 
 
 def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thresholds | None = None) -> SheetSpec:

@@ -21,6 +21,7 @@ from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
 from cmxl.core.engine.tally import HELD_WORD
 from cmxl.core.grid import CellError, FormulaNoValue, WorkbookGrid
 from cmxl.core.issues import SEVERITY_ZH, Issue
+from cmxl.core.layout.calibration import calibration_sheet, has_calibration
 from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.detail import detail_columns, detail_sheet
 from cmxl.core.layout.info import info_sheet
@@ -88,13 +89,15 @@ class Context:
 
 
 # The result sheets both kinds of results have, in order: a new sheet is one builder and one
-# entry here (the file adds the 测评数据 copy and 运行信息; the open workbook adds 运行信息).
-RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec]] = [
+# entry here (the file adds the 测评数据 copy and 运行信息; the open workbook adds 运行信息). A
+# builder returns None when its sheet has nothing to show for this workbook (校准分析 of one unit).
+RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec | None]] = [
     lambda a, ctx: _summary(a, ctx.source),
     lambda a, ctx: profile_sheet(a, detail_columns(a.framework), ctx.profile_id),
     lambda a, ctx: stats_sheet(a.framework, a.people),
     lambda a, ctx: training_matrix(a.framework, a.people),
     lambda a, ctx: training_list(a.framework, a.people),
+    lambda a, ctx: calibration_sheet(a.framework, a.people) if has_calibration(a.framework, a.people) else None,
     lambda a, ctx: detail_sheet(a),
     lambda a, ctx: _issues(a, ctx.data_sheets),
 ]
@@ -104,7 +107,7 @@ def _result_sheets(
     a: Assessment, source: str, data_sheets: dict[str, str], profile_id: str | None = None
 ) -> list[SheetSpec]:
     ctx = Context(source, data_sheets, profile_id)
-    return [build(a, ctx) for build in RESULT_SHEETS]
+    return [sheet for build in RESULT_SHEETS if (sheet := build(a, ctx)) is not None]
 
 
 def issue_marks(a: Assessment) -> list[Mark]:

@@ -11,6 +11,7 @@ from typing import TypeVar
 from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import counted
+from cmxl.core.layout.calibration import calibration_sheets
 from cmxl.core.layout.columns import Column, Columns, columns_of
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, LOG, PASSED_SHEET, REGIONS
@@ -45,6 +46,7 @@ def build_roster(
         _regions(people),
         training_matrix(rules.framework, counted(people)),  # a row repeated in two files: once
         training_list(rules.framework, counted(people)),
+        *calibration_sheets(rules.framework, counted(people)),  # when there is something to compare
         _expiring(expiring, issue_date, within_days),
         _log(logs),
         info_sheet(info),

@@ -60,7 +60,7 @@ def _data_sheet(fw: Framework, schemes: dict[str, Scheme], fmt: WorkbookFormat) 
         rng = f"{column_letter(col)}2:{column_letter(col)}{last + 1}"
         if kind == "field":
             assert isinstance(detail, FieldSpec)
-            sheet.put(0, col, header, "head")
+            sheet.put(0, col, header, "head", comment=detail.note or None)  # what the column is for, if said
             v = FIELD_CHECKS[detail.type](detail, rng, choices)
             if v is not None:
                 sheet.validations.append(v)
@@ -212,6 +212,7 @@ def guide_steps(fw: Framework, fmt: WorkbookFormat, scheme: Scheme | None) -> li
             f"{scheme.scheme.name}{scheme.top.grade}的{labels['interview']}取{parts}{how}，"
             f"并须填写{labels['appraisal']}。"
         )
+    steps += [f"“{f.header}”列：{f.note}" for f in fmt.fields if f.note]  # optional columns say so
     steps += [
         "请勿修改表头、合并单元格或插入标题行；可以增加备注列，系统会忽略无法识别的列。",
         "填写完成后可在 Excel 中点击“能力测评 → 校验”，或运行 cmxl validate 检查。",

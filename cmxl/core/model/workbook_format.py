@@ -44,6 +44,8 @@ class FieldSpec(StrictModel):
     """number 类型的上限（含）。"""
     choices: list[Name] = []
     """choice 类型的可选值。"""
+    note: str = ""
+    """该列的说明（如“可选”）：模板中写在表头的批注里，并列入填写说明。"""
 
 
 class FormatMeta(StrictModel):

@@ -69,6 +69,9 @@ class Intake:
     # people x items: a level name typed in the own column of an item scored from its sub-items
     # (ignored, with a warning when it differs from the computed level); -1 none
     typed_levels: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=int))
+    # people x items: points a calibration meeting decided to add to the item scores (docs/rules.md,
+    # 校准); None when nothing is adjusted. Set by cmxl.core.engine.assessment.assess only.
+    adjust: np.ndarray | None = None
 
     @property
     def sheets(self) -> list[str]:
