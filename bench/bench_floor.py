@@ -42,15 +42,15 @@ def make_input(n: int, path: Path) -> None:
     wb.save(path)
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak memory in MB) of a child process."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds (user + system), peak memory in MB) of a child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: the generated data has errors by design
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def floor_child(source: str, cells: str, target: str) -> None:
@@ -59,7 +59,7 @@ def floor_child(source: str, cells: str, target: str) -> None:
     import python_calamine as pc
     import rustpy_xlsxwriter as rx
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with open(cells, "rb") as fh:
         sheets: dict[str, list[list[object]]] = pickle.load(fh)
     prepared = []
@@ -67,22 +67,27 @@ def floor_child(source: str, cells: str, target: str) -> None:
         width = max((len(r) for r in rows), default=1)
         columns = [f"c{i}" for i in range(width)]
         prepared.append((name, columns, [dict(zip(columns, r, strict=False)) for r in rows]))
-    preparing = time.perf_counter() - start
+    preparing, preparing_cpu = time.perf_counter() - start, time.process_time() - cpu
     book = pc.CalamineWorkbook.from_path(source)
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python()
     for name, columns, records in prepared:
         rx.FastExcel(f"{target}.{len(name)}.xlsx", header=False, columns=columns).sheet(name, records).save()
-    print(preparing)
+    print(preparing, preparing_cpu)
 
 
-def floor_run(source: Path, cells: Path, target: Path) -> float:
-    """The floor's seconds: the whole process, less the preparation it reports."""
+def floor_run(source: Path, cells: Path, target: Path) -> tuple[float, float]:
+    """The floor's (wall, CPU) seconds: the whole process, less the preparation it reports."""
     cmd = [sys.executable, __file__, "--floor", str(source), str(cells), str(target)]
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds - float(done.stdout.strip().splitlines()[-1])
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the floor's process failed")
+    preparing, preparing_cpu = (float(x) for x in out.strip().splitlines()[-1].split())
+    return seconds - preparing, usage.ru_utime + usage.ru_stime - preparing_cpu
 
 
 def main() -> None:
@@ -97,7 +102,12 @@ def main() -> None:
     cmxl = str(Path(sys.executable).with_name("cmxl"))
     print(f"cmxl score vs the floor (calamine read + rustpy-xlsxwriter write), {repeats} runs each;")
     print("both timed as fresh processes, startup and imports included")
-    print(f"{'people':>8} {'cmxl median':>12} {'min':>7} {'floor median':>13} {'min':>7} {'ratio':>6} {'peak MB':>8}")
+    print("CPU: user + system seconds of the process (under load, the fairer comparison: cmxl writes with")
+    print("two threads, which lose more wall time than the single-threaded floor when the cores are busy)")
+    print(
+        f"{'people':>8} {'cmxl median':>12} {'min':>7} {'floor median':>13} {'min':>7} {'ratio':>6}"
+        f" {'cmxl CPU':>9} {'floor CPU':>9} {'CPU ratio':>9} {'peak MB':>8}"
+    )
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
@@ -116,12 +126,16 @@ def main() -> None:
             for _ in range(repeats):  # side by side: the machine's noise falls on both alike
                 runs.append(timed(command))
                 floors.append(floor_run(source, work / "cells.pickle", work / "floor"))
-            seconds = [s for s, _ in runs]
-            peak = max(m for _, m in runs)
-            ratio = statistics.median(seconds) / statistics.median(floors)
+            seconds = [s for s, _, _ in runs]
+            cpu = statistics.median(c for _, c, _ in runs)
+            peak = max(m for _, _, m in runs)
+            floor_wall = [w for w, _ in floors]
+            floor_cpu = statistics.median(c for _, c in floors)
+            ratio = statistics.median(seconds) / statistics.median(floor_wall)
             print(
                 f"{n:>8,} {statistics.median(seconds):>11.2f}s {min(seconds):>6.2f}s "
-                f"{statistics.median(floors):>12.2f}s {min(floors):>6.2f}s {ratio:>5.2f}x {peak:>8.0f}"
+                f"{statistics.median(floor_wall):>12.2f}s {min(floor_wall):>6.2f}s {ratio:>5.2f}x"
+                f" {cpu:>8.2f}s {floor_cpu:>8.2f}s {cpu / floor_cpu:>8.2f}x {peak:>8.0f}"
             )
 
 

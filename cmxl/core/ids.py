@@ -43,7 +43,8 @@ class IdReading:
     """What an id cell holds, read once."""
 
     id: str  # the id to use ('' for none); for a cell that is not an id, the value as Excel shows it
-    problem: str = ""  # issue code when the cell cannot be an id: id-number-too-long, id-boolean, id-date
+    problem: str = ""  # issue code when the cell cannot be an id: id-number-too-long, id-boolean, id-date,
+    # id-unusual-char
     removed: tuple[str, ...] = ()  # the invisible characters removed, each named (零宽空格 U+200B)
     numeric: bool = False  # typed as a number: leading zeros may have been lost
 
@@ -54,12 +55,31 @@ class IdReading:
 # with or without them.
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"))
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): code points a renderer
+# shows as nothing, assigned or not yet (U+2065, U+FFF0–FFF8, the tag block) — the categories above
+# miss the unassigned ones, which Python's unicodedata reports as Cn.
+_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)  # fmt: skip
 
 
 def _invisible(ch: str) -> bool:
     if ch in _VISIBLE_SPACES:
         return False
-    return ch.isspace() or ch in _BLANK or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+    if ch.isspace() or ch in _BLANK or unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+        return True
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _IGNORABLE)
+
+
+def _unusual(ch: str) -> bool:
+    """A character no id is made of and a clerk may not see or tell apart: anything but letters,
+    digits and printable ASCII (a musical symbol that draws blank, a private-use or unassigned
+    code point, a box-drawing line)."""
+    return not ((" " < ch < "\x7f") or unicodedata.category(ch)[0] in "LN")
 
 
 def char_name(ch: str) -> str:
@@ -94,6 +114,9 @@ def read_id(raw: object) -> IdReading:
         problem = "id-number-too-long" if len(text.lstrip("-")) > EXCEL_DIGITS else ""
         return IdReading(text, problem, numeric=True)
     text, removed = _text(str(raw))
+    odd = [ch for ch in text if _unusual(ch)]
+    if odd:  # the id is kept as read, but no certificate rests on it until it is retyped
+        return IdReading(text, "id-unusual-char", removed=removed)
     return IdReading(text, removed=removed)
 
 

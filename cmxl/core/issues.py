@@ -82,6 +82,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号 {value} 是 {digits} 位的数字：Excel 的数字只保留 15 位有效数字，后面的位数已经丢失",
         "请把员工编号列设为文本格式，按原始编号重新录入",
     ),
+    "id-unusual-char": (
+        "error",
+        "员工编号 {value} 含有员工编号中不应有的字符（不是字母、数字或常用符号，可能看不见或与其他字符难以区分）",
+        "请删除该单元格后重新输入员工编号",
+    ),
     "id-boolean": (
         "error",
         "员工编号是逻辑值 {value}，不是编号",

@@ -1,0 +1,43 @@
+"""The second outside audit of issue 17's fixes (one person, one certificate; held reads as held):
+each test is one of its findings, worked by hand from docs/rules.md (证书)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmxl.core.ids import read_id
+from tests.test_identity import PASS, batch, bulk, certificates, sheet
+from tests.test_identity import zhang_san as zhang_san  # a fixture, used by name
+
+
+# ---- N1: every character Unicode says draws nothing, assigned or not --------------------------------------
+@pytest.mark.parametrize("hidden", ["\u2065", "\ufff0", "\ufff8", "\U000e0001", "\U000e0fff", "\u061c", "\u17b4"])
+def test_a_default_ignorable_character_is_removed_from_an_id_and_said(hidden):
+    reading = read_id(f"00{hidden}01")
+    assert (reading.id, reading.problem, reading.removed) == ("0001", "", (f"U+{ord(hidden):04X}",))
+
+
+@pytest.mark.parametrize("odd", ["\U0001d159", "\ue000", "\u2500", "\u25a1"])
+def test_a_character_no_id_is_made_of_is_an_error_on_the_row(odd):
+    assert read_id(f"00{odd}01").problem == "id-unusual-char"
+
+
+@pytest.mark.parametrize("plain", ["0001", "AB-12_3", "张三01", "SX/2026.07"])
+def test_letters_digits_and_ascii_symbols_are_an_id(plain):
+    assert read_id(plain).problem == ""
+
+
+def test_an_id_with_an_unassigned_invisible_character_gets_the_same_certificate(
+    tmp_path, capsys, monkeypatch, zhang_san
+):
+    folder = batch(tmp_path, "南京二", [["00\u206501", "张三", "南京分公司", *PASS]])
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 0 and "新发证书 0 张，沿用 1 张" in text
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]
+
+
+def test_an_id_with_a_blank_drawing_symbol_gets_no_second_certificate(tmp_path, capsys, monkeypatch, zhang_san):
+    folder = batch(tmp_path, "南京二", [["00\U0001d15901", "张三", "南京分公司", *PASS]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]
