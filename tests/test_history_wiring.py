@@ -259,3 +259,17 @@ def test_a_ledger_that_does_not_exist_is_said(tmp_path):
     later = book(tmp_path / "苏州.xlsx", [("D001", "张三", 70)])
     result = runner.invoke(app, ["score", str(later), "--ledger", str(tmp_path / "无此台账.sqlite")])
     assert result.exit_code == 1 and "找不到证书台账" in result.output
+
+
+def test_a_cycle_not_named_by_its_year_reads_as_named():
+    def record(cycle: str, total: float) -> CycleRecord:
+        return CycleRecord(
+            employee_id="D001", cycle=cycle, name="张三", unit="", grade="", total=total, level=None,
+            attainment=None, items={}, framework_id="cm18", framework_version="1", framework_hash="h",
+            source_file="", source_sha256="", as_of="2026-06-30",
+        )  # fmt: skip
+
+    from cmxl.core.engine.history import compare
+
+    sentence = compare(record("2026下半年", 60.0), record("2026上半年", 58.0), ["初级", "中级"]).sentence
+    assert sentence.startswith("与 2026上半年 相比，加权总分提高 2.0 分")

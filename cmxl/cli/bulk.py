@@ -136,7 +136,7 @@ def _summary(run: Any) -> None:
         f"申报认证 {run.applied} 人，通过 {run.passed} 人{held}{check}；"
         f"新发证书 {run.new_certificates} 张，沿用 {run.reused_certificates} 张；"
         f"{escape(run.cycle)} 期测评记录 {run.assessments_recorded} 人"
-        + (f"（替换本期原有记录 {run.assessments_replaced} 人）" if run.assessments_replaced else "")
+        + (f"，其中替换本期原有记录 {run.assessments_replaced} 人" if run.assessments_replaced else "")
         + f"（{run.seconds:.1f} 秒，{run.people / max(run.seconds, 1e-9):.0f} 人/秒）"
     )
     err.print(f"  认证名单：{escape(str(run.roster))}")

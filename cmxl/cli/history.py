@@ -57,6 +57,7 @@ def history(
         return
     if not found.cycles:
         err.print(f"证书台账中没有员工编号“{escape(found.employee_id)}”的测评记录")
+        _print(found)  # the log says when they were deleted, by whom
         raise typer.Exit(1)
     _print(found)
 

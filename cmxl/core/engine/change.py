@@ -118,8 +118,8 @@ class Change:
         prev = self.previous
         assert prev is not None
         if self.status == NAME_DIFFERS:
-            return f"员工编号相同的 {prev.cycle} 年度记录姓名为 {prev.name}，与本期不符，未作比较，请核实。"
-        parts = [f"与 {prev.cycle} 年度相比"]
+            return f"员工编号相同的 {_named(prev.cycle)}记录姓名为 {prev.name}，与本期不符，未作比较，请核实。"
+        parts = [f"与 {_named(prev.cycle)}相比"]
         if self.total_change is not None:
             change = self.total_change
             parts.append(
@@ -169,6 +169,11 @@ class Change:
             "not_comparable": self.not_comparable,
             "sentence": self.sentence,
         }
+
+
+def _named(cycle: str) -> str:
+    """A cycle as a sentence names it: "2025 年度 " for a year, else as named ("2026上半年 ")."""
+    return f"{cycle} 年度" if cycle.isdigit() and len(cycle) == 4 else f"{cycle} "
 
 
 def _steps(levels: Sequence[str], a: str | None, b: str | None) -> int | None:
