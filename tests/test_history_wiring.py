@@ -273,3 +273,21 @@ def test_a_cycle_not_named_by_its_year_reads_as_named():
 
     sentence = compare(record("2026下半年", 60.0), record("2026上半年", 58.0), ["初级", "中级"]).sentence
     assert sentence.startswith("与 2026上半年 相比，加权总分提高 2.0 分")
+
+
+def test_score_json_carries_the_change(two_cycles, tmp_path):
+    ledger, later, _ = two_cycles
+    args = ["score", str(later), "-o", str(tmp_path / "j.xlsx"), "--ledger", str(ledger), "--as-of", "2026-12-01"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    change = {p["employee_id"]: p.get("change") for p in json.loads(result.stdout)}
+    assert change["D001"]["total_change"] == 15.0 and change["D001"]["level_change"] == "中级 → 高级"
+    assert change["W003"]["status"] == "none" and change["S002"]["status"] == "name-differs"
+
+
+def test_the_addins_report_call_takes_the_ledger(two_cycles, tmp_path):
+    ledger, later, _ = two_cycles
+    a = api.validate([later], as_of=dt.date(2026, 12, 1))[0].assessment
+    target = api.person_reports(a, "苏州.xlsx", tmp_path / "报告.docx", ledger=ledger)
+    body = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    assert "与 2025 年度相比，加权总分提高 15.0 分" in body
