@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import python_calamine as pc
 from typer.testing import CliRunner
@@ -291,3 +292,17 @@ def test_the_addins_report_call_takes_the_ledger(two_cycles, tmp_path):
     target = api.person_reports(a, "苏州.xlsx", tmp_path / "报告.docx", ledger=ledger)
     body = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
     assert "与 2025 年度相比，加权总分提高 15.0 分" in body
+
+
+def test_a_row_with_an_error_is_recorded_with_that_mark(tmp_path):
+    """One item score out of the scale (0–100): one error on the row, recorded with the row."""
+    ledger = tmp_path / "证书台账.sqlite"
+    path = book(tmp_path / "b" / "苏州.xlsx", [("D001", "张三", 55)])
+    wb = openpyxl.load_workbook(path)
+    wb.active.cell(2, len(HEAD)).value = 150
+    wb.save(path)
+    folder = tmp_path / "b"
+    result = runner.invoke(app, ["bulk", str(folder), "--ledger", str(ledger), "--issue-date", "2026-12-01"])
+    assert result.exit_code == 1, result.output  # a file with errors
+    [record] = history_json(ledger, "D001")
+    assert record["errors"] == 1
