@@ -1,8 +1,10 @@
 """Assessment history in the ledger (docs/rules.md, 历次测评): one record per (员工编号, cycle),
 written by a batch, read back to show each person's change since the previous cycle, listed by
-`cmxl history`, and deleted on request. Every replacement and deletion is logged (append-only),
-with what it replaced. The tables are in cmxl/ledger_schema.py; what a record holds and how two
-cycles compare is cmxl/core/engine/history.py."""
+`cmxl history`, and deleted on request. Every replacement and deletion is logged (append-only):
+a replacement with what it replaced; a deletion with who, when, why and which cycles, but none of
+the person's data (deleted on request means gone: the content earlier replacements kept in the
+log goes too). The tables are in cmxl/ledger_schema.py; what a record holds and how two cycles
+compare is cmxl/core/engine/change.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from cmxl.core.engine.history import CycleRecord, ItemRecord
+from cmxl.core.engine.change import CycleRecord, ItemRecord
 from cmxl.core.ids import normalise_id
 from cmxl.ledger import Ledger
 from cmxl.ledger_schema import now
@@ -105,19 +107,23 @@ def cycles_of(ledger: Ledger, employee_id: str) -> list[CycleRecord]:
 
 
 def delete_person(ledger: Ledger, employee_id: str, by: str, note: str = "") -> int:
-    """Delete a person's records on request (每条删除记入日志，含删除前的内容). Returns how many."""
+    """Delete a person's records on request, in one transaction: each cycle's deletion logged
+    (who, when, why, which cycle and source file), and the person's data gone from the log too
+    (what earlier re-runs replaced). Returns how many records were deleted."""
     db = ledger.connection
     pid = normalise_id(employee_id)
     stamp = now()
+    db.execute("PRAGMA secure_delete = ON")  # the deleted content is overwritten in the file, not left in free pages
     db.execute("BEGIN IMMEDIATE")
     try:
-        rows = db.execute("SELECT * FROM assessments WHERE employee_id=?", (pid,)).fetchall()
+        rows = db.execute("SELECT * FROM assessments WHERE employee_id=? ORDER BY as_of, cycle", (pid,)).fetchall()
+        db.execute("UPDATE assessment_log SET before='' WHERE employee_id=?", (pid,))
         for old in rows:
-            before = json.dumps({c: old[c] for c in COLUMNS}, ensure_ascii=False)
+            kept = {"source_file": old["source_file"], "source_sha256": old["source_sha256"], "run_id": old["run_id"]}
             db.execute(
                 "INSERT INTO assessment_log (done_at, done_by, action, employee_id, cycle, before, note) "
                 "VALUES (?,?,?,?,?,?,?)",
-                (stamp, by, DELETED, pid, old["cycle"], before, note),
+                (stamp, by, DELETED, pid, old["cycle"], json.dumps(kept, ensure_ascii=False), note),
             )
         db.execute("DELETE FROM assessments WHERE employee_id=?", (pid,))
         db.execute("COMMIT")

@@ -147,10 +147,12 @@ def read_and_assess(path: Path, run: Rules, as_of: dt.date) -> tuple[WorkbookGri
     return grid, assess_grid(grid, run, as_of)
 
 
-def score_grid(grid: WorkbookGrid, path: Path, target: Path, run: Rules, as_of: dt.date) -> Scored:
+def score_grid(
+    grid: WorkbookGrid, path: Path, target: Path, run: Rules, as_of: dt.date, history: History | None = None
+) -> Scored:
     # no collection at the end: it would walk the assessment returned (0.05 s at 10k people)
     with gc_paused(collect=False):
-        return write_results(assess_grid(grid, run, as_of), grid, path, target)
+        return write_results(with_history(assess_grid(grid, run, as_of), history), grid, path, target)
 
 
 def write_results(a: Assessment, grid: WorkbookGrid, path: Path, target: Path) -> Scored:
@@ -194,6 +196,33 @@ def hold_for_identity(people: list, ledger: Path) -> None:
     with Ledger(ledger, read_only=True) as db:
         checked = [*issuance.passed, *(h.person for h in issuance.held)]
         identity_holds(issuance, db.identities(checked), str(ledger))
+
+
+@dataclass(frozen=True)
+class History:
+    """Where each person's previous cycle is looked up: the ledger (only read; none yet, no
+    earlier cycle), and the cycle this assessment is (None: the year of its date)."""
+
+    ledger: Path
+    cycle: str | None = None
+
+
+def with_history(a: Assessment, history: History | None) -> Assessment:
+    """`a` with each person's change since their previous cycle in the ledger on their result
+    record (docs/rules.md, 历次测评), for every output to show; unchanged without `history`."""
+    if history is None:
+        return a
+    from cmxl.core.engine.history import attach_changes, current_records, default_cycle
+    from cmxl.history import previous
+    from cmxl.ledger import Ledger
+
+    current = current_records(a.people, a.framework, history.cycle or default_cycle(a.as_of), a.as_of)
+    earlier = {}
+    if history.ledger.exists():
+        with Ledger(history.ledger, read_only=True) as db:
+            earlier = previous(db, current)
+    attach_changes(a.people, a.framework, current, earlier)
+    return a
 
 
 REPORT_SUFFIX = "_个人报告"

@@ -235,12 +235,15 @@ def _summary(a: Any, issues_only: bool) -> str:
     return f"{found}。已写入“汇总”“个人画像”“统计图表”等工作表。{where if a.report.issues else ''}"
 
 
-def person_reports(book: Any, target: Path, framework: str | None = None, schemes: Sequence[str] = ()) -> Path:
-    """A report per person of the open workbook (one page each), as a Word document at `target`."""
+def person_reports(
+    book: Any, target: Path, framework: str | None = None, schemes: Sequence[str] = (), ledger: Path | None = None
+) -> Path:
+    """A report per person of the open workbook (one page each), as a Word document at `target`;
+    with the certificate `ledger` the clerk chose, each page shows the person's previous cycle."""
     a = _assess_open(book, Registry.load(book), framework, schemes, None, _quiet)
     if not a.people:
         raise CmxlError("工作簿中没有人员数据，无法生成个人报告")
-    return api.person_reports(a, book.name, target)
+    return api.person_reports(a, book.name, target, ledger=ledger)
 
 
 def new_template(app: Any, target: Path, framework: str | None = None) -> Path:

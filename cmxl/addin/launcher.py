@@ -87,8 +87,14 @@ class ExcelDesk:
     def template(self, target: Path, framework: str | None) -> Path:
         return actions.new_template(self.book.app, target, framework)
 
-    def report(self, target: Path, framework: str | None, schemes: list[str] = []) -> Path:  # noqa: B006
-        return actions.person_reports(self.book, target, framework, schemes=schemes)
+    def report(
+        self,
+        target: Path,
+        framework: str | None,
+        schemes: list[str] = [],  # noqa: B006
+        ledger: Path | None = None,  # the certificate ledger: each page shows the person's previous cycle
+    ) -> Path:
+        return actions.person_reports(self.book, target, framework, schemes=schemes, ledger=ledger)
 
     def open(self, path: Path) -> None:
         self.book.app.books.open(str(path))

@@ -1,5 +1,6 @@
 """cmxl from Python: validate, score, bulk, template and compare; the rules shipped and HQ's files
-(frameworks, check); calibration (calibrate, calibration_template); the certificate ledger (certificates, confirm_identity, all_certificates,
+(frameworks, check); calibration (calibrate, calibration_template); a person's assessment history
+across cycles (history, delete_history); the certificate ledger (certificates, confirm_identity, all_certificates,
 expiring_certificates, print_certificates); the clerk's open workbook (assess_open, for the Excel
 add-in). Each returns plain result objects. This is the only door: the command line (cmxl/cli/)
 and the Excel add-in (cmxl/addin/) are edges over these functions; so are scripts:
@@ -35,6 +36,7 @@ from cmxl.api.addin import (
     registry_cell,
 )
 from cmxl.api.calibration import Calibration, calibrate, calibration_template
+from cmxl.api.history import HistoryDeleted, PersonHistory, delete_history, history
 from cmxl.api.ledger import (
     CertificateRecord,
     IdentityConfirmed,
@@ -82,6 +84,8 @@ __all__ = [
     "CertificateRecord",
     "Comparison",
     "FileResult",
+    "HistoryDeleted",
+    "PersonHistory",
     "IdentityConfirmed",
     "ModelInfo",
     "all_certificates",
@@ -103,9 +107,11 @@ __all__ = [
     "confirm_identity",
     "correct_id",
     "date_from_text",
+    "delete_history",
     "expiring_certificates",
     "framework_info",
     "frameworks",
+    "history",
     "install_addin",
     "model_info",
     "open_workbook_sheets",

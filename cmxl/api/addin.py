@@ -36,11 +36,16 @@ def open_workbook_sheets(a: Assessment, source: str, issues_only: bool = False) 
     return in_workbook_spec(a, source, issues_only)
 
 
-def person_reports(a: Assessment, source: str, target: Path) -> Path:
-    """The person reports (one page each) of an assessment, as a Word document at `target`."""
-    from cmxl.pipeline import write_reports
+def person_reports(
+    a: Assessment, source: str, target: Path, *, ledger: Path | str | None = None, cycle: str | None = None
+) -> Path:
+    """The person reports (one page each) of an assessment, as a Word document at `target`; with
+    `ledger` (only read), each page shows the person's previous cycle there (`cycle`: this one,
+    default the year of the assessment date)."""
+    from cmxl.api.workbooks import _history
+    from cmxl.pipeline import with_history, write_reports
 
-    return write_reports(a, Path(source), target)[0]
+    return write_reports(with_history(a, _history(ledger, cycle)), Path(source), target)[0]
 
 
 def registry_cell(value: object) -> Cell:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from cmxl.core.model.framework import Framework
     from cmxl.core.model.schemes import Scheme
     from cmxl.core.records import FileLog
-    from cmxl.pipeline import SchemeSpec
+    from cmxl.pipeline import History, SchemeSpec
 
 
 @dataclass
@@ -115,6 +115,26 @@ def _input(path: Path) -> WorkbookGrid:
     return grid
 
 
+def _history(ledger: Path | str | None, cycle: str | None) -> History | None:
+    """Where each person's previous cycle is looked up (docs/rules.md, 历次测评): the ledger, which
+    must exist (a path mistyped would show nobody's change), only read; None without a ledger."""
+    from cmxl.errors import OptionProblem
+
+    if cycle is not None:
+        from cmxl.core.engine.history import cycle_problem
+
+        if why := cycle_problem(cycle):
+            raise OptionProblem(why, "--cycle")
+    if ledger is None:
+        if cycle is not None:
+            raise OptionProblem("测评周期只在给出证书台账（--ledger）时有用：与台账中的往期测评比较", "--cycle")
+        return None
+    from cmxl.api.ledger import _existing_ledger
+    from cmxl.pipeline import History
+
+    return History(_existing_ledger(ledger), cycle)
+
+
 def score(
     paths: Iterable[Path | str],
     *,
@@ -123,15 +143,20 @@ def score(
     schemes: Sequence[SchemeSpec] = (),
     as_of: dt.date | None = None,
     force: bool = False,
+    ledger: Path | str | None = None,
+    cycle: str | None = None,
 ) -> list[FileResult]:
     """Score workbooks and write a results workbook for each (beside it, `<stem>_评分结果.xlsx`,
     or `output` when scoring one file). The inputs are never changed; an earlier results file is
-    replaced, any other existing file only with `force`."""
+    replaced, any other existing file only with `force`. With `ledger`, each person's change since
+    their previous cycle there is shown (汇总, 历次对比 …); `cycle` is this one (default: the year of
+    `as_of`). The ledger is only read: `bulk` records a cycle."""
     from cmxl.errors import OptionProblem
     from cmxl.pipeline import producer_of, result_names, rules, score_grid
 
     files = [Path(p) for p in paths]
     run, day = rules(framework, schemes), as_of or dt.date.today()
+    history = _history(ledger, cycle)
     if output is not None and len(files) > 1:
         raise OptionProblem("同时评分多个文件时不能指定 -o，结果会分别写在各文件旁边", "-o")
     names = result_names(files)  # a.xlsx and a.xlsm get two results files
@@ -149,7 +174,7 @@ def score(
             raise CmxlError(
                 f"{target} 已存在且不是 cmxl 的评分结果，未覆盖；如要覆盖请加 --force，或用 -o 指定其他文件名"
             )
-        scored = score_grid(_input(path), path, target, run, day)
+        scored = score_grid(_input(path), path, target, run, day, history)
         return FileResult(path, scored.assessment, scored.output)
 
     return _each(files, one)
@@ -165,19 +190,23 @@ def report(
     pdf: bool = False,
     progress: Callable[[Path, int, int], None] | None = None,
     jobs: int | None = None,
+    ledger: Path | str | None = None,
+    cycle: str | None = None,
 ) -> list[FileResult]:
     """A report per person (个人能力测评报告) for each workbook: `<stem>_个人报告.docx`, one page a
     person, beside it or in the folder `output`; with `pdf`, also the PDF (needs LibreOffice).
     `FileResult.output` is the .docx. `as_of` defaults to today, as for `score` (`bulk` uses its
     issue date). `progress(workbook, done, total)` is called once per person as their page is
-    written; `jobs`: processes drawing the pages (default: as many as pay, up to one per core)."""
-    from cmxl.pipeline import assess_grid, report_path, rules, write_reports
+    written; `jobs`: processes drawing the pages (default: as many as pay, up to one per core).
+    With `ledger` (and `cycle`, as for `score`), a page shows the person's previous cycle."""
+    from cmxl.pipeline import assess_grid, report_path, rules, with_history, write_reports
 
     run, day = rules(framework, schemes), as_of or dt.date.today()
     folder = Path(output) if output is not None else None
+    history = _history(ledger, cycle)
 
     def one(path: Path) -> FileResult:
-        a = assess_grid(_input(path), run, day)
+        a = with_history(assess_grid(_input(path), run, day), history)
         each = (lambda done, total: progress(path, done, total)) if progress else None
         written = write_reports(a, path, report_path(path, folder), pdf, each, jobs)
         return FileResult(path, a, written[0])
@@ -226,11 +255,14 @@ def bulk(
     jobs: int = 0,
     within_days: int = 90,
     reports: bool = False,
+    cycle: str | None = None,
     on_file: Callable[[FileOutcome, int], None] | None = None,
     on_stopping: Callable[[], None] | None = None,
 ) -> BulkRun:
     """A folder of regional workbooks: a results workbook per file, the roster (认证名单), the
-    certificate ledger updated in one transaction, and run.json. Raises OptionProblem for options
+    certificate ledger updated in one transaction, every scored person recorded in it for `cycle`
+    (default: the year of `issue_date`; run again, the cycle's records are replaced), each file's
+    outputs showing the change since the previous cycle, and run.json. Raises OptionProblem for options
     that cannot work (before any file is read), `cmxl.errors.Interrupted` on Ctrl-C, CmxlError
     when nothing can be done."""
     from cmxl.batch import make_options, run_bulk
@@ -246,6 +278,7 @@ def bulk(
         jobs=jobs,
         within_days=within_days,
         reports=reports,
+        cycle=cycle,
     )
     return BulkRun(run_bulk(opts, on_file, on_stopping), opts.batch, opts.output, opts.ledger)
 
@@ -286,14 +319,19 @@ def compare(
     *,
     framework: str | Framework | None = None,
     schemes: Sequence[SchemeSpec] = (),
+    ledger: Path | str | None = None,
+    cycle: str | None = None,
 ) -> Comparison:
     """What changed between two versions of a model or of a certification scheme, and whose
     results change when `path` is re-scored. `new` (and `old`) are ids or HQ's files; a scheme is
-    compared with the scheme of its id in force (shipped, or one of `schemes`), under `framework`."""
+    compared with the scheme of its id in force (shipped, or one of `schemes`), under `framework`.
+    With `ledger` (and `cycle`, as for `score`), each person listed has `change`: their change
+    since the previous cycle under the new rules (items matched by name; the others not comparable)."""
     from cmxl.core.engine.compare import framework_changes, result_changes, scheme_changes
     from cmxl.core.model.schemes import Scheme
-    from cmxl.pipeline import assess_grid, read_and_assess, rules
+    from cmxl.pipeline import assess_grid, read_and_assess, rules, with_history
 
+    history = _history(ledger, cycle)
     cat = rules(framework, schemes).catalogue
     after = cat.model(new) if isinstance(new, str) else new
     day = as_of or dt.date.today()
@@ -310,5 +348,11 @@ def compare(
         changes = framework_changes(before_rules.framework, after_rules.framework)
         kind, old_model = "framework", before_rules.framework
     grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
-    after_assessed = assess_grid(grid, after_rules, day)
-    return Comparison(kind, old_model, after, changes, result_changes(before, after_assessed), before.size)
+    after_assessed = with_history(assess_grid(grid, after_rules, day), history)
+    people = result_changes(before, after_assessed)
+    if history is not None:
+        by_row = {p.row: p for p in after_assessed.people}
+        for c in people:
+            change = by_row[c["row"]].change
+            c["change"] = change.to_json() if change is not None else None
+    return Comparison(kind, old_model, after, changes, people, before.size)

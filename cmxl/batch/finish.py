@@ -15,6 +15,7 @@ from cmxl.batch.options import BulkOptions
 from cmxl.batch.result import BulkResult
 from cmxl.batch.runjson import write_run_json
 from cmxl.batch.work import FileOutcome
+from cmxl.core.engine.history import cycle_records
 from cmxl.core.engine.issuance import CONFLICT, IDENTITY, Issuance, certificate_order, identity_holds, settle
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import tally
@@ -24,6 +25,7 @@ from cmxl.core.layout.roster import RosterRules, build_roster
 from cmxl.core.ledger_records import Certificate
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.loading import Catalogue
+from cmxl.history import Recorded, record_cycle
 from cmxl.ledger import Candidate, Issued, Ledger
 from cmxl.version import __version__
 from cmxl.xlsx.render import render
@@ -45,7 +47,7 @@ def finish(
     people = [p for o in outcomes for p in o.people]
     issuance = settle(people)  # certificates only where the result is beyond doubt; records marked
     _log_duplicates(outcomes)
-    issuance, issued, expiring = _record(opts, run_id, cat, issuance, outcomes)
+    issuance, issued, expiring, recorded = _record(opts, run_id, fw, cat, issuance, outcomes)
     certificates = {
         (i.certificate.employee_id, i.certificate.scheme, i.certificate.grade): i.certificate for i in issued
     }
@@ -89,6 +91,9 @@ def finish(
         seconds=seconds,
         worker_peak_mb=max((o.peak_mb for o in outcomes), default=0.0),
         tally=counts,
+        cycle=opts.cycle,
+        assessments_recorded=recorded.new + recorded.replaced,
+        assessments_replaced=recorded.replaced,
     )
     json_problem = _attempt(lambda: write_run_json(result, opts, run_id, started, fw, cat, issued, roster_problem))
     if roster_problem or json_problem:
@@ -111,10 +116,11 @@ def _log_duplicates(outcomes: list[FileOutcome]) -> None:
 
 
 def _record(
-    opts: BulkOptions, run_id: str, cat: Catalogue, issuance: Issuance, outcomes: list[FileOutcome]
-) -> tuple[Issuance, list[Issued], list[Certificate]]:
+    opts: BulkOptions, run_id: str, fw: Framework, cat: Catalogue, issuance: Issuance, outcomes: list[FileOutcome]
+) -> tuple[Issuance, list[Issued], list[Certificate], Recorded]:
     """The certificates of the certain passes, numbered in roster order and recorded in the
-    ledger in one transaction; and the ledger's certificates that expire soon."""
+    ledger in one transaction; then every scored person's assessment for the cycle (a re-run of
+    the cycle replaces it, logged); and the ledger's certificates that expire soon."""
     sha_of = {o.log.file: o.log.sha256 for o in outcomes}
     with Ledger(opts.ledger) as ledger:
         # a number belongs to one person: a pass whose id the ledger holds for another is held
@@ -124,8 +130,11 @@ def _record(
         issued = ledger.issue(
             run_id, opts.batch, opts.issue_date, [_candidate(p, cat, sha_of[p.file]) for p in candidates]
         )
+        people = (p for o in outcomes for p in o.people)
+        records = cycle_records(people, fw, opts.cycle, opts.issue_date.isoformat(), sha_of, run_id)
+        recorded = record_cycle(ledger, records)
         expiring = ledger.expiring(opts.issue_date, opts.within_days)
-    return issuance, issued, expiring
+    return issuance, issued, expiring, recorded
 
 
 def _candidate(p: PersonResult, cat: Catalogue, sha256: str) -> Candidate:
@@ -169,6 +178,7 @@ def _run_info(
             for s in cat.schemes.values()
         ),
         ("发证日期", opts.issue_date.isoformat()),
+        ("测评周期", opts.cycle),
         ("输入文件夹", shown(str(opts.folder))),
         ("证书台账", shown(str(opts.ledger))),
         ("文件数", files),
@@ -192,7 +202,8 @@ def _attempt(step: Callable[[], object]) -> str:
 
 def _unfinished(result: BulkResult, roster_problem: str, json_problem: str) -> str:
     recorded = (
-        f"证书台账已完整登记本批次：新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张；"
+        f"证书台账已完整登记本批次：新发证书 {result.new_certificates} 张，沿用 {result.reused_certificates} 张，"
+        f"{result.cycle} 期测评记录 {result.assessments_recorded} 人；"
     )
     if not json_problem:
         done = f"各文件的评分结果和运行记录 {shown(str(result.run_json))} 已写出，但认证名单未能写出：{roster_problem}"

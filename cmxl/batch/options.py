@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmxl.batch.names import shown
+from cmxl.core.engine.history import cycle_problem, default_cycle
 from cmxl.core.errors import OptionProblem
 from cmxl.core.layout.names import LEDGER_NAME
 
@@ -28,6 +29,10 @@ class BulkOptions:
     jobs: int = 0  # 0: one per core
     within_days: int = 90
     reports: bool = False  # also a report per person (个人报告.docx) beside each results file
+    cycle: str = ""  # the assessment cycle the people are recorded under (default: the issue date's year)
+
+    def __post_init__(self) -> None:
+        self.cycle = self.cycle or default_cycle(self.issue_date)
 
 
 def check_batch_name(name: str, default: bool = False) -> None:
@@ -71,6 +76,7 @@ def make_options(
     jobs: int = 0,
     within_days: int = 90,
     reports: bool = False,
+    cycle: str | None = None,
 ) -> BulkOptions:
     """The options of a run, with the defaults the CLI and the Excel launcher share: output
     beside the folder, the ledger in the output's parent (shared by later batches)."""
@@ -85,6 +91,9 @@ def make_options(
         raise OptionProblem("输出文件夹不能在输入文件夹里面（否则下次会把结果当成输入）", "-o")
     if ledger is not None:
         _check_ledger_path(ledger)
+    why = cycle_problem(cycle) if cycle is not None else ""
+    if why:
+        raise OptionProblem(why, "--cycle")
     return BulkOptions(
         folder=folder,
         output=out,
@@ -96,4 +105,5 @@ def make_options(
         jobs=jobs,
         within_days=within_days,
         reports=reports,
+        cycle=cycle or "",
     )

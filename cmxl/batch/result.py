@@ -27,3 +27,6 @@ class BulkResult:
     held_conflict: int = 0  # of them: their id is in the batch with other data, or with zeros lost (to check)
     worker_peak_mb: float = 0.0  # the largest peak memory of a worker process
     tally: Tally = field(default_factory=Tally)  # the counts above, and the rest (cmxl.core.engine.tally)
+    cycle: str = ""  # the assessment cycle the people were recorded under (docs/rules.md, 历次测评)
+    assessments_recorded: int = 0  # people recorded for the cycle in the ledger
+    assessments_replaced: int = 0  # of them: replacing their record of this cycle (the cycle run again)

@@ -112,6 +112,17 @@ def _jobs(opts: BulkOptions, run: Rules, files: list[Path], named: dict[Path, st
         out = opts.output / Path(rel).parent / names[Path(rel)]
         fault = os.environ.get(FAULT_ABORT) == path.name
         jobs.append(
-            Job(path, rel, out, run.framework, opts.issue_date, hq_schemes, opts.reports, fault, ledger=opts.ledger)
+            Job(
+                path,
+                rel,
+                out,
+                run.framework,
+                opts.issue_date,
+                hq_schemes,
+                opts.reports,
+                fault,
+                ledger=opts.ledger,
+                cycle=opts.cycle,
+            )
         )
     return jobs

@@ -48,6 +48,7 @@ def write_run_json(
             "issue_date": opts.issue_date.isoformat(),
             "jobs": opts.jobs,
             "within_days": opts.within_days,
+            "cycle": opts.cycle,
         },
         "framework": {"id": fw.id, "version": fw.version, "hash": fw.content_hash},
         "schemes": {sid: {"version": s.scheme.version, "hash": s.content_hash} for sid, s in cat.schemes.items()},
@@ -82,4 +83,6 @@ def _counts(result: BulkResult, issued: list[Issued]) -> dict[str, int]:
         "failed": result.tally.failed,
         "not_applied": result.tally.not_applied,
         "repeated": result.tally.repeated,  # rows counted once elsewhere; people = every row read
+        "assessments_recorded": result.assessments_recorded,  # people recorded for the cycle (history)
+        "assessments_replaced": result.assessments_replaced,  # of them: replacing this cycle's earlier record
     }

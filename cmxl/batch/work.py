@@ -27,6 +27,7 @@ from cmxl.core.model.schemes import Scheme
 from cmxl.files import temp_beside
 from cmxl.pipeline import (
     REPORT_SUFFIX,
+    History,
     Scored,
     assess_grid,
     gc_paused,
@@ -34,6 +35,7 @@ from cmxl.pipeline import (
     own_output,
     read,
     rules,
+    with_history,
     write_reports,
     write_results,
 )
@@ -52,6 +54,7 @@ class Job:
     reports: bool = False
     fault: bool = False  # fault injection (tests): the worker dies on this file
     ledger: Path | None = None  # read (never written) so that this file's outputs show who is held for their id
+    cycle: str | None = None  # the cycle recorded: each person's change since their previous one is shown
 
 
 @dataclass
@@ -101,6 +104,7 @@ def _process(job: Job) -> FileOutcome:
                 return _failed(job, "没有人员数据（人员数据表只有表头）", start)
             if job.ledger is not None:
                 hold_for_identity(a.people, job.ledger)
+                with_history(a, History(job.ledger, job.cycle))
             scored = write_results(a, grid, shown_as, job.out)
             if job.reports:
                 write_reports(

@@ -1,4 +1,5 @@
-"""Command line: cmxl validate | score | report | compare | template | bulk | calibrate | frameworks | certs | addin.
+"""Command line: cmxl validate | score | report | compare | template | bulk | calibrate | frameworks | history |
+certs | addin.
 
 A shell over cmxl.api (the model: sqlite-utils' cli.py over db.py): each command parses its
 options, makes one call of cmxl.api and presents what it returns (text, --json, exit code). One
@@ -11,7 +12,7 @@ Importing this package loads no pandas, numpy, openpyxl, pydantic, matplotlib or
 
 from __future__ import annotations
 
-from cmxl.cli import addin, bulk, calibrate, certs, compare, frameworks, report, score, template, validate
+from cmxl.cli import addin, bulk, calibrate, certs, compare, frameworks, history, report, score, template, validate
 from cmxl.cli.common import command, new_app
 
 app = new_app("cmxl：客户经理能力测评评分与岗位技能认证工具")
@@ -24,6 +25,7 @@ for run in (
     bulk.bulk,
     calibrate.calibrate,
     frameworks.frameworks,
+    history.history,
 ):
     command(app)(run)
 app.add_typer(addin.app, name="addin")

@@ -45,6 +45,15 @@ ReportsOpt = Annotated[
     bool, typer.Option("--reports", help="同时为每个文件生成每人一页的个人报告（.docx，评估基准日为发证日期）")
 ]
 
+BulkCycleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cycle",
+        metavar="周期",
+        help="测评周期名称（如 2026、2026上半年）：每人的测评按周期记入证书台账，同一周期重新运行即替换；默认为发证日期的年份",
+    ),
+]
+
 
 def bulk(
     folder: FolderArg,
@@ -57,12 +66,14 @@ def bulk(
     jobs: JobsOpt = 0,
     within_days: WithinOpt = 90,
     reports: ReportsOpt = False,
+    cycle: BulkCycleOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """批量处理一个文件夹的地市工作簿：逐个生成评分结果，汇总认证名单，登记证书台账。"""
     day = as_of(issue_date, "--issue-date")
     options = {"issue_date": day, "output": output, "ledger": ledger, "batch": batch, "framework": framework}
     options |= {"schemes": scheme or [], "jobs": jobs, "within_days": within(within_days), "reports": reports}
+    options["cycle"] = cycle
     run = call(_run, folder, options, debug=debug)
     _summary(run)
     raise typer.Exit(1 if run.failed or run.with_errors or run.held_identity or run.held_conflict else 0)
@@ -123,8 +134,10 @@ def _summary(run: Any) -> None:
     err.print(
         f"[bold]批次“{escape(run.batch)}”处理完毕[/bold]：{len(run.logs)} 个文件，{run.people} 人，"
         f"申报认证 {run.applied} 人，通过 {run.passed} 人{held}{check}；"
-        f"新发证书 {run.new_certificates} 张，沿用 {run.reused_certificates} 张"
-        f"（{run.seconds:.1f} 秒，{run.people / max(run.seconds, 1e-9):.0f} 人/秒）"
+        f"新发证书 {run.new_certificates} 张，沿用 {run.reused_certificates} 张；"
+        f"{escape(run.cycle)} 期测评记录 {run.assessments_recorded} 人"
+        + (f"，其中替换本期原有记录 {run.assessments_replaced} 人" if run.assessments_replaced else "")
+        + f"（{run.seconds:.1f} 秒，{run.people / max(run.seconds, 1e-9):.0f} 人/秒）"
     )
     err.print(f"  认证名单：{escape(str(run.roster))}")
     err.print(f"  各文件评分结果：{escape(str(run.output))}")

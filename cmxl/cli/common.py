@@ -89,6 +89,20 @@ AsOfOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本和其他系统使用）")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示技术细节")]
 LedgerOpt = Annotated[Path, typer.Option("--ledger", metavar="文件", help="证书台账文件", readable=False)]
+# the change since the previous cycle (docs/rules.md, 历次测评): score, report and compare read the ledger
+HistoryLedgerOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        metavar="文件",
+        help="证书台账文件：与其中记录的往期测评比较，显示每人的变化（台账只读不写）",
+        readable=False,
+    ),
+]
+CycleOpt = Annotated[
+    str | None,
+    typer.Option("--cycle", metavar="周期", help="本次测评的周期名称（如 2026、2026上半年），默认为评估基准日的年份"),
+]
 WithinOpt = Annotated[int, typer.Option("--within", metavar="天数", help="列出多少天内到期的证书（0–3650）")]
 
 MAX_WITHIN = 3650  # days ahead 即将到期 may look

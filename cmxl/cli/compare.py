@@ -9,7 +9,19 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, JsonOpt, SchemeOpt, as_of, call, out, print_json
+from cmxl.cli.common import (
+    AsOfOpt,
+    CycleOpt,
+    DebugOpt,
+    FrameworkOpt,
+    HistoryLedgerOpt,
+    JsonOpt,
+    SchemeOpt,
+    as_of,
+    call,
+    out,
+    print_json,
+)
 
 FileArg = Annotated[Path, typer.Argument(help="要重新评分的工作簿", show_default=False, metavar="文件", readable=False)]
 NewOpt = Annotated[
@@ -29,11 +41,14 @@ def compare(
     scheme: SchemeOpt = None,
     as_of_text: AsOfOpt = None,
     as_json: JsonOpt = False,
+    ledger: HistoryLedgerOpt = None,
+    cycle: CycleOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """模型或认证方案调整后重新评分：列出规则差异，以及结果发生变化的人员和原因（不写任何文件）。"""
     day = as_of(as_of_text)
-    found = call(api.compare, file, new, old, day, framework=framework, schemes=scheme or [], debug=debug)
+    history = {"ledger": ledger, "cycle": cycle}
+    found = call(api.compare, file, new, old, day, framework=framework, schemes=scheme or [], debug=debug, **history)
     rules, people, before, after = found.rule_changes, found.people, found.old, found.new
     if as_json:
         print_json(
@@ -62,6 +77,8 @@ def compare(
             console.print(f"[bold]{title}[/bold]：")
         for c in group:
             console.print(f"  第 {c['row']} 行 {escape(c['employee_id'])} {escape(c['name'])}：{escape(_changed(c))}")
+            if c.get("change"):  # with --ledger: the change since the previous cycle, under the new rules
+                console.print(f"    按新规则与上期比较：{escape(c['change']['sentence'])}")
 
 
 def _changed(c: dict) -> str:

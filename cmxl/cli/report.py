@@ -10,7 +10,18 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
-from cmxl.cli.common import DATE_FORMS, DebugOpt, FrameworkOpt, SchemeOpt, as_of, call, err, fail
+from cmxl.cli.common import (
+    DATE_FORMS,
+    CycleOpt,
+    DebugOpt,
+    FrameworkOpt,
+    HistoryLedgerOpt,
+    SchemeOpt,
+    as_of,
+    call,
+    err,
+    fail,
+)
 
 FilesArg = Annotated[
     list[Path], typer.Argument(help="工作簿（可多个）", show_default=False, metavar="文件", readable=False)
@@ -44,6 +55,8 @@ def report(
     scheme: SchemeOpt = None,
     as_of_text: ReportAsOfOpt = None,
     jobs: JobsOpt = 0,
+    ledger: HistoryLedgerOpt = None,
+    cycle: CycleOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """每人一页的个人能力测评报告（<原文件名>_个人报告.docx）：雷达图、各能力项与标准的差距、发展目标、认证结果。"""
@@ -55,7 +68,7 @@ def report(
     default = "（未指定 --as-of，默认今天，与 cmxl score 相同）" if as_of_text is None else ""
     err.print(f"评估基准日：{day.isoformat()}{default}")
     pdf = pdf_format == "pdf"
-    rules = {"framework": framework, "schemes": scheme or [], "as_of": day}
+    rules = {"framework": framework, "schemes": scheme or [], "as_of": day, "ledger": ledger, "cycle": cycle}
     progress, on_page = _progress()
     try:
         with progress:

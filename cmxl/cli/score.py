@@ -11,8 +11,10 @@ from rich.markup import escape
 from cmxl import api
 from cmxl.cli.common import (
     AsOfOpt,
+    CycleOpt,
     DebugOpt,
     FrameworkOpt,
+    HistoryLedgerOpt,
     JsonOpt,
     SchemeOpt,
     as_of,
@@ -41,13 +43,16 @@ def score(
     scheme: SchemeOpt = None,
     as_of_text: AsOfOpt = None,
     as_json: JsonOpt = False,
+    ledger: HistoryLedgerOpt = None,
+    cycle: CycleOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """评分并生成结果工作簿（<原文件名>_评分结果.xlsx，原文件不会被修改）。"""
     day = as_of(as_of_text)
     xlsx_target(output)
     rules = {"framework": framework, "schemes": scheme or [], "as_of": day}
-    results = call(api.score, files, output=output, force=force, debug=debug, **rules)
+    history = {"ledger": ledger, "cycle": cycle}
+    results = call(api.score, files, output=output, force=force, debug=debug, **rules, **history)
     people: list[dict] = []
     for f in results:
         if f.problem is not None:

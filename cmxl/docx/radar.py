@@ -17,11 +17,13 @@ import math
 from collections.abc import Sequence
 
 WIDTH_IN, HEIGHT_IN, DPI = 5.0, 4.4, 120
-ASSESSED, STANDARD = "#2E75B6", "#C00000"
+ASSESSED, STANDARD, PREVIOUS = "#2E75B6", "#C00000", "#7F7F7F"
 
 
 class Radar:
-    def __init__(self, labels: Sequence[str], level_names: Sequence[str], font: str) -> None:
+    def __init__(self, labels: Sequence[str], level_names: Sequence[str], font: str, previous: bool = False) -> None:
+        """`previous`: the radars show the previous cycle too (a grey dashed line, drawn under
+        the current one, and in the legend); a person with no earlier cycle has no such line."""
         import matplotlib
 
         matplotlib.use("Agg")
@@ -39,6 +41,11 @@ class Radar:
         angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
         self.theta = np.concatenate([angles, angles[:1]])
         flat = np.ones(n + 1)
+        self.previous = None
+        if previous:
+            (self.previous,) = ax.plot(
+                self.theta, flat, color=PREVIOUS, linewidth=1.5, linestyle="--", label="上期级别", animated=True
+            )
         (self.standard,) = ax.plot(self.theta, flat, color=STANDARD, linewidth=2, label="岗位标准级别", animated=True)
         (self.assessed,) = ax.plot(
             self.theta, flat, color=ASSESSED, linewidth=2, marker="o", markersize=5, label="测评级别", animated=True
@@ -55,7 +62,11 @@ class Radar:
         ax.set_yticklabels(level_names, fontsize=6, fontfamily=font, color="#7F7F7F")
         ax.set_rlabel_position(360 / n / 2)  # the ring labels between the first two items
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, frameon=False, prop={"family": font, "size": 8}
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.06),
+            ncol=3 if previous else 2,
+            frameon=False,
+            prop={"family": font, "size": 8},
         )
         fig.tight_layout(pad=0.4)
         self.ax = ax
@@ -80,7 +91,9 @@ class Radar:
             ax.set_position([box.x0 + shrink, box.y0 + shrink, box.width - 2 * shrink, box.height - 2 * shrink])
             self.canvas.draw()
 
-    def _rgb(self, assessed: Sequence[int | None], standard: Sequence[int | None]):
+    def _rgb(
+        self, assessed: Sequence[int | None], standard: Sequence[int | None], before: Sequence[int | None] | None = None
+    ):
         from PIL import Image
 
         def closed(values: Sequence[int | None]):
@@ -93,15 +106,22 @@ class Radar:
         mine = closed(assessed)
         self.assessed.set_ydata(mine)
         self.fill.set_xy(self.np.column_stack([self.theta, self.np.nan_to_num(mine, nan=0.0)]))
-        for artist in (self.fill, self.standard, self.assessed):
+        artists = [self.fill, self.standard, self.assessed]
+        if self.previous is not None and before is not None:  # no earlier cycle: no line (never a made-up one)
+            self.previous.set_ydata(closed(before))
+            artists.insert(0, self.previous)
+        for artist in artists:
             self.ax.draw_artist(artist)
         size = canvas.get_width_height()
         return Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
 
-    def png(self, assessed: Sequence[int | None], standard: Sequence[int | None]) -> bytes:
+    def png(
+        self, assessed: Sequence[int | None], standard: Sequence[int | None], before: Sequence[int | None] | None = None
+    ) -> bytes:
+        """A person's radar; `before`: their previous cycle's levels (None: not shown)."""
         from PIL import Image
 
-        image = self._rgb(assessed, standard).quantize(palette=self.palette, dither=Image.Dither.NONE)
+        image = self._rgb(assessed, standard, before).quantize(palette=self.palette, dither=Image.Dither.NONE)
         out = io.BytesIO()
         image.save(out, format="PNG", compress_level=1)
         return out.getvalue()
@@ -110,10 +130,11 @@ class Radar:
 _drawn: dict[tuple, Radar] = {}
 
 
-def radar(labels: Sequence[str], level_names: Sequence[str], font: str) -> Radar:
-    """The radar template of a model in this process (drawn on first use)."""
-    key = (tuple(labels), tuple(level_names), font)
+def radar(labels: Sequence[str], level_names: Sequence[str], font: str, previous: bool = False) -> Radar:
+    """The radar template of a model in this process (drawn on first use); `previous`: with the
+    previous cycle's line and its legend."""
+    key = (tuple(labels), tuple(level_names), font, previous)
     if key not in _drawn:
         _drawn.clear()  # one model at a time: a process does not keep every model's figure
-        _drawn[key] = Radar(labels, level_names, font)
+        _drawn[key] = Radar(labels, level_names, font, previous)
     return _drawn[key]

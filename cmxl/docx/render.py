@@ -99,7 +99,8 @@ def _rendered(work: tuple[list[PersonPage], int, str]) -> list[tuple[str, bytes]
     pages, start, font = work
     out = []
     for k, page in enumerate(pages, start=start):
-        png = radar(page.radar_labels, page.level_names, font).png(page.radar_assessed, page.radar_standard)
+        drawn = radar(page.radar_labels, page.level_names, font, page.radar_history)
+        png = drawn.png(page.radar_assessed, page.radar_standard, page.radar_previous)
         out.append((page_xml(page, k + 1, f"rIdRadar{k + 1}", k == 0), png))
     return out
 

@@ -9,12 +9,13 @@ the core says (PersonPage.compact). Measured conservatively: a page is never mor
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from cmxl.core.layout.person_report import GOALS, ITEM_HEADS, STRENGTHS, PersonPage
+from cmxl.core.layout.person_report import CHANGE, CHANGE_HEADS, GOALS, ITEM_HEADS, STRENGTHS, PersonPage
 from cmxl.xlsx.render import xml_text
 
 EMU_PER_TWIP = 635
@@ -26,6 +27,7 @@ CELL_PAD = 60  # twips each side of a table cell's text
 WHO_COLS = (1700, 3346, 1700, 3346)
 SIDE_COLS = (4800, 5292)
 ITEM_COLS = (1900, 1000, 780, 780, 712)  # within the right cell, less its padding
+CHANGE_COLS = (3092, 1400, 1400, 1400, 1400, 1400)  # the items that moved since the previous cycle: the text's width
 RADAR_W = SIDE_COLS[0] - 2 * CELL_PAD
 RADAR_H = round(RADAR_W * 4.4 / 5.0)
 BULLET_INDENT = 360  # ListBullet's hanging indent (the default template's numbering)
@@ -122,6 +124,15 @@ def measure(page: PersonPage, s: Sizes) -> float:
     if page.from_level_note:
         h += lines(page.from_level_note, s.body - 1, TEXT_W) * small
     heading = line(HEADING_SIZE) + 5
+    if page.change_sentence:
+        h += heading + lines(page.change_sentence, s.body, TEXT_W) * body + 1
+        rows = [CHANGE_HEADS, *(c.cells for c in page.changes)] if page.changes else []
+        h += sum(
+            max(lines(t, s.table, w - 2 * CELL_PAD) for t, w in zip(row, CHANGE_COLS, strict=True))
+            * line(s.table, TABLE_LEADING)
+            + 1
+            for row in rows
+        )
     h += heading + lines(page.strengths_text, s.body, TEXT_W) * body + 1
     h += heading + sum(lines(text, s.goals, TEXT_W) * line(s.goals) + 1 for text in page.goal_lines)
     for text in (page.goals_empty, page.unjudged_note, page.goals_note):
@@ -137,12 +148,15 @@ def measure(page: PersonPage, s: Sizes) -> float:
 
 
 def fit(page: PersonPage) -> tuple[PersonPage, Sizes]:
-    """The page at the largest sizes that fit one printed page; shortened when none does."""
+    """The page at the largest sizes that fit one printed page; shortened when none does (last,
+    the table of the items that changed since the previous cycle goes: its sentence stays)."""
     for level in range(PersonPage.COMPACT_LEVELS + 1):
         shown = page.compact(level)
         for s in STEPS:
             if measure(shown, s) <= BUDGET:
                 return shown, s
+    if page.changes:
+        return fit(dataclasses.replace(page, changes=[]))
     return shown, STEPS[-1]
 
 
@@ -238,6 +252,21 @@ def _picture(rid: str, n: int) -> str:
     )
 
 
+def _changes(page: PersonPage, s: Sizes) -> str:
+    """The items that moved since the previous cycle: a change down in red."""
+
+    def cell(k: int, t: str, w: int, head: bool = False) -> str:
+        red = RED if k == 5 and t.startswith("-") else ""
+        return _cell(w, _text(t, s.table, bold=head, leading=TABLE_LEADING, color=red), "F2F2F2" if head else "")
+
+    heads = _row("".join(cell(k, t, w, True) for k, (t, w) in enumerate(zip(CHANGE_HEADS, CHANGE_COLS, strict=True))))
+    body = [
+        _row("".join(cell(k, t, w) for k, (t, w) in enumerate(zip(c.cells, CHANGE_COLS, strict=True))))
+        for c in page.changes
+    ]
+    return _table(CHANGE_COLS, [heads, *body])
+
+
 def page_xml(page: PersonPage, n: int, rid: str, first: bool) -> str:
     """The page of person `n` (1-based; its radar is the image part of relationship `rid`)."""
     page, s = fit(page)
@@ -286,6 +315,11 @@ def page_xml(page: PersonPage, n: int, rid: str, first: bool) -> str:
     if page.from_level_note:
         out.append(_text(page.from_level_note, s.body - 1))
     heading = {"style": "Heading2", "before": 4, "after": 1}
+    if page.change_sentence:
+        out.append(_text(CHANGE, HEADING_SIZE, **heading))
+        out.append(_text(page.change_sentence, s.body, after=1))
+        if page.changes:
+            out.append(_changes(page, s))
     out.append(_text(STRENGTHS, HEADING_SIZE, **heading))
     out.append(_text(page.strengths_text, s.body, after=1))
     out.append(_text(GOALS, HEADING_SIZE, **heading))

@@ -326,6 +326,9 @@ def _chart(c: S.Chart):
                 series.marker.symbol = "circle"
                 series.marker.graphicalProperties.solidFill = color
                 series.marker.graphicalProperties.line.solidFill = color
+                if s.dashed:
+                    series.graphicalProperties.line.dashStyle = "dash"
+                    series.marker.symbol = "none"
             else:
                 series.graphicalProperties.solidFill = color
                 series.graphicalProperties.line.solidFill = color

@@ -13,6 +13,7 @@ import numpy as np
 
 from cmxl.core.cellref import parse_a1
 from cmxl.core.engine.certification import NOT_APPLIED, CertResult, Reason
+from cmxl.core.engine.change import Change
 from cmxl.core.engine.intake import Intake
 from cmxl.core.engine.scoring import Scores
 from cmxl.core.engine.tally import Outcome, outcome, result_word
@@ -60,6 +61,9 @@ class PersonResult:
     grade_unrecognised: str = ""  # 现岗位级别 as typed when it is not a known grade: no standard applies
     items_unjudged: int | None = None  # competencies not rated while a standard applies (gap unknown)
     id_numeric: bool = False  # the id was typed as a number: its leading zeros may be lost
+    # the change since the person's previous cycle in the ledger (cmxl.core.engine.history); None:
+    # no ledger was looked up
+    change: Change | None = None
 
     # ---- the words a sheet shows ------------------------------------------------------------
     @property
@@ -166,6 +170,7 @@ class PersonResult:
                 "reasons": [vars(r) for r in cert.reasons],
                 "held": self.held or None,
             },
+            **({"change": self.change.to_json()} if self.change is not None else {}),
         }
 
 

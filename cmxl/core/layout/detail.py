@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cmxl.core.cellref import a1
 from cmxl.core.engine.assessment import NOT_RATED, Assessment
+from cmxl.core.engine.history import shows_history
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.columns import Column, Columns, Rule
 from cmxl.core.layout.names import DETAIL
@@ -26,9 +27,13 @@ def _item_columns(i: int, name: str, level_rule: Rule) -> list[Column[PersonResu
     ]
 
 
-def detail_columns(fw: Framework) -> Columns[PersonResult]:
+CHANGE_HEAD = "与上期相比"  # the person's change since the previous cycle, in a sentence (个人画像 shows it)
+
+
+def detail_columns(fw: Framework, history: bool = False) -> Columns[PersonResult]:
     """Every cell at the top of its row: a row made tall by a long reason otherwise showed the id
-    at its foot and the reason at its head, beside the row above."""
+    at its foot and the reason at its head, beside the row above. `history`: someone has an
+    earlier cycle, and a last column says each person's change since theirs."""
 
     def level_rule(ranges: str, first: str) -> list[ConditionalFormat]:
         return level_rules(ranges, fw.level_names, first)
@@ -52,15 +57,20 @@ def detail_columns(fw: Framework) -> Columns[PersonResult]:
             Column("认证原因", "reasons_shown", "wrap", 40.0),
             # items only a level was given for: their score is the band's midpoint
             Column("按级别折算的能力项", from_level, "wrap", 24.0),
+            *([Column(CHANGE_HEAD, _sentence, "wrap", 40.0)] if history else []),
         ]
     )
+
+
+def _sentence(p: PersonResult) -> str:
+    return p.change.sentence if p.change is not None else ""
 
 
 def detail_sheet(a: Assessment) -> SheetSpec:
     # too wide for one page (three columns an item): printed across pages, id and name on each
     setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header=DETAIL)
     sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=setup)
-    cols = detail_columns(a.framework)
+    cols = detail_columns(a.framework, True) if shows_history(a.people) else detail_columns(a.framework)
     cols.add_table(sheet, 0, a.people)
     sheet.heights[0] = 45
     sheet.conditional += cols.conditional(1, max(a.size, 1))

@@ -28,6 +28,8 @@ CERTIFICATION = "岗位技能认证"
 DRAFTED = "（描述为起草稿）"
 FROM_LEVEL_MARK = "※"
 FROM_LEVEL_NOTE = "※ 只评定了级别的能力项，得分按该级别的折算分计（按级别折算）。"
+CHANGE = "与上期相比"
+CHANGE_HEADS = ("能力项", "上期级别", "本期级别", "上期得分", "本期得分", "变化")
 SIGNATURE = "测评人签字：__________    日期：__________        被测评人签字：__________    日期：__________"
 
 # The page is the employee's: a result whose certificate waits (the row has errors) is not told as
@@ -57,6 +59,22 @@ class ItemLine:
     level: str
     standard: str
     gap: str  # "+1", "-1", "0" or ""
+
+
+@dataclass
+class ChangeLine:
+    """An item whose score or level moved since the previous cycle (docs/rules.md, 历次测评)."""
+
+    name: str
+    previous_level: str
+    level: str
+    previous_score: str
+    score: str
+    change: str  # "+0.6", "-1.2" or "" (a score missing: the level moved)
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (self.name, self.previous_level, self.level, self.previous_score, self.score, self.change)
 
 
 @dataclass
@@ -98,6 +116,11 @@ class PersonPage:
     goals_note: str = ""  # said under the goals when the page gives them shortened (see compact)
     model: str = ""  # the model's name, for the note of a shortened page
     goals_joined: bool = False  # shortened to the goals' names on one paragraph (see compact)
+    # the previous cycle (docs/rules.md, 历次测评): only for a person matched with an earlier record
+    radar_history: bool = False  # the report shows earlier cycles: every radar's legend has 上期级别
+    radar_previous: list[int | None] | None = None  # the previous cycle's levels (None: no earlier cycle)
+    change_sentence: str = ""  # the overall change in a sentence ('' : no earlier cycle)
+    changes: list[ChangeLine] = field(default_factory=list)  # the items that moved
 
     @property
     def none_known(self) -> str:
@@ -157,7 +180,41 @@ class PersonPage:
 
 def person_pages(a: Assessment, source: str) -> list[PersonPage]:
     fw = a.framework
-    return [_page(fw, a, p, source) for p in a.people]
+    pages = [_page(fw, a, p, source) for p in a.people]
+    if any(p.change is not None and p.change.matched for p in a.people):
+        for page, p in zip(pages, a.people, strict=True):
+            _with_change(page, fw, p)
+    return pages
+
+
+def _with_change(page: PersonPage, fw: Framework, p: PersonResult) -> None:
+    """The previous cycle on the page of a person matched with one: the radar's dashed line, the
+    items that moved, the sentence. A possible mismatch (another name under the id) is not shown
+    on the employee's page: it is the clerk's to check (汇总, 历次对比)."""
+    page.radar_history = True
+    c = p.change
+    if c is None or not c.matched or c.previous is None:
+        return
+    levels = fw.level_names
+    before = [c.previous.items.get(name) for name in fw.item_names]
+    page.radar_previous = [levels.index(r.level) + 1 if r is not None and r.level in levels else None for r in before]
+    page.change_sentence = c.sentence
+
+    def shown(x: float | None) -> str:
+        return "" if x is None else f"{x:.1f}"
+
+    page.changes = [
+        ChangeLine(
+            i.name,
+            i.previous.level or "未评定",
+            i.current.level or "未评定",
+            shown(i.previous.score),
+            shown(i.current.score),
+            "" if i.score_change is None else f"{i.score_change:+.1f}",
+        )
+        for i in c.items
+        if i.moved
+    ]
 
 
 def _page(fw: Framework, a: Assessment, p: PersonResult, source: str) -> PersonPage:

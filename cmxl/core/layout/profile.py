@@ -1,5 +1,9 @@
 """个人画像: pick an id; formulas pull that person's items from 评分明细 and a radar chart shows
-assessed scores against the grade's standard. Works in Excel with no Python running."""
+assessed scores against the grade's standard. Works in Excel with no Python running.
+
+When someone has an earlier cycle (docs/rules.md, 历次测评), the item table also pulls each
+item's previous level and score and the change from 历次对比, the radar draws the previous
+cycle under the current one, and a line under the table says the change in a sentence."""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ from dataclasses import dataclass
 
 from cmxl.core.cellref import a1, column_letter
 from cmxl.core.engine.assessment import Assessment
+from cmxl.core.engine.history import shows_history
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.columns import Columns
-from cmxl.core.layout.names import DETAIL, PROFILE
+from cmxl.core.layout.detail import CHANGE_HEAD
+from cmxl.core.layout.history import COLUMNS as HISTORY_COLUMNS
+from cmxl.core.layout.history import history_rows
+from cmxl.core.layout.names import DETAIL, HISTORY, PROFILE
 from cmxl.core.layout.spec import Chart, ConditionalFormat, PrintSetup, Ref, Series, SheetSpec, Validation, cell_range
 from cmxl.core.layout.stats import ROW_CM
 from cmxl.core.model.framework import Framework
@@ -32,6 +40,11 @@ INFO_LABELS = [label for label, _ in INFO_FIELDS]
 ITEM_HEADS = ["能力项", "类别", "得分", "级别", "标准级别", "标准分数线", "差距", "级别序号", "标准序号"]
 TABLE_ROW = 13  # header row of the item table (row 14 in Excel)
 RADAR_ROW, RADAR_COL = 2, 10  # the radar's top left corner (K3)
+# with an earlier cycle: after 标准序号, the previous level, score and change (and the previous
+# level as a number for the radar, and the row of 历次对比 they come from); the radar moves right
+HISTORY_HEADS = ["上期级别", "上期得分", "得分变化", "上期序号", "对比行"]
+HISTORY_COL = len(ITEM_HEADS)
+HISTORY_RADAR_COL = RADAR_COL + len(HISTORY_HEADS)
 DEFAULT_COLUMN_CM = 1.69  # a column of Excel's default width (8.43 characters, 64 pixels)
 GRADE_CELL = f"$B${PICK_ROW + 2 + INFO_LABELS.index('对标岗位级别')}"
 NAME_CELL = f"$B${PICK_ROW + 2 + INFO_LABELS.index('姓名')}"
@@ -59,12 +72,18 @@ class _Where:
     end: int  # the last one's
     levels: int  # header row of the level bands
     standards: int  # header row of the grades' standard levels
+    history: bool = False  # the change since the previous cycle: its sentence two rows under the table
 
     @classmethod
-    def of(cls, fw: Framework) -> _Where:
+    def of(cls, fw: Framework, history: bool = False) -> _Where:
         k = len(fw.item_names)
-        levels = TABLE_ROW + k + 3
-        return cls(TABLE_ROW + 1, TABLE_ROW + k, levels, levels + len(fw.levels) + 3)  # a blank row after the bands
+        levels = TABLE_ROW + k + 3 + (2 if history else 0)
+        # a blank row after the bands
+        return cls(TABLE_ROW + 1, TABLE_ROW + k, levels, levels + len(fw.levels) + 3, history)
+
+    @property
+    def sentence(self) -> int:
+        return self.end + 2
 
 
 def profile_sheet(a: Assessment, cols: Columns[PersonResult], profile_id: str | None) -> SheetSpec:
@@ -73,11 +92,13 @@ def profile_sheet(a: Assessment, cols: Columns[PersonResult], profile_id: str | 
     sheet = SheetSpec(PROFILE, tab_color="548235", zoom=100, print_setup=PrintSetup(header="个人能力画像"))
     look = _picker(sheet, [p.employee_id for p in a.people], profile_id, cols, max(a.size, 1) + 1)
     _person(sheet, look)
-    rows = _Where.of(fw)
+    rows = _Where.of(fw, shows_history(a.people))
     sheet.put_row(TABLE_ROW, 0, ITEM_HEADS, "head")
     _standards(sheet, fw, rows.standards)
     _items(sheet, fw, look, rows)
     summary = _below_standard(sheet, rows)
+    if rows.history:
+        summary = _previous(sheet, fw, look, rows, history_rows(a.people) + 1)
     _level_bands(sheet, fw, rows.levels)
     sheet.conditional += [
         ConditionalFormat(cell_range(rows.first, 3, rows.end, 4), f'{a1(rows.first, 3)}="{name}"', f"level{j}")
@@ -90,8 +111,11 @@ def profile_sheet(a: Assessment, cols: Columns[PersonResult], profile_id: str | 
     radar = _radar(fw, rows)
     sheet.charts.append(radar)
     sheet.widths = {0: 16.0, 1: 16.0, 2: 9.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 7.0, 7: 9.0, 8: 9.0, 9: 3.0}
+    if rows.history:
+        sheet.widths.update({9: 9.0, 10: 9.0, 11: 9.0, 12: 9.0, 13: 7.0, 14: 3.0})
     # printed: the person's page (their table and the radar), not the model's parameters under it
-    last_col = RADAR_COL + math.ceil(radar.width_cm / DEFAULT_COLUMN_CM)
+    radar_col = HISTORY_RADAR_COL if rows.history else RADAR_COL
+    last_col = radar_col + math.ceil(radar.width_cm / DEFAULT_COLUMN_CM)
     last_row = max(summary, RADAR_ROW + math.ceil(radar.height_cm / ROW_CM))
     sheet.print_setup.print_area = f"A1:{column_letter(last_col)}{last_row + 1}"
     return sheet
@@ -194,20 +218,62 @@ def _level_bands(sheet: SheetSpec, fw: Framework, levels_row: int) -> None:
         sheet.put_row(levels_row + 1 + j, 0, [lv.name, lv.min, lv.max], "value")
 
 
+def _previous(sheet: SheetSpec, fw: Framework, look: _Lookup, rows: _Where, last: int) -> int:
+    """The previous cycle's level and score of each item and the change, found in 历次对比 (rows
+    2..`last`) by the chosen id and the item's name; and the change in a sentence, from 评分明细.
+    Returns the sentence's row."""
+    sheet.put_row(TABLE_ROW, HISTORY_COL, HISTORY_HEADS, "head")
+    bands = rows.levels + 2, rows.levels + 1 + len(fw.levels)
+    level_names = f"$A${bands[0]}:$A${bands[1]}"
+    pick = f"${column_letter(PICK_COL)}${PICK_ROW + 1}"
+
+    def column(head: str) -> str:
+        letter = column_letter(HISTORY_COLUMNS[head])
+        return f"'{HISTORY}'!${letter}$2:${letter}${last}"
+
+    def pulled(at: str, head: str) -> str:
+        found = f"INDEX({column(head)},{at}-1)"
+        return f'=IF({at}=0,"",IF(ISBLANK({found}),"",{found}))'
+
+    for i in range(len(fw.item_names)):
+        r = rows.first + i
+        at = a1(r, HISTORY_COL + 4)
+        # the row of 历次对比 with this id and item (0: none; an id given twice, the last)
+        match = f"({column('员工编号')}={pick})*({column('能力项')}={a1(r, 0)})*ROW({column('员工编号')})"
+        sheet.put(r, HISTORY_COL + 4, f"=IFERROR(SUMPRODUCT(MAX({match})),0)", "value", formula=True)
+        sheet.put(r, HISTORY_COL, pulled(at, "上期级别"), "value", formula=True)
+        sheet.put(r, HISTORY_COL + 1, pulled(at, "上期得分"), "num_box", formula=True)
+        sheet.put(r, HISTORY_COL + 2, pulled(at, "得分变化"), "change_box", formula=True)
+        level = a1(r, HISTORY_COL)
+        sheet.put(r, HISTORY_COL + 3, f'=IFERROR(MATCH({level},{level_names},0),"")', "value", formula=True)
+    sheet.put(rows.sentence, 0, CHANGE_HEAD, "label")
+    sheet.put(rows.sentence, 1, look.pull(CHANGE_HEAD), "wrap", formula=True)
+    sheet.merges.append(f"B{rows.sentence + 1}:I{rows.sentence + 1}")
+    sheet.heights[rows.sentence] = 40
+    return rows.sentence
+
+
 def _radar(fw: Framework, rows: _Where) -> Chart:
+    """Assessed against standard; with an earlier cycle, the previous levels drawn first (under
+    the current ones), grey and dashed."""
+    series = [
+        Series(Ref(PROFILE, rows.first, 7, rows.end, 7), "测评级别"),
+        Series(Ref(PROFILE, rows.first, 8, rows.end, 8), "岗位标准级别"),
+    ]
+    colors = ["2E75B6", "C00000"]
+    if rows.history:
+        series.insert(0, Series(Ref(PROFILE, rows.first, HISTORY_COL + 3, rows.end, HISTORY_COL + 3), "上期级别", True))
+        colors.insert(0, "A5A5A5")
     return Chart(
         kind="radar",
         title="能力素质状况：测评级别与岗位标准级别",
-        anchor=a1(RADAR_ROW, RADAR_COL),
+        anchor=a1(RADAR_ROW, HISTORY_RADAR_COL if rows.history else RADAR_COL),
         categories=Ref(PROFILE, rows.first, 0, rows.end, 0),
-        series=[
-            Series(Ref(PROFILE, rows.first, 7, rows.end, 7), "测评级别"),
-            Series(Ref(PROFILE, rows.first, 8, rows.end, 8), "岗位标准级别"),
-        ],
+        series=series,
         y_min=0,
         y_max=len(fw.levels),
         axis_format="0",
         width_cm=17,
         height_cm=14,
-        colors=["2E75B6", "C00000"],
+        colors=colors,
     )

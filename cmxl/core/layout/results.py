@@ -16,6 +16,8 @@ from typing import NamedTuple
 from cmxl.core.cellref import a1, column_letter, parse_a1
 from cmxl.core.engine.assessment import Assessment
 from cmxl.core.engine.certification import FAILED, INCOMPLETE, NOT_ELIGIBLE
+from cmxl.core.engine.change import NAME_MISMATCH
+from cmxl.core.engine.history import looked_up, shows_history
 from cmxl.core.engine.results import UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import NEARLY, NOT_ATTAINED
 from cmxl.core.engine.tally import HELD_WORD
@@ -24,6 +26,7 @@ from cmxl.core.issues import SEVERITY_ZH, Issue
 from cmxl.core.layout.calibration import calibration_sheet, has_calibration
 from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.detail import detail_columns, detail_sheet
+from cmxl.core.layout.history import history_sheet, unit_changes
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import DATA, ISSUES, SUMMARY
 from cmxl.core.layout.profile import profile_sheet
@@ -90,17 +93,24 @@ class Context:
 
 # The result sheets both kinds of results have, in order: a new sheet is one builder and one
 # entry here (the file adds the 测评数据 copy and 运行信息; the open workbook adds 运行信息). A
-# builder returns None when its sheet has nothing to show for this workbook (校准分析 of one unit).
+# builder returns None when its sheet has nothing to show for this workbook (校准分析 of one unit,
+# 历次对比 without an earlier cycle).
 RESULT_SHEETS: list[Callable[[Assessment, Context], SheetSpec | None]] = [
     lambda a, ctx: _summary(a, ctx.source),
-    lambda a, ctx: profile_sheet(a, detail_columns(a.framework), ctx.profile_id),
-    lambda a, ctx: stats_sheet(a.framework, a.people),
+    lambda a, ctx: profile_sheet(a, _detail_columns(a), ctx.profile_id),
+    lambda a, ctx: stats_sheet(a.framework, a.people, unit_changes(a.framework, a.people)),
+    lambda a, ctx: history_sheet(a.people) if shows_history(a.people) else None,
     lambda a, ctx: training_matrix(a.framework, a.people),
     lambda a, ctx: training_list(a.framework, a.people),
     lambda a, ctx: calibration_sheet(a.framework, a.people) if has_calibration(a.framework, a.people) else None,
     lambda a, ctx: detail_sheet(a),
     lambda a, ctx: _issues(a, ctx.data_sheets),
 ]
+
+
+def _detail_columns(a: Assessment) -> Columns[PersonResult]:
+    """评分明细's columns, as 个人画像 finds them (with the change when someone has an earlier cycle)."""
+    return detail_columns(a.framework, True) if shows_history(a.people) else detail_columns(a.framework)
 
 
 def _result_sheets(
@@ -173,9 +183,31 @@ def _status_rules(cells: str, st: str) -> list[ConditionalFormat]:
     ]
 
 
-def summary_columns(fw: Framework, several: bool) -> Columns[Ranked]:
+def _change_rules(cells: str, at: str) -> list[ConditionalFormat]:
+    return [
+        ConditionalFormat(cells, f"AND(ISNUMBER({at}),{at}>0)", "good"),
+        ConditionalFormat(cells, f"AND(ISNUMBER({at}),{at}<0)", "bad"),
+    ]
+
+
+def _mismatch_rules(cells: str, at: str) -> list[ConditionalFormat]:
+    return [ConditionalFormat(cells, f'LEFT({at},{len(NAME_MISMATCH)})="{NAME_MISMATCH}"', "warn")]
+
+
+# the change since the previous cycle (docs/rules.md, 历次测评): when the ledger was looked up;
+# empty for a person with no earlier cycle, 姓名不符 where the earlier record has another name
+HISTORY_COLUMNS: list[Column[Ranked]] = [
+    Column("上期总分", lambda r: r.p.change.previous_total, "num"),
+    Column("总分变化", lambda r: r.p.change.total_change if r.p.change.matched else None, "change", rule=_change_rules),
+    Column("上期级别", lambda r: r.p.change.previous_level, "wrap", max_width=16.0, rule=_mismatch_rules),
+    Column("达标变化", lambda r: r.p.change.attainment_text, "top"),
+]
+
+
+def summary_columns(fw: Framework, several: bool, history: bool = False) -> Columns[Ranked]:
     """The columns of 汇总; `several`: the workbook has one people sheet per unit, and a row says
-    which sheet it is on. Long texts wrap in their columns; so does a grade not recognised
+    which sheet it is on; `history`: the ledger was looked up for earlier cycles (every person has
+    a change). Long texts wrap in their columns; so does a grade not recognised
     ("客户经理（无法识别）", wrapped at the mark), which would otherwise widen the column for everyone."""
 
     def level_rules_of(cells: str, at: str) -> list[ConditionalFormat]:
@@ -198,6 +230,7 @@ def summary_columns(fw: Framework, several: bool) -> Columns[Ranked]:
             Column("单位排名", "in_unit", "int"),
             Column("综合级别", "p.level_shown", "top", rule=level_rules_of),
             Column("达标情况", "p.attainment_shown", "top", rule=_attainment_rules),
+            *(HISTORY_COLUMNS if history else []),
             Column("低于标准项数", "p.items_below", "int"),
             Column("无法判断项数", lambda r: r.p.items_unjudged or None, "int"),  # blank when every gap is known
             Column("差距明细", lambda r: gaps_text(fw.item_names, r.p), "wrap", 26.0),
@@ -213,7 +246,7 @@ def _summary(a: Assessment, source: str) -> SheetSpec:
     sheet = SheetSpec(
         SUMMARY, freeze="C2", tab_color="1F4E78", print_setup=PrintSetup(repeat_rows="1:1", header=f"{source} 评分汇总")
     )
-    cols = summary_columns(a.framework, several=len(a.intake.sheets) > 1)
+    cols = summary_columns(a.framework, several=len(a.intake.sheets) > 1, history=looked_up(a.people))
     cols.add_table(sheet, 0, ranked(a.people))
     last = max(a.size, 1)
     sheet.tables.append(Table("汇总表", cell_range(0, 0, last, len(cols.heads) - 1)))

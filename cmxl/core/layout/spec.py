@@ -100,6 +100,7 @@ class Ref:
 class Series:
     values: Ref
     title: str
+    dashed: bool = False  # a line drawn dashed (a radar's previous cycle, under the current one)
 
 
 @dataclass

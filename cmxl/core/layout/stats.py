@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from cmxl.core.engine.certification import NOT_APPLIED
@@ -63,9 +63,12 @@ def chart_height(sheet: SheetSpec, wanted_cm: float) -> float:
     return min(wanted_cm, room) if room else wanted_cm
 
 
-def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
+def stats_sheet(
+    fw: Framework, people: list[PersonResult], more: Callable[[SheetSpec, Blocks], None] | None = None
+) -> SheetSpec:
     """Every table counts every person once: a column or row 未评定 holds those whose level, total
-    or attainment could not be determined, so each split adds up to 人数."""
+    or attainment could not be determined, so each split adds up to 人数. `more` adds a block at
+    the end (each unit now and last cycle, cmxl.core.layout.history)."""
     people = counted(people)
     sheet = SheetSpec(STATS, tab_color="BF8F00", print_setup=PrintSetup(header=STATS))
     sheet.put(0, 0, f"统计图表（{len(people)} 人）", "title")
@@ -136,6 +139,8 @@ def stats_sheet(fw: Framework, people: list[PersonResult]) -> SheetSpec:
     group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
     units = [p.unit or UNFILLED for p in people]
     group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people))
+    if more is not None:
+        more(sheet, blocks)
     set_widths(sheet)
     return sheet
 

@@ -61,6 +61,10 @@ def base_styles(level_count: int) -> dict[str, Style]:
     styles["muted"] = Style(color="808080", italic=True)  # shown, not judged
     styles["d"] = Style(number_format="+0.00;-0.00;0.00", vertical="top")  # a leniency index, signed
     styles["d_box"] = Style(number_format="+0.00;-0.00;0.00", border=True)
+    # a rate's change since last cycle, in percentage points (统计图表, 历次测评)
+    styles["change_pct"] = Style(number_format="+0.0%;-0.0%;0.0%")
+    styles["change_box"] = Style(number_format="+0.0;-0.0;0.0", border=True)  # 个人画像's 得分变化
+    styles["total_change_pct"] = Style(bold=True, fill="F2F2F2", border=True, number_format="+0.0%;-0.0%;0.0%")
     return styles
 
 
