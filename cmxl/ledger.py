@@ -25,7 +25,7 @@ from cmxl.core.errors import LedgerProblem, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
 from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, Certificate, Holder, IdentityChange
 from cmxl.ledger_problems import problem
-from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now
+from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now, reconcile_holders
 
 if TYPE_CHECKING:
     from cmxl.core.engine.results import PersonResult
@@ -153,6 +153,7 @@ class Ledger:
                 step(db)
             # a hand edit may have put back what the upgrade cleaned: ids are read one way, always
             cleaned = normalise_stored(db, now()) if self.version == SCHEMA_VERSION else 0
+            cleaned += reconcile_holders(db, now())  # and who holds each id agrees with the certificates
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute("COMMIT" if self.version < SCHEMA_VERSION or cleaned else "ROLLBACK")

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 
 from cmxl.core.ids import normalise_id, normalise_name
-from cmxl.core.ledger_records import DISPUTE, NORMALISE
+from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, DISPUTE, NORMALISE, RESTORE
 
 APPLICATION_ID = 0x434D584C  # "CMXL" in the SQLite header: this file is a cmxl certificate ledger
 
@@ -226,12 +226,80 @@ def normalise_stored(db: sqlite3.Connection, stamp: str) -> int:
             changed += 1
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "holders" in tables:
-        for (pid,) in db.execute("SELECT employee_id FROM holders").fetchall():
+        for pid, name, unit in db.execute("SELECT employee_id, name, unit FROM holders").fetchall():
             clean = normalise_id(pid)
-            if clean != pid:
-                db.execute("UPDATE OR REPLACE holders SET employee_id=? WHERE employee_id=?", (clean, pid))
-                changed += 1
+            if clean == pid:
+                continue
+            changed += 1
+            taken = db.execute("SELECT name FROM holders WHERE employee_id=?", (clean,)).fetchone()
+            if taken is None:
+                db.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (clean, pid))
+                continue
+            db.execute("DELETE FROM holders WHERE employee_id=?", (pid,))
+            if normalise_name(taken[0]) != normalise_name(name):  # never one person's row over another's
+                both = f"{taken[0]}、{name}"
+                db.execute("UPDATE holders SET disputed=? WHERE employee_id=?", (both, clean))
+                note = f"台账中员工编号 {clean} 有两条持有人记录（{both}），其中一条的编号含看不见的字符"
+                _log(db, stamp, DISPUTE, clean, (taken[0], unit, name, unit), note)
     return changed
+
+
+def _log(db: sqlite3.Connection, stamp: str, action: str, pid: str, who: tuple[str, str, str, str], note: str) -> None:
+    db.execute(
+        "INSERT INTO identity_changes (done_at, done_by, action, employee_id, before_name, before_unit, "
+        "after_name, after_unit, note) VALUES (?,?,?,?,?,?,?,?,?)",
+        (stamp, "cmxl", action, pid, *who, note),
+    )
+
+
+def reconcile_holders(db: sqlite3.Connection, stamp: str) -> int:
+    """Who holds each id agrees with the certificates, whatever was edited by hand: an id with
+    certificates and no holder gets back the person of its latest certificate; an id whose
+    certificates (or holder) name other people is disputed, so nobody gets a certificate for it
+    until HR confirms who holds it (docs/rules.md, 证书) — unless HR has already settled that id
+    (a confirmation or a corrected id in the log: certificates keep the name they were issued
+    under). Each change logged. Only the ids that look wrong are read one by one. Returns how many
+    were changed."""
+    orphans = db.execute(
+        "SELECT employee_id, name, unit, issue_date FROM certificates c WHERE NOT EXISTS "
+        "(SELECT 1 FROM holders h WHERE h.employee_id = c.employee_id) ORDER BY issue_date, number"
+    ).fetchall()
+    latest = {pid: (name, unit, issued) for pid, name, unit, issued in orphans}
+    for pid, (name, unit, issued) in latest.items():
+        db.execute("INSERT INTO holders VALUES (?,?,?,?,?)", (pid, name, unit, issued, ""))
+        _log(
+            db,
+            stamp,
+            RESTORE,
+            pid,
+            (name, unit, name, unit),
+            f"员工编号 {pid} 有证书但没有持有人记录，按最近的证书恢复",
+        )
+    suspects = db.execute(
+        "SELECT c.employee_id FROM certificates c JOIN holders h ON h.employee_id = c.employee_id "
+        "WHERE h.disputed = '' AND NOT EXISTS (SELECT 1 FROM identity_changes i "
+        "WHERE i.employee_id = c.employee_id AND i.action IN (?, ?)) GROUP BY c.employee_id "
+        "HAVING COUNT(DISTINCT c.name) > 1 OR SUM(c.name != h.name) > 0",
+        (CONFIRM, CORRECT_ID),
+    ).fetchall()
+    disputed = 0
+    for (pid,) in suspects:
+        holder = db.execute("SELECT name, unit FROM holders WHERE employee_id=?", (pid,)).fetchone()
+        named: dict[str, list[str]] = {normalise_name(holder[0]): []}
+        shown = {normalise_name(holder[0]): holder[0]}
+        for name, number in db.execute(
+            "SELECT name, number FROM certificates WHERE employee_id=? ORDER BY issue_date, number", (pid,)
+        ):
+            named.setdefault(normalise_name(name), []).append(number)
+            shown.setdefault(normalise_name(name), name)
+        if len(named) < 2:
+            continue  # one name, written two ways (张 三, 张三)
+        text = "；".join(f"{shown[n]} {'、'.join(numbers) or '（持有人记录）'}" for n, numbers in named.items())
+        db.execute("UPDATE holders SET disputed=? WHERE employee_id=?", (text, pid))
+        note = f"台账中员工编号 {pid} 登记了不同的人：{text}（没有 HR 核实的记录，台账可能被手工改动）"
+        _log(db, stamp, DISPUTE, pid, (holder[0], holder[1], holder[0], holder[1]), note)
+        disputed += 1
+    return len(latest) + disputed
 
 
 def _v3_assessments(db: sqlite3.Connection) -> None:

@@ -3,10 +3,12 @@ each test is one of its findings, worked by hand from docs/rules.md (证书)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from cmxl.core.ids import read_id
-from tests.test_identity import PASS, batch, bulk, certificates, sheet
+from tests.test_identity import PASS, batch, bulk, certificates, cli, sheet
 from tests.test_identity import zhang_san as zhang_san  # a fixture, used by name
 
 
@@ -41,3 +43,52 @@ def test_an_id_with_a_blank_drawing_symbol_gets_no_second_certificate(tmp_path, 
     code, _ = bulk(capsys, monkeypatch, folder)
     assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
     assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]
+
+
+# ---- N2: a hand-edited ledger never hands a number to another person -------------------------------------
+def edit(ledger, *statements: str) -> None:
+    with sqlite3.connect(ledger) as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def test_a_deleted_holder_is_restored_from_the_certificates_and_another_name_is_held(
+    tmp_path, capsys, monkeypatch, zhang_san
+):
+    edit(zhang_san, "DELETE FROM holders")
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
+    [held] = sheet(folder, "暂缓发证")
+    assert held[1] == "李四" and "张三" in held[6]
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]
+    code, text = cli(capsys, monkeypatch, "certs", "show", "0001", "--ledger", zhang_san)
+    assert "持有人：员工编号 0001 张三" in text and "恢复持有人记录" in text
+
+
+def test_a_second_holder_row_hidden_by_an_invisible_character_disputes_the_id(tmp_path, capsys, monkeypatch, zhang_san):
+    edit(zhang_san, "INSERT INTO holders VALUES ('00\u200b01', '李四', '苏州分公司', '2026-12-01', '')")
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
+    [held] = sheet(folder, "暂缓发证")
+    assert "张三" in held[6] and "李四" in held[6]
+    assert certificates(zhang_san) == [("KH2026000001", "0001", "张三")]
+    confirmed = cli(
+        capsys, monkeypatch, "certs", "confirm", "0001", "--name", "张三", "--ledger", zhang_san, "--by", "王芳"
+    )
+    assert confirmed[0] == 0
+    code, text = bulk(capsys, monkeypatch, batch(tmp_path, "南京二", [["0001", "张三", "南京分公司", *PASS]]))
+    assert code == 0 and "新发证书 0 张，沿用 1 张" in text  # HR's confirmation settles it, for good
+
+
+def test_a_certificate_rekeyed_to_another_id_is_not_shown_beside_its_holder(tmp_path, capsys, monkeypatch):
+    rows = [["0001", "张三", "南京分公司", *PASS], ["0002", "李四", "南京分公司", *PASS]]
+    assert bulk(capsys, monkeypatch, batch(tmp_path, "南京", rows))[0] == 0
+    ledger = tmp_path / "证书台账.sqlite"
+    edit(ledger, "UPDATE certificates SET employee_id='0001' WHERE employee_id='0002'")
+    folder = batch(tmp_path, "南京二", [["0001", "张三", "南京分公司", *PASS]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
+    [held] = sheet(folder, "暂缓发证")
+    assert "KH2026000001" in held[6] and "KH2026000002" in held[6]

@@ -51,11 +51,13 @@ CONFIRM = "confirm"  # HR: the new name is the same person
 NORMALISE = "normalise-id"  # the ledger's upgrade: a stored id read as ids are read now
 DISPUTE = "dispute"  # the ledger's upgrade: an id whose certificates name different people
 CORRECT_ID = "correct-id"  # HR: the ledger's id was wrong (lost zeros, a typo)
+RESTORE = "restore-holder"  # the ledger's check: an id with certificates had no holder (a hand edit)
 ACTIONS = {
     CONFIRM: "确认同一人",
     NORMALISE: "台账升级：员工编号规范化",
     DISPUTE: "台账升级：同一员工编号登记了不同的人",
     CORRECT_ID: "更正员工编号",
+    RESTORE: "台账检查：恢复持有人记录",
 }
 
 
