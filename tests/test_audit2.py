@@ -92,3 +92,30 @@ def test_a_certificate_rekeyed_to_another_id_is_not_shown_beside_its_holder(tmp_
     assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
     [held] = sheet(folder, "暂缓发证")
     assert "KH2026000001" in held[6] and "KH2026000002" in held[6]
+
+
+# ---- N7: the same row on two sheets of one workbook is one person, one certificate ------------------------
+def two_sheets(path, second_row):
+    from tests.test_bulk import HEAD
+    from tests.test_files import write_xlsx_sheets
+
+    first = ["0001", "张三", "南京分公司", *PASS, *[55] * (len(HEAD) - 8)]
+    return write_xlsx_sheets(path, {"南京": [HEAD, first], "苏州": [HEAD, second_row(first)]})
+
+
+def test_the_same_row_on_two_sheets_gets_one_certificate_with_a_note(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "江苏"
+    folder.mkdir()
+    two_sheets(folder / "江苏.xlsx", list)
+    code, text = bulk(capsys, monkeypatch, folder)
+    assert code == 0 and "新发证书 1 张" in text
+    assert [r[:3] for r in sheet(folder, "通过名单")] == [["KH2026000001", "0001", "张三"]]
+
+
+def test_different_rows_of_one_id_on_two_sheets_stay_an_error(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "江苏"
+    folder.mkdir()
+    two_sheets(folder / "江苏.xlsx", lambda row: [*row[:6], 95, *row[7:]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
+    assert sorted(r[0] for r in sheet(folder, "暂缓发证")) == ["0001", "0001"]

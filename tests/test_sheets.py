@@ -33,7 +33,8 @@ def test_every_people_sheet_is_scored():
 
 def test_an_id_on_two_sheets_is_reported_on_both():
     dup = rows("X", 2, "徐州")
-    a = run([SheetGrid("徐州", [HEAD, *dup]), SheetGrid("无锡", [HEAD, dup[1]])])
+    other = [*dup[1][:2], "无锡", *dup[1][3:]]  # the same id, another unit: the rows differ
+    a = run([SheetGrid("徐州", [HEAD, *dup]), SheetGrid("无锡", [HEAD, other])])
     found = [(i.sheet, i.cell, i.code) for i in a.report.errors]
     assert found == [("无锡", "A2", "id-duplicate"), ("徐州", "A3", "id-duplicate")]
     assert a.report.errors[0].message == "员工编号“X002”重复（另见 徐州!A3）"

@@ -72,6 +72,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号“{value}”重复（另见 {other}）",
         "同一人只能填一行；请核对并删除重复行或更正编号",
     ),
+    "id-repeated-sheets": (
+        "warning",
+        "员工编号“{value}”的同一行数据也在 {other}，按一人计算、只发一张证书",
+        "如是重复录入，可删除其中一行",
+    ),
     "id-numeric": (
         "warning",
         "员工编号“{value}”是数字格式，开头的 0 可能已丢失",

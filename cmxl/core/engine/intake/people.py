@@ -37,7 +37,8 @@ def check_people(intake: Intake, reader: CellReader, numeric_ids: list[int]) -> 
 
 
 def merge_sheets(parts: list[Intake]) -> Intake:
-    """Several people sheets of the same layout as one intake; an id on two sheets is an error on both."""
+    """Several people sheets of the same layout as one intake; an id on two sheets is an error on
+    both when the rows differ, a note when they are the same row."""
     first = parts[0]
     people = People.concat([x.people for x in parts])
     merged = Intake(
@@ -55,16 +56,19 @@ def merge_sheets(parts: list[Intake]) -> Intake:
         typed_levels=np.vstack([x.typed_levels for x in parts]),
     )
     id_col = first.columns.fields.get("employee_id", 0)
-    seen: dict[str, tuple[str, int]] = {}
-    for pid, sheet, row in zip(people["employee_id"], people["sheet"], people["row"], strict=True):
+    seen: dict[str, tuple[str, int, int]] = {}
+    for at, (pid, sheet, row) in enumerate(zip(people["employee_id"], people["sheet"], people["row"], strict=True)):
         if not pid:
             continue
         if pid in seen and seen[pid][0] != sheet:
-            other_sheet, other_row = seen[pid]
+            other_sheet, other_row, other_at = seen[pid]
+            # the same row on two sheets is one person typed twice: one certificate, noted (the
+            # batch's judgement counts it once); rows that differ cannot both be right
+            code = "id-repeated-sheets" if _same_row(merged, at, other_at) else "id-duplicate"
             for here, there in (((sheet, row), (other_sheet, other_row)), ((other_sheet, other_row), (sheet, row))):
                 merged.issues.append(
                     issue(
-                        "id-duplicate",
+                        code,
                         file=first.source,
                         sheet=here[0],
                         cell=a1(here[1] - 1, id_col),
@@ -74,5 +78,17 @@ def merge_sheets(parts: list[Intake]) -> Intake:
                         other=f"{there[0]}!{a1(there[1] - 1, id_col)}",
                     )
                 )
-        seen.setdefault(pid, (sheet, int(row)))
+        seen.setdefault(pid, (sheet, int(row), at))
     return merged
+
+
+_PLACE = frozenset(("row", "sheet"))
+
+
+def _same_row(intake: Intake, a: int, b: int) -> bool:
+    """Whether two people's rows say the same thing (their place aside)."""
+    people = intake.people
+    if any(people[key][a] != people[key][b] for key in people.columns if key not in _PLACE):
+        return False
+    arrays = [intake.item_scores, intake.item_levels, intake.typed_levels, *intake.subitem_scores.values()]
+    return all(np.array_equal(x[a], x[b], equal_nan=x.dtype.kind == "f") for x in arrays if len(x) > max(a, b))
