@@ -119,3 +119,39 @@ def test_different_rows_of_one_id_on_two_sheets_stay_an_error(tmp_path, capsys, 
     code, _ = bulk(capsys, monkeypatch, folder)
     assert code == 1 and [r[0] for r in sheet(folder, "通过名单")] == ["（无）"]
     assert sorted(r[0] for r in sheet(folder, "暂缓发证")) == ["0001", "0001"]
+
+
+# ---- N4, N6: held reads as held in compare; an id to check is exit 1 in validate, score and report -------
+def test_compare_shows_a_held_person_as_held_with_the_computed_result(tmp_path):
+    from typer.testing import CliRunner
+
+    from cmxl.cli import app
+    from tests.test_compare_in_chinese import HEAD, ITEMS_A, hq_scheme
+    from tests.test_files import write_xlsx
+
+    row = ["0002", "李四", "南京", "中级客户经理", "四级", 30, 62, 70, "abc", *[55] * (len(ITEMS_A) - 1)]
+    book = write_xlsx(tmp_path / "南京.xlsx", [HEAD, row])
+    r = CliRunner().invoke(app, ["compare", str(book), "--new", str(hq_scheme(tmp_path)), "--as-of", "2026-12-01"])
+    assert "认证结果 暂缓发证（计算结果：通过） → 暂缓发证（计算结果：未通过）" in r.output
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "report"])
+def test_ids_that_differ_only_by_leading_zeros_in_one_file_are_an_error(tmp_path, capsys, monkeypatch, command):
+    from tests.test_bulk import small_book
+
+    book = small_book(tmp_path / "南京.xlsx", [["00123", "张三", "南京", *PASS], [123, "张三", "南京", *PASS]])
+    code, text = cli(capsys, monkeypatch, command, book, "--as-of", "2026-12-01")
+    assert code == 1
+    if command == "validate":
+        assert "员工编号“123”与本表 A2（00123）只差开头的 0" in text
+
+
+def test_a_report_of_a_workbook_with_an_error_says_so_and_exits_1(tmp_path, capsys, monkeypatch):
+    from tests.test_bulk import HEAD, small_book
+
+    book = small_book(tmp_path / "南京.xlsx", [["0001", "张三", "南京", *PASS]])
+    from tests.test_files import write_xlsx
+
+    write_xlsx(book, [HEAD, ["0001", "张三", "南京", *PASS, "abc", *[55] * (len(HEAD) - 9)]])
+    code, text = cli(capsys, monkeypatch, "report", book, "--as-of", "2026-12-01")
+    assert code == 1 and "1 个错误" in text

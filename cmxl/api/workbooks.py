@@ -35,8 +35,10 @@ class FileResult:
 
     @property
     def ok(self) -> bool:
-        """Processed, and no data errors."""
-        return self.problem is None and self.assessment is not None and self.assessment.report.valid
+        """Processed, no data errors, and nobody's certificate waiting (an id to check): exit 0."""
+        if self.problem is not None or self.assessment is None or not self.assessment.report.valid:
+            return False
+        return self.counts.held == 0
 
     @property
     def people(self) -> list[PersonResult]:

@@ -83,8 +83,13 @@ def report(
             fail(f.problem, debug)
             continue
         extra = "（及 PDF）" if pdf else ""
-        err.print(f"[bold]{escape(f.path.name)}[/bold]：{len(f.people)} 人 → 已生成 {escape(str(f.output))}{extra}")
-    raise typer.Exit(0 if all(f.problem is None for f in results) else 1)
+        errors, held = len(f.errors), f.counts.held
+        note = f"；[red]{errors} 个错误[/red]（有错误的项目未计分，可用 cmxl validate 查看）" if errors else ""
+        waiting = f"；暂缓发证 {held} 人" if held else ""
+        err.print(
+            f"[bold]{escape(f.path.name)}[/bold]：{len(f.people)} 人{waiting}{note} → 已生成 {escape(str(f.output))}{extra}"
+        )
+    raise typer.Exit(0 if all(f.ok for f in results) else 1)
 
 
 def _progress() -> tuple[Any, Any]:

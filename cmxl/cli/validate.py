@@ -56,7 +56,9 @@ def validate(
         if not f.issues:
             err.print("[green]没有发现问题[/green]")
             continue
-        err.print(f"{len(f.errors)} 个错误，{len(f.warnings)} 个警告")
+        held = f.counts.held
+        waiting = f"；[yellow]暂缓发证 {held} 人[/yellow]（员工编号需要核实）" if held and not f.errors else ""
+        err.print(f"{len(f.errors)} 个错误，{len(f.warnings)} 个警告{waiting}")
         for i in f.issues:
             err.print(issue_line(i))
     if as_json:

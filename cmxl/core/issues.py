@@ -72,6 +72,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号“{value}”重复（另见 {other}）",
         "同一人只能填一行；请核对并删除重复行或更正编号",
     ),
+    "id-lost-zeros": (
+        "error",
+        "员工编号“{value}”与本表 {other}只差开头的 0（按数字填写时 Excel 会去掉开头的 0），可能是同一人",
+        "请核对：是同一人就删除其中一行；不是同一人，把按数字填写的员工编号单元格设为文本格式、补全开头的 0",
+    ),
     "id-repeated-sheets": (
         "warning",
         "员工编号“{value}”的同一行数据也在 {other}，按一人计算、只发一张证书",

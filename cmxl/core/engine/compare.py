@@ -103,7 +103,8 @@ def _summary(p: PersonResult) -> dict:
         "加权总分": p.total,
         "综合级别": p.level_shown,
         "达标情况": p.attainment_shown,
-        "认证结果": p.status,
+        # held reads as held (docs/rules.md, 证书); the computed result beside it, so a rule's effect shows
+        "认证结果": f"{p.result_shown}（计算结果：{p.status}）" if p.held and p.applying else p.status,
         "原因": p.reasons_text,
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from cmxl.core.cellref import a1
+from cmxl.core.ids import without_leading_zeros
 from cmxl.core.engine.intake.reader import CellReader
 from cmxl.core.engine.intake.result import Intake, People
 from cmxl.core.issues import issue
@@ -30,10 +31,26 @@ def check_people(intake: Intake, reader: CellReader, numeric_ids: list[int]) -> 
         if not name:
             reader.add("name-missing", r, name_col, pid, "姓名", "")
     if numeric_ids:
+        _lost_zeros(people, reader, id_col)
         r = numeric_ids[0]
         value = people["employee_id"][people["row"].index(r + 1)]
         reader.add("id-numeric", r, id_col, value, "员工编号", value)
     intake.issues = reader.issues
+
+
+def _lost_zeros(people: People, reader: CellReader, id_col: int) -> None:
+    """Ids of one sheet that differ only by leading zeros, one typed as a number (00123 and 123):
+    perhaps one person whose zeros Excel dropped: an error on each row, naming the other."""
+    by_digits: dict[str, list[tuple[int, str]]] = {}
+    for row, pid, numeric in zip(people["row"], people["employee_id"], people["id_numeric"], strict=True):
+        if pid and pid.isdigit():
+            by_digits.setdefault(without_leading_zeros(pid), []).append((int(row) - 1, pid, numeric))
+    for rows in by_digits.values():
+        if len({pid for _, pid, _ in rows}) < 2 or not any(numeric for *_, numeric in rows):
+            continue
+        for r, pid, _ in rows:
+            others = "、".join(f"{a1(o, id_col)}（{other}）" for o, other, _ in rows if other != pid)
+            reader.add("id-lost-zeros", r, id_col, pid, "员工编号", pid, other=others)
 
 
 def merge_sheets(parts: list[Intake]) -> Intake:
