@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from cmxl.core.cellref import a1
-from cmxl.core.ids import without_leading_zeros
 from cmxl.core.engine.intake.reader import CellReader
 from cmxl.core.engine.intake.result import Intake, People
+from cmxl.core.ids import without_leading_zeros
 from cmxl.core.issues import issue
 
 
