@@ -155,3 +155,24 @@ def test_a_report_of_a_workbook_with_an_error_says_so_and_exits_1(tmp_path, caps
     write_xlsx(book, [HEAD, ["0001", "张三", "南京", *PASS, "abc", *[55] * (len(HEAD) - 9)]])
     code, text = cli(capsys, monkeypatch, "report", book, "--as-of", "2026-12-01")
     assert code == 1 and "1 个错误" in text
+
+
+# ---- N3: held by the batch reads as held in each file's own outputs ----------------------------------------
+def test_an_id_with_other_data_in_another_file_reads_as_held_in_both_files_results(tmp_path, capsys, monkeypatch):
+    import python_calamine as pc
+
+    from tests.test_bulk import small_book
+
+    folder = tmp_path / "江苏"
+    folder.mkdir()
+    small_book(folder / "南京.xlsx", [["0001", "张三", "南京", *PASS], ["0002", "李四", "南京", *PASS]])
+    small_book(folder / "苏州.xlsx", [["0001", "张三", "南京", *PASS[:3], 90, PASS[4]]])
+    code, _ = bulk(capsys, monkeypatch, folder)
+    assert code == 1
+    for name, expected in (("南京", {"0001": "暂缓发证", "0002": "通过"}), ("苏州", {"0001": "暂缓发证"})):
+        rows = pc.CalamineWorkbook.from_path(str(tmp_path / "江苏_输出" / f"{name}_评分结果.xlsx"))
+        table = rows.get_sheet_by_name("汇总").to_python()
+        head = next(r for r in table if "认证结果" in r)
+        at, pid = head.index("认证结果"), head.index("员工编号")
+        shown = {r[pid]: r[at] for r in table[table.index(head) + 1 :] if r[pid] in expected}
+        assert shown == expected, name

@@ -55,6 +55,9 @@ class Job:
     fault: bool = False  # fault injection (tests): the worker dies on this file
     ledger: Path | None = None  # read (never written) so that this file's outputs show who is held for their id
     cycle: str | None = None  # the cycle recorded: each person's change since their previous one is shown
+    # ids the batch holds because another file gives them other data (or the same number without its
+    # zeros): id -> why. Known only once every file is read; those files are written again with them
+    conflicts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,6 +108,10 @@ def _process(job: Job) -> FileOutcome:
             if job.ledger is not None:
                 hold_for_identity(a.people, job.ledger)
                 with_history(a, History(job.ledger, job.cycle))
+            for p in a.people:  # held by the batch reads as held in this file's outputs too
+                why = job.conflicts.get(p.employee_id) if p.applying else None
+                if why and why not in p.held:
+                    p.held = f"{p.held}；另：{why}" if p.held else why
             scored = write_results(a, grid, shown_as, job.out)
             if job.reports:
                 write_reports(
