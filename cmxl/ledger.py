@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -24,7 +23,7 @@ from cmxl.core.engine.issuance import LedgerIdentities
 from cmxl.core.errors import LedgerProblem, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
 from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, Certificate, Holder, IdentityChange
-from cmxl.ledger_problems import problem
+from cmxl.ledger_problems import check_rows, problem
 from cmxl.ledger_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, normalise_stored, now, reconcile_holders
 
 if TYPE_CHECKING:
@@ -68,22 +67,12 @@ class Issued:
     new: bool  # False: the same certificate was already in the ledger (a re-run)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _is_day(value: object) -> bool:
-    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+LAST_SEQUENCE = 999_999  # 6 digits: KH2026999999 is the year's last number
 
 
 class Ledger:
@@ -143,7 +132,7 @@ class Ledger:
                 f"{SCHEMA_VERSION}），未作改动；请升级 cmxl 后再使用这个台账"
             )
         if "certificates" in tables:
-            self._check_rows("counters" in tables)
+            check_rows(db, path, "counters" in tables)
         if read_only:
             return
         db.execute("BEGIN IMMEDIATE")  # another program's write lock: said now
@@ -162,30 +151,6 @@ class Ledger:
                 db.execute("ROLLBACK")
             raise
         self.version = SCHEMA_VERSION
-
-    def _check_rows(self, counters: bool) -> None:
-        """Every value a run reads back is one this cmxl can read: said now, before a batch
-        commits its certificates and then stops on the roster."""
-        db = self.db
-        assert db is not None
-        rows = db.execute("SELECT rowid, number, issue_date, expiry FROM certificates ORDER BY rowid")
-        for rowid, number, issued, expires in rows:
-            for label, value in (("发证日期", issued), ("有效期至", expires)):
-                if not _is_day(value):
-                    raise LedgerProblem(
-                        f"证书台账 {self.path} 第 {rowid} 行（证书 {number}）的{label}“{value}”不是日期"
-                        "（应写成 2026-12-01 的形式），台账未作改动；请在台账中改正该值，或从备份恢复"
-                    )
-        if not counters:
-            return
-        for position, (prefix, year, nxt) in enumerate(
-            db.execute("SELECT prefix, year, next FROM counters ORDER BY rowid"), start=1
-        ):
-            if not isinstance(year, int) or not isinstance(nxt, int):
-                raise LedgerProblem(
-                    f"证书台账 {self.path} 的编号计数表第 {position} 行（前缀 {prefix}）的年份或下一个序号"
-                    f"“{year}”/“{nxt}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
-                )
 
     def close(self) -> None:
         if self.db is not None:
@@ -308,6 +273,11 @@ class Ledger:
             (len(stem) + 1, len(stem), stem, len(stem) + 6, len(stem) + 1),
         ).fetchone()[0]
         seq = max(row["next"] if row else 1, (last or 0) + 1, 1)
+        if seq > LAST_SEQUENCE:  # a seventh digit would break the number's form and its order
+            raise LedgerProblem(
+                f"证书台账中前缀 {prefix}、{year} 年的证书序号已到 {LAST_SEQUENCE}，不能再按“前缀 + 年份 + 6 位序号”编号，"
+                "台账未作改动；请检查台账的编号计数表（counters）是否被改动，或在认证方案中换用新的证书编号前缀"
+            )
         cur.execute("INSERT OR REPLACE INTO counters VALUES (?,?,?)", (prefix, year, seq + 1))
         return f"{stem}{seq:06d}"
 

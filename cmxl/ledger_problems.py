@@ -1,10 +1,13 @@
 """What a certificate ledger that cannot be used means, said in one Chinese line naming its true
 cause: locked by another program, read-only (the file, its folder or the disk), not creatable,
-full, an I/O error; only real corruption is called damaged (cmxl/ledger.py opens the ledger)."""
+full, an I/O error; only real corruption is called damaged (cmxl/ledger.py opens the ledger).
+And the values a run reads back checked when it is opened (a hand-edited date or counter)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -72,3 +75,39 @@ def problem(path: Path, exc: sqlite3.Error) -> LedgerProblem:
         )
     name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
     return LedgerProblem(f"{where} 无法使用（SQLite {name}：{exc}）；台账未作改动")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_day(value: object) -> bool:
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_rows(db: sqlite3.Connection, path: Path, counters: bool) -> None:
+    """Every value a run reads back is one this cmxl can read: said now, before a batch
+    commits its certificates and then stops on the roster."""
+    rows = db.execute("SELECT rowid, number, issue_date, expiry FROM certificates ORDER BY rowid")
+    for rowid, number, issued, expires in rows:
+        for label, value in (("发证日期", issued), ("有效期至", expires)):
+            if not is_day(value):
+                raise LedgerProblem(
+                    f"证书台账 {path} 第 {rowid} 行（证书 {number}）的{label}“{value}”不是日期"
+                    "（应写成 2026-12-01 的形式），台账未作改动；请在台账中改正该值，或从备份恢复"
+                )
+    if not counters:
+        return
+    for position, (prefix, year, nxt) in enumerate(
+        db.execute("SELECT prefix, year, next FROM counters ORDER BY rowid"), start=1
+    ):
+        if not isinstance(year, int) or not isinstance(nxt, int):
+            raise LedgerProblem(
+                f"证书台账 {path} 的编号计数表第 {position} 行（前缀 {prefix}）的年份或下一个序号"
+                f"“{year}”/“{nxt}”不是整数，台账未作改动；请在台账中改正该值，或从备份恢复"
+            )

@@ -176,3 +176,25 @@ def test_an_id_with_other_data_in_another_file_reads_as_held_in_both_files_resul
         at, pid = head.index("认证结果"), head.index("员工编号")
         shown = {r[pid]: r[at] for r in table[table.index(head) + 1 :] if r[pid] in expected}
         assert shown == expected, name
+
+
+# ---- N9, N10: a certificate number keeps its form: 前缀 + 年份 + 6 位序号 ----------------------------------
+@pytest.mark.parametrize("prefix", ["../", "K H/", "KH.", "-KH", "K\\\\H"])
+def test_a_path_like_certificate_prefix_is_refused(tmp_path, capsys, monkeypatch, prefix):
+    from tests.test_hq_schemes import ROOT
+
+    text = (ROOT / "cmxl" / "frameworks" / "cert-cm.toml").read_text(encoding="utf-8")
+    scheme = tmp_path / "方案.toml"
+    scheme.write_text(text.replace('certificate_prefix = "KH"', f'certificate_prefix = "{prefix}"'), encoding="utf-8")
+    code, text = cli(capsys, monkeypatch, "frameworks", "--check", scheme)
+    assert code == 1 and "证书编号前缀" in text
+
+
+def test_the_last_number_of_a_year_is_issued_and_then_the_ledger_stops(tmp_path, capsys, monkeypatch, zhang_san):
+    edit(zhang_san, "UPDATE counters SET next = 999999")
+    rows = [["0002", "李四", "南京分公司", *PASS]]
+    assert bulk(capsys, monkeypatch, batch(tmp_path, "二", rows))[0] == 0
+    assert certificates(zhang_san)[-1] == ("KH2026999999", "0002", "李四")
+    code, text = bulk(capsys, monkeypatch, batch(tmp_path, "三", [["0003", "王五", "南京分公司", *PASS]]))
+    assert code == 1 and "证书序号已到 999999" in text
+    assert len(certificates(zhang_san)) == 2

@@ -126,6 +126,23 @@ def _check_id(value: str) -> str:
     return value
 
 
+_PREFIX = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff-]{0,15}")
+
+
+def _check_prefix(value: str) -> str:
+    _check_name(value)
+    if not _PREFIX.fullmatch(value):
+        raise PydanticCustomError(
+            "prefix_text",
+            "{text}",
+            {
+                "text": f"证书编号前缀“{visible(value)}”不可用：编号是 前缀 + 年份 + 6 位序号，会出现在文件名和证书上，"
+                "前缀只能用英文字母、数字、汉字和 -，以字母、数字或汉字开头，最长 16 个字符（如 KH）"
+            },
+        )
+    return value
+
+
 def _check_optional_id(value: str) -> str:
     return _check_id(value) if value else value
 
@@ -137,6 +154,9 @@ Name = Annotated[str, AfterValidator(_check_name), DocRange("非空，无首尾�
 OptionalName = Annotated[str, AfterValidator(_check_optional_name), DocRange("无首尾空格和不可见字符")]
 # Ids become parts of file names and ledger keys.
 Id = Annotated[str, AfterValidator(_check_id), DocRange("英文字母、数字和 - _ .，以字母或数字开头")]
+Prefix = Annotated[
+    str, AfterValidator(_check_prefix), DocRange("英文字母、数字、汉字和 -，以字母、数字或汉字开头，最长 16 个字符")
+]
 OptionalId = Annotated[str, AfterValidator(_check_optional_id), DocRange("英文字母、数字和 - _ .，以字母或数字开头")]
 
 # Our own error types: their message is already the Chinese text to show.

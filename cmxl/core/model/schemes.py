@@ -14,6 +14,7 @@ from cmxl.core.model.base import (
     Id,
     Name,
     NonNegative,
+    Prefix,
     Score,
     Spelling,
     StrictModel,
@@ -138,7 +139,7 @@ class SchemeMeta(StrictModel):
     """认证类别的其他写法（不能与其他方案的编号、名称、类别或写法相同）。"""
     validity_years: int = Field(2, ge=1, le=50)
     """证书有效年数（自发证日起；两项子认证方案以较早到期的子认证为准）。"""
-    certificate_prefix: Name
+    certificate_prefix: Prefix
     """证书编号前缀（编号为 前缀 + 发证年份 + 6 位序号）。"""
     entry_grade: Name | None = None
     """起始等级（原则上从此等级起逐级认证）。"""
