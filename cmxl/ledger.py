@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from cmxl.core.engine.certification import expiry
 from cmxl.core.engine.issuance import LedgerIdentities
-from cmxl.core.errors import LedgerProblem, os_reason
+from cmxl.core.errors import LedgerProblem, not_a_file, os_reason
 from cmxl.core.ids import normalise_id, normalise_name, same_name, without_leading_zeros
 from cmxl.core.ledger_records import CONFIRM, CORRECT_ID, Certificate, Holder, IdentityChange
 from cmxl.ledger_problems import check_rows, problem
@@ -83,8 +83,9 @@ class Ledger:
         be writable, before anything else is done."""
         self.path = path
         self.version = 0
-        if path.is_dir():
-            raise LedgerProblem(f"证书台账 {path} 是一个文件夹，不是台账文件；请用 --ledger 指定 .sqlite 文件")
+        special = not_a_file(path)
+        if special:
+            raise LedgerProblem(f"证书台账 {path} {special}，不是台账文件；请用 --ledger 指定 .sqlite 文件")
         try:
             if not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)

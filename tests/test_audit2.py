@@ -198,3 +198,23 @@ def test_the_last_number_of_a_year_is_issued_and_then_the_ledger_stops(tmp_path,
     code, text = bulk(capsys, monkeypatch, batch(tmp_path, "三", [["0003", "王五", "南京分公司", *PASS]]))
     assert code == 1 and "证书序号已到 999999" in text
     assert len(certificates(zhang_san)) == 2
+
+
+# ---- N8: a named pipe or a device is said to be one, and never read (a read would block) -------------------
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes: POSIX only")
+@pytest.mark.parametrize("command", ["validate", "frameworks --check", "score --scheme"])
+def test_a_named_pipe_is_said_to_be_no_file_and_not_read(tmp_path, capsys, monkeypatch, command):
+    import os
+
+    from tests.test_bulk import small_book
+
+    pipe = tmp_path / "管道.xlsx"
+    os.mkfifo(pipe)
+    book = small_book(tmp_path / "南京.xlsx", [["0001", "张三", "南京", *PASS]])
+    args = {
+        "validate": ["validate", pipe],
+        "frameworks --check": ["frameworks", "--check", pipe],
+        "score --scheme": ["score", book, "--scheme", pipe, "-o", tmp_path / "out.xlsx"],
+    }[command]
+    code, text = cli(capsys, monkeypatch, *args)  # a blocking read would hang here
+    assert code != 0 and "不是普通文件" in text and "文件夹" not in text

@@ -9,6 +9,8 @@ who raises them; the few that carry data of a layer above hold it untyped (Finis
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # not at run time: the file reader imports this and must load fast
@@ -160,6 +162,20 @@ _OS_REASONS = {
     errno.EROFS: "磁盘是只读的",
     errno.ENOENT: "文件夹不存在",
 }
+
+
+def not_a_file(path: os.PathLike | str) -> str:
+    """What `path` is when it exists but is not a regular file, in Chinese ('' otherwise): a
+    folder, or a named pipe or a device, which reading would block on or read forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "是一个文件夹"
+    return "不是普通文件（是命名管道、设备或其他特殊文件）"
 
 
 def os_reason(exc: OSError) -> str:

@@ -17,7 +17,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from cmxl.core.errors import CertificateProblem, FileProblem
+from cmxl.core.errors import CertificateProblem, FileProblem, not_a_file
 from cmxl.core.ledger_records import Certificate
 from cmxl.docx.pages import header_footer_parts, repeat
 from cmxl.docx.placeholders import Found, scan
@@ -141,8 +141,9 @@ def _template_bytes(path: Path) -> bytes:
     """The template file's bytes, once it is known to be a Word document of a sane size."""
     if not path.exists():
         raise CertificateProblem(f"找不到证书模板 {path}，请检查路径")
-    if not path.is_file():
-        raise CertificateProblem(f"证书模板 {path} 是一个文件夹，请指定 Word 文档（.docx）")
+    special = not_a_file(path)
+    if special:
+        raise CertificateProblem(f"证书模板 {path} {special}，请指定 Word 文档（.docx）")
     size = path.stat().st_size
     if size > MAX_TEMPLATE_BYTES:
         raise FileProblem(

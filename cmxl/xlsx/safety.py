@@ -7,7 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from cmxl.core.errors import FileProblem
+from cmxl.core.errors import FileProblem, not_a_file
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -29,8 +29,9 @@ def check_workbook_file(path: Path) -> tuple[str, bytes]:
     name = str(path)
     if not path.exists():
         raise FileProblem(name, "missing", "文件不存在，请检查路径")
-    if not path.is_file():
-        raise FileProblem(name, "not-a-file", "这是一个文件夹，不是工作簿文件")
+    special = not_a_file(path)
+    if special:
+        raise FileProblem(name, "not-a-file", f"这{special}，不是工作簿文件")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileProblem(

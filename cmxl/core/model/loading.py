@@ -9,7 +9,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from cmxl.core.errors import FrameworkInvalid, FrameworkNotFound, os_reason
+from cmxl.core.errors import FrameworkInvalid, FrameworkNotFound, not_a_file, os_reason
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.base import Spelling, clashes_with, fold_header
 from cmxl.core.model.framework import Framework, column_spellings
@@ -18,6 +18,9 @@ from cmxl.core.model.workbook_format import WorkbookFormat, header_spellings
 
 
 def read_bytes(path: Path) -> bytes:
+    special = not_a_file(path)
+    if special:  # a named pipe or a device would block the read, or never end it
+        raise FrameworkNotFound(f"{path} {special}，不是模型文件")
     try:
         return path.read_bytes()
     except FileNotFoundError:
