@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -72,6 +73,7 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
         yield values[start : start + size]
 
 
+_CORRECTED = re.compile(r"员工编号 (\S+) 更正为 ")  # the note correct_id writes
 LAST_SEQUENCE = 999_999  # 6 digits: KH2026999999 is the year's last number
 
 
@@ -457,12 +459,20 @@ class Ledger:
         return LedgerIdentities(exact, padded, stripped)
 
     def history(self, employee_id: str) -> list[IdentityChange]:
-        """Every recorded change of who holds the id, oldest first."""
+        """Every recorded change of who holds the id, oldest first, with those recorded under the
+        ids it was corrected from or to (a correct-id keeps the person's earlier log in view)."""
         if self.version < 2:
             return []
+        ids, grown = {normalise_id(employee_id)}, True
+        corrections = self._db.execute("SELECT employee_id, note FROM identity_changes WHERE action=?", (CORRECT_ID,))
+        moves = [(m.group(1), new) for new, note in corrections if (m := _CORRECTED.match(note))]
+        while grown:
+            more = {new for old, new in moves if old in ids} | {old for old, new in moves if new in ids}
+            grown = not more <= ids
+            ids |= more
         rows = self._db.execute(
             "SELECT seq, done_at, done_by, action, employee_id, before_name, before_unit, after_name, after_unit, note "
-            "FROM identity_changes WHERE employee_id=? ORDER BY seq",
-            (normalise_id(employee_id),),
+            f"FROM identity_changes WHERE employee_id IN ({','.join('?' * len(ids))}) ORDER BY seq",
+            tuple(ids),
         ).fetchall()
         return [IdentityChange(*r) for r in rows]

@@ -218,3 +218,16 @@ def test_a_named_pipe_is_said_to_be_no_file_and_not_read(tmp_path, capsys, monke
     }[command]
     code, text = cli(capsys, monkeypatch, *args)  # a blocking read would hang here
     assert code != 0 and "不是普通文件" in text and "文件夹" not in text
+
+
+# ---- N11: the log of an id stays in view after the id is corrected ------------------------------------------
+def test_certs_show_keeps_the_confirmation_in_view_after_a_corrected_id(capsys, monkeypatch, zhang_san):
+    confirm = ("certs", "confirm", "0001", "--name", "李四", "--ledger", zhang_san, "--by", "王芳")
+    assert cli(capsys, monkeypatch, *confirm)[0] == 0
+    assert (
+        cli(capsys, monkeypatch, "certs", "correct-id", "0001", "--to", "99", "--ledger", zhang_san, "--by", "王芳")[0]
+        == 0
+    )
+    for key in ("99", "0001"):
+        _, text = cli(capsys, monkeypatch, "certs", "show", key, "--ledger", zhang_san)
+        assert "确认同一人 员工编号 0001：姓名 张三 → 李四" in text and "员工编号 0001 更正为 99" in text, key

@@ -96,6 +96,8 @@ def certs_show(
     found = call(api.certificates, key, ledger=ledger)
     if not found.certificates:
         err.print(f"台账中没有证书编号或员工编号为“{escape(found.key)}”的证书")
+        for c in found.history:  # an id corrected to another: where its certificates went, and its log
+            err.print(escape(f"  {c.shown}"))
         raise typer.Exit(1)
     if as_json:
         print_json(
