@@ -231,3 +231,36 @@ def test_certs_show_keeps_the_confirmation_in_view_after_a_corrected_id(capsys, 
     for key in ("99", "0001"):
         _, text = cli(capsys, monkeypatch, "certs", "show", key, "--ledger", zhang_san)
         assert "确认同一人 员工编号 0001：姓名 张三 → 李四" in text and "员工编号 0001 更正为 99" in text, key
+
+
+# ---- N12: messages that say what is true ---------------------------------------------------------------------
+def test_a_hidden_people_sheet_is_said_to_be_hidden_not_missing(tmp_path, capsys, monkeypatch):
+    from tests.test_bulk import HEAD
+    from tests.test_files import write_xlsx
+
+    book = write_xlsx(tmp_path / "南京.xlsx", [HEAD, ["0001", "张三", "南京", *PASS, *[55] * (len(HEAD) - 8)]])
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("说明")
+    wb["测评数据"].sheet_state = "hidden"
+    wb.save(book)
+    code, text = cli(capsys, monkeypatch, "validate", book)
+    assert code == 1 and "人员数据表 “测评数据” 是隐藏的工作表" in text and "没有名为" not in text
+
+
+@pytest.mark.parametrize("column", [6, 8])  # 笔试成绩 (a number), the first competency (a score or a level)
+def test_a_number_with_an_invisible_character_names_it(tmp_path, capsys, monkeypatch, column):
+    from tests.test_bulk import HEAD
+    from tests.test_files import write_xlsx
+
+    row = ["0001", "张三", "南京", *PASS, *[55] * (len(HEAD) - 8)]
+    row[column] = "60\u200b"
+    book = write_xlsx(tmp_path / "南京.xlsx", [HEAD, row])
+    code, text = cli(capsys, monkeypatch, "validate", book)
+    assert code == 1 and "看不见的字符（零宽空格 U+200B）" in text
+
+
+def test_an_id_kept_as_text_in_scientific_notation_is_an_error():
+    assert read_id("1.23457E+17").problem == "id-scientific"
+    assert read_id("3E5").problem == ""  # an id of letters and digits, not Excel's display of a number

@@ -11,9 +11,11 @@ leading zeros, or (beyond 15 digits) its last digits; a boolean or a date is not
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+\d{2,}")  # as Excel shows a long number: 1.23457E+17
 # Excel keeps 15 significant digits of a number: a longer id typed as a number has lost digits
 EXCEL_DIGITS = 15
 
@@ -44,7 +46,7 @@ class IdReading:
 
     id: str  # the id to use ('' for none); for a cell that is not an id, the value as Excel shows it
     problem: str = ""  # issue code when the cell cannot be an id: id-number-too-long, id-boolean, id-date,
-    # id-unusual-char
+    # id-unusual-char, id-scientific
     removed: tuple[str, ...] = ()  # the invisible characters removed, each named (零宽空格 U+200B)
     numeric: bool = False  # typed as a number: leading zeros may have been lost
 
@@ -82,6 +84,13 @@ def _unusual(ch: str) -> bool:
     return not ((" " < ch < "\x7f") or unicodedata.category(ch)[0] in "LN")
 
 
+def hidden_chars(text: str) -> tuple[str, ...]:
+    """The characters of `text` a clerk cannot see, each named once (零宽空格 U+200B)."""
+    if text.isascii() and text.isprintable():
+        return ()
+    return tuple(dict.fromkeys(char_name(ch) for ch in text if _invisible(ch)))
+
+
 def char_name(ch: str) -> str:
     """A character as the message names it: 零宽空格 U+200B."""
     code = f"U+{ord(ch):04X}"
@@ -114,6 +123,8 @@ def read_id(raw: object) -> IdReading:
         problem = "id-number-too-long" if len(text.lstrip("-")) > EXCEL_DIGITS else ""
         return IdReading(text, problem, numeric=True)
     text, removed = _text(str(raw))
+    if _SCIENTIFIC.fullmatch(text):  # 1.23457E+17: a long number's digits lost, then kept as text
+        return IdReading(text, "id-scientific", removed=removed)
     odd = [ch for ch in text if _unusual(ch)]
     if odd:  # the id is kept as read, but no certificate rests on it until it is retyped
         return IdReading(text, "id-unusual-char", removed=removed)

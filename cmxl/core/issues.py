@@ -20,6 +20,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "找不到测评数据表：没有名为“测评数据”的工作表，也没有哪张表的表头含“员工编号”或“姓名”",
         "请使用总部下发的测评模板，或把人员数据放在名为“测评数据”的工作表中",
     ),
+    "sheet-all-hidden": (
+        "error",
+        "人员数据表 {value} 是隐藏的工作表，没有可读取的人员数据",
+        "请在 Excel 中取消隐藏该工作表（右键工作表标签 → 取消隐藏）后重新处理",
+    ),
     "sheet-hidden-skipped": (
         "warning",
         "工作表“{value}”是隐藏的人员数据表，未读取",
@@ -92,6 +97,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "员工编号 {value} 是 {digits} 位的数字：Excel 的数字只保留 15 位有效数字，后面的位数已经丢失",
         "请把员工编号列设为文本格式，按原始编号重新录入",
     ),
+    "id-scientific": (
+        "error",
+        "员工编号“{value}”是以科学计数法显示的数字，编号的后几位已经丢失",
+        "请把员工编号列设为文本格式后，按原始资料重新输入完整的员工编号",
+    ),
     "id-unusual-char": (
         "error",
         "员工编号 {value} 含有员工编号中不应有的字符（不是字母、数字或常用符号，可能看不见或与其他字符难以区分）",
@@ -136,6 +146,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "error",
         "“{field}”的值“{value}”不是分数，也不是级别名称",
         "请填写 0–100 的分数或级别名称（{levels}）",
+    ),
+    "number-invisible-chars": (
+        "error",
+        "“{field}”的值“{value}”中有看不见的字符（{chars}），不能作为数字读取",
+        "请删除该单元格的内容后重新输入数字",
     ),
     "value-not-number": (
         "error",

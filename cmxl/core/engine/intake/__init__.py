@@ -65,6 +65,10 @@ def read_assessment(
         if not s.visible
     ]
     if not visible:
+        if found:  # the people sheets are there, only hidden: said as that, not as "none found"
+            hidden = "、".join(f"“{s.name}”" for s, _ in found)
+            only = [issue("sheet-all-hidden", file=grid.source, sheet=found[0][0].name, value=hidden)]
+            return _no_people_sheet(grid.source, len(fw.competencies), fmt, only)
         return _no_people_sheet(grid.source, len(fw.competencies), fmt, notes)
     parts = [read_sheet(grid.source, sheet, row, lookup, fw, schemes, fmt, as_of) for sheet, row in visible]
     first = parts[0]
@@ -100,6 +104,6 @@ def _no_people_sheet(source: str, k: int, fmt: WorkbookFormat, notes: list) -> I
         np.empty((0, k), dtype=int),
         np.empty((0, k), dtype=bool),
         {},
-        [*notes, issue("sheet-not-found", file=source)],
+        notes if any(i.severity == "error" for i in notes) else [*notes, issue("sheet-not-found", file=source)],
         typed_levels=np.empty((0, k), dtype=int),
     )

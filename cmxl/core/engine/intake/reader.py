@@ -11,6 +11,7 @@ from cmxl.core.cellref import a1
 from cmxl.core.engine.intake.duplicate_columns import Conflict
 from cmxl.core.engine.intake.text import clean_text, has_comma
 from cmxl.core.grid import CellError, FormulaNoValue
+from cmxl.core.ids import hidden_chars
 from cmxl.core.issues import Issue, issue
 from cmxl.core.model.framework import Framework
 from cmxl.core.model.schemes import Scheme
@@ -95,7 +96,11 @@ class CellReader:
             return None
         value, normalised = parse_number(raw)
         if value is None:
-            self.add(not_number, row, col, pid, name, raw, **ctx)
+            hidden = hidden_chars(raw) if isinstance(raw, str) else ()
+            if hidden:  # “60” and a zero-width space: say what cannot be seen, not just "no number"
+                self.add("number-invisible-chars", row, col, pid, name, raw, chars="、".join(hidden))
+            else:
+                self.add(not_number, row, col, pid, name, raw, **ctx)
             return None
         if normalised:
             self.add("number-normalised", row, col, pid, name, raw, normalised=exact(value))
