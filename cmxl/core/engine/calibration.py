@@ -25,17 +25,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cmxl.core.model.framework import CalibrationRules
+
 LENIENT, SEVERE, NORMAL, TOO_FEW = "偏宽", "偏严", "正常", "样本不足"
 UNIT, RATER = "单位", "测评人"
 TOTAL = "加权总分"
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    min_shown: int = 5
-    min_judged: int = 10
-    leniency: float = 0.5
-    min_groups: int = 3
+# the thresholds are the rules data's [calibration] table, defaults and all (written once, there)
+Thresholds = CalibrationRules
 
 
 @dataclass

@@ -56,7 +56,7 @@ def calibration_sheets(fw: Framework, people: Sequence[PersonResult]) -> list[Sh
 
 
 def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thresholds | None = None) -> SheetSpec:
-    th = th or C.Thresholds(**fw.calibration.model_dump())
+    th = th or fw.calibration
     setup = PrintSetup(repeat_rows=None, header=CALIBRATION)
     sheet = SheetSpec(CALIBRATION, tab_color="7030A0", print_setup=setup)
     units = [p.unit or UNFILLED for p in people]
