@@ -16,19 +16,16 @@ from cmxl.core.engine.change import DECLINED, IMPROVED, MATCHED, NAME_DIFFERS, N
 from cmxl.core.engine.results import NOT_RATED, PersonResult
 from cmxl.core.engine.scoring import ATTAINED, NEARLY, NOT_ATTAINED
 from cmxl.core.engine.tally import counted
-from cmxl.core.layout.names import HISTORY, STATS
+from cmxl.core.layout.names import HISTORY
 from cmxl.core.layout.spec import (
-    Chart,
     ColumnMap,
     ConditionalFormat,
     PrintSetup,
-    Ref,
-    Series,
     SheetSpec,
     Table,
     cell_range,
 )
-from cmxl.core.layout.stats import CHART_COL, LEVEL_COLORS, UNFILLED, UNRATED_COLOR, Blocks, chart_height
+from cmxl.core.layout.stats import CHART_COL, UNFILLED, Blocks, chart_height, level_chart
 from cmxl.core.model.framework import Framework
 
 NOT_COMPARABLE = "不可比"
@@ -189,20 +186,7 @@ def unit_changes(fw: Framework, people: list[PersonResult]) -> Callable[[SheetSp
         ]
         n = len(rows) - 2  # the total would dwarf the units in the chart
         shown = [*levels, NOT_RATED] if any(row[2 + len(levels)] for row in rows) else levels
-        sheet.charts.append(
-            Chart(
-                kind="bar",
-                stacked=True,
-                title="各单位综合级别分布：上期与本期",
-                anchor=f"{CHART_COL}{blocks.chart_row + 1}",
-                categories=Ref(STATS, top + 2, 0, top + 1 + n, 0),
-                series=[Series(Ref(STATS, top + 2, 2 + j, top + 1 + n, 2 + j), lv) for j, lv in enumerate(shown)],
-                y_title="人数",
-                width_cm=18,
-                height_cm=height,
-                colors=[*LEVEL_COLORS[: len(levels)], UNRATED_COLOR],
-                categories_reversed=True,
-            )
-        )
+        title, anchor = "各单位综合级别分布：上期与本期", f"{CHART_COL}{blocks.chart_row + 1}"
+        sheet.charts.append(level_chart(title, anchor, (top + 2, top + 1 + n, 2), shown, height))
 
     return block

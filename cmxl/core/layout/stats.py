@@ -90,19 +90,7 @@ def stats_sheet(
         sheet.put_row(top + 2 + i, 1, [found.get(lv, 0) for lv in levels] + [unrated], "value")
     shown = [*levels, NOT_RATED] if any_unrated else levels  # the chart shows 未评定 only when someone is
     sheet.charts.append(
-        Chart(
-            kind="bar",
-            stacked=True,
-            title="各能力项级别分布",
-            anchor=f"{CHART_COL}{blocks.chart_row + 1}",
-            categories=Ref(STATS, top + 2, 0, top + 1 + k, 0),
-            series=[Series(Ref(STATS, top + 2, 1 + j, top + 1 + k, 1 + j), lv) for j, lv in enumerate(shown)],
-            y_title="人数",
-            width_cm=18,
-            height_cm=height,
-            colors=[*LEVEL_COLORS[: len(levels)], UNRATED_COLOR],
-            categories_reversed=True,
-        )
+        level_chart("各能力项级别分布", f"{CHART_COL}{blocks.chart_row + 1}", (top + 2, top + 1 + k, 1), shown, height)
     )
 
     # 2. total score distribution in 10-point bins (judged on the displayed, rounded total)
@@ -143,6 +131,27 @@ def stats_sheet(
         more(sheet, blocks)
     set_widths(sheet)
     return sheet
+
+
+def level_chart(title: str, anchor: str, rows: tuple[int, int, int], shown: list[str], height: float) -> Chart:
+    """A stacked bar of how many are at each level, a bar per row of 统计图表: `rows` is (first
+    row, last row, the column of the first level), the names in column A; `shown` the levels (and
+    未评定 when someone is), coloured from the lowest level up."""
+    first, last, col = rows
+    colors = [*LEVEL_COLORS[: len(shown) - (shown[-1] == NOT_RATED)], UNRATED_COLOR]
+    return Chart(
+        kind="bar",
+        stacked=True,
+        title=title,
+        anchor=anchor,
+        categories=Ref(STATS, first, 0, last, 0),
+        series=[Series(Ref(STATS, first, col + j, last, col + j), lv) for j, lv in enumerate(shown)],
+        y_title="人数",
+        width_cm=18,
+        height_cm=height,
+        colors=colors,
+        categories_reversed=True,
+    )
 
 
 def set_widths(sheet: SheetSpec) -> None:
