@@ -11,6 +11,7 @@ from typing import TypeVar
 from cmxl.core.engine.issuance import Issuance, certificate_order, province_of
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.engine.tally import counted
+from cmxl.core.layout.collation import pinyin_key
 from cmxl.core.layout.columns import Column, Columns, columns_of
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import EXPIRING, FAILED_SHEET, HELD_SHEET, LOG, PASSED_SHEET, REGIONS
@@ -201,7 +202,7 @@ def _regions(people: list[PersonResult]) -> SheetSpec:
     provinces: dict[str, list[PersonResult]] = {}
     for p in people:
         provinces.setdefault(province_of(p) or UNFILLED, []).append(p)
-    order = sorted(provinces)
+    order = sorted(provinces, key=pinyin_key)
     by_province = [(k, provinces[k]) for k in order] + [(TOTAL, people)]
     group_block(sheet, blocks, "按省份", by_province, totals={len(order)})
     rows: list[tuple[str, list[PersonResult]]] = []
@@ -209,7 +210,7 @@ def _regions(people: list[PersonResult]) -> SheetSpec:
         units: dict[str, list[PersonResult]] = {}
         for p in provinces[k]:
             units.setdefault(p.unit or UNFILLED, []).append(p)
-        rows += [(f"{k} / {u}", units[u]) for u in sorted(units)]
+        rows += [(f"{k} / {u}", units[u]) for u in sorted(units, key=pinyin_key)]
         rows.append((f"{k} 小计", provinces[k]))
     rows.append((TOTAL, people))
     subtotals = {j for j, (key, _) in enumerate(rows) if key.endswith(" 小计") or key == TOTAL}
