@@ -155,6 +155,7 @@ class PrintSetup:
     landscape: bool = True
     fit_width: bool = True
     pages_wide: int = 1  # with fit_width: the table is scaled to this many pages across
+    pages_tall: int = 0  # with fit_width: and to this many pages down (0: as many as it takes)
     repeat_rows: str | None = None  # e.g. "1:1"
     repeat_cols: str | None = None  # e.g. "A:B": who a row is about, on every page of a wide sheet
     header: str = ""  # centre page header
@@ -357,7 +358,8 @@ class SheetSpec:
         if setup is None:
             return []
         setup.fit_width, setup.pages_wide, setup.repeat_cols = True, 1, None
-        budget = setup.page_width_pt() / PT_PER_WIDTH * font_pt / LEGIBLE_PT
+        # 4 % to spare: renderers differ a little in how wide a column unit prints (Excel wider)
+        budget = setup.page_width_pt() / PT_PER_WIDTH * font_pt / LEGIBLE_PT * 0.96
         columns = self.printed_columns()
         widths = {c: self.widths.get(c, 8.43) for c in columns}
         excess = sum(widths.values()) - budget
@@ -368,7 +370,6 @@ class SheetSpec:
             widest = max(free, key=lambda c: (widths[c], -c))
             widths[widest] -= 1
             excess -= 1
-        self.widths.update({c: widths[c] for c in wrapped if c in widths})
         printed, used = [], 0.0
         for c in columns:
             if used + widths[c] > budget:
@@ -376,6 +377,15 @@ class SheetSpec:
             printed.append(c)
             used += widths[c]
         left_out = [c for c in columns if c not in printed]
+        for c in left_out:  # not printed: as wide as its content (on screen)
+            widths[c] = self.widths.get(c, 8.43)
+        while left_out and used + 1 <= budget:  # the room left back to the printed wrapped columns
+            short = [c for c in wrapped if c in printed and widths[c] < self.widths.get(c, 8.43)]
+            if not short:
+                break
+            widths[min(short, key=lambda c: (widths[c], c))] += 1
+            used += 1
+        self.widths.update({c: widths[c] for c in wrapped if c in widths})
         if left_out and printed:
             setup.print_area = f"A1:{column_letter(printed[-1])}{self.max_row + 1}"
         self.fit_heights(sorted(wrapped), first_row=first_row)

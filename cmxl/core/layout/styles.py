@@ -61,6 +61,9 @@ def base_styles(level_count: int) -> dict[str, Style]:
     styles["muted"] = Style(color="808080", italic=True)  # shown, not judged
     styles["d"] = Style(number_format="+0.00;-0.00;0.00", vertical="top")  # a leniency index, signed
     styles["d_box"] = Style(number_format="+0.00;-0.00;0.00", border=True)
+    # the roster's approval block: a box to sign in, and the seal's (its words grey: the seal goes over them)
+    styles["sign"] = Style(border=True, vertical="center")
+    styles["seal"] = Style(border=True, horizontal="center", vertical="center", color="A6A6A6")
     return styles
 
 

@@ -41,7 +41,7 @@ class Ranking(NamedTuple):
 
 RANKING_COLUMNS: Columns[Ranking] = Columns(
     [
-        Column("能力项", "name", "value"),
+        Column("能力项", "name", "value_wrap"),  # in the narrow 省份 column: a long name in two lines
         Column("低于标准人数", "below", "value"),
         Column("已评定人数", "rated", "value"),
         Column("比例", lambda r: r.below / r.rated if r.rated else None, "pct"),
@@ -104,10 +104,11 @@ def training_matrix(fw: Framework, people: list[PersonResult], header: str = TRA
         )
     )
     sheet.row_breaks += [share_top - 1, rank_top - 1]  # each table (the ranking with its chart) on its own page
-    # the ranking's 能力项 is in the 省份 column: wide enough for the longest competency
+    # 18 competencies of 6, and 省份, 单位, 人数: one page wide at 8 pt (the ranking's 能力项 wraps)
     unit_width = max((display_width(unit) for _, unit in places(people)), default=8) + 2
-    sheet.widths = {0: 14.0, 1: float(min(unit_width, 16)), 2: 7.0, **{c: 6.0 for c in range(3, len(heads))}}
-    sheet.fit_legibly({1: 8.0})  # a long unit's name wraps rather than the page shrinks
+    sheet.widths = {0: 10.0, 1: float(min(unit_width, 16)), 2: 5.0, **{c: 6.0 for c in range(3, len(heads))}}
+    sheet.fit_legibly({1: 8.0}, first_row=top + 2)  # a long unit's name wraps rather than the page shrinks
+    sheet.fit_heights([0], first_row=rank_top + 2)
     return sheet
 
 
