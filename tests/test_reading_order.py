@@ -4,8 +4,10 @@ code point), with a 省份 column, and a unit of the same name in two provinces 
 
 from __future__ import annotations
 
+from cmxl.core.layout.stats import stats_sheet
 from cmxl.core.layout.training import training_list, training_matrix
 from tests.conftest import person, run
+from tests.test_stats_counts import group_tables
 
 ROWS = [
     person("0001", 省份="广东", 单位="中山分公司", 成就导向=30),
@@ -63,3 +65,17 @@ def test_the_training_title_has_a_row_tall_enough_not_to_run_into_its_note():
     sheet = training_matrix(a.framework, a.people)
     assert sheet.cell(0, 0).style == "title"  # 14 pt: about 19 pt of row at least
     assert sheet.heights.get(0, 15.0) >= 20
+
+
+def test_the_statistics_say_why_the_lowest_grades_attainment_is_always_full():
+    """初级客户经理's standard is 初级 in every item (docs/rules.md, 能力模型一): nobody rated is below it."""
+    a = run([person("0001", 现岗位级别="初级客户经理", score=10)])
+    sheet = stats_sheet(a.framework, a.people)
+    notes = [cell.value for _, cell in sheet.iter_cells() if str(cell.value).startswith("注：")]
+    assert notes == ["注：初级客户经理的岗位标准各项都是最低级别“初级”，已评定的人不会低于标准，所以达标率总是 100%。"]
+
+
+def test_the_statistics_by_unit_are_in_pinyin_order():
+    a = run(ROWS)
+    _, by_unit = group_tables(stats_sheet(a.framework, a.people))
+    assert list(by_unit) == ["广州分公司", "南京分公司", "中山分公司"]
