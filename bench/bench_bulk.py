@@ -4,9 +4,10 @@
 
 cmxl: `run_bulk` (calamine read, validation, scoring, certification, the formatted results
 workbook per file, roster, ledger) with a process pool over both cores.
-baseline, in the same run: per file pandas.read_excel + the same intake/scoring/certification
-on the DataFrame's values + DataFrame.to_excel of the scored results flattened to one row per
-person (about 50 columns; one core; no formats, charts, formulas or roster).
+baseline, in the same run (issue 22's naive script): per file pandas.read_excel + the same
+intake/scoring/certification on the DataFrame's values + DataFrame.to_excel of the scored results
+flattened to one row per person (about 50 columns), then a roster of everyone with to_excel
+(passed, failed, counts per unit, the training-needs list); one core; no formats, charts or formulas.
 cmxl runs with -j 1 and -j 2 (interleaved); the scaling from one worker to two is the speed-up
 over the ideal 2x. Prints medians, people per second, the ratios, and peak memory (of this
 process and, as the workers report it, of the largest worker: flat in the number of files if
@@ -54,9 +55,12 @@ def make_inputs(folder: Path, files: int, people: int) -> None:
 
 
 def baseline(folder: Path, out: Path) -> int:
+    """The naive script of issue 22: per file read with pandas, score, write a results table; then
+    a roster of everyone (passed, failed with reasons, counts per unit, training needs)."""
     cat = catalogue()
     fw = cat.framework()
     count = 0
+    everyone, below = [], []
     for path in sorted(folder.glob("*.xlsx")):
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
         rows = [[None if v != v else v for v in row] for row in frame.itertuples(index=False)]
@@ -66,12 +70,27 @@ def baseline(folder: Path, out: Path) -> int:
             row = {k: v for k, v in p.items() if k not in ("items", "categories", "certification")}
             for item, v in p["items"].items():
                 row[f"{item}得分"], row[f"{item}级别"] = v["score"], v["level"]
+                if v["gap"] is not None and v["gap"] < 0:
+                    below.append({"能力项": item, "单位": p["unit"], "员工编号": p["employee_id"], "差距": v["gap"]})
             row.update({f"{c}得分": v for c, v in p["categories"].items()})
             row["认证结果"] = p["certification"]["status"]
             row["原因"] = "；".join(r["message"] for r in p["certification"]["reasons"])
+            row["文件"] = path.name
             table.append(row)
         pd.DataFrame(table).to_excel(out / f"{path.stem}_baseline.xlsx", index=False)
+        everyone += table
         count += a.size
+    people = pd.DataFrame(everyone)
+    applied = people[people["认证结果"].notna()]
+    units = people.groupby("unit").agg(人数=("employee_id", "size"))
+    units["通过"] = applied[applied["认证结果"] == "通过"].groupby("unit").size()
+    with pd.ExcelWriter(out / "roster_baseline.xlsx", engine="openpyxl") as roster:
+        applied[applied["认证结果"] == "通过"].to_excel(roster, sheet_name="通过名单", index=False)
+        applied[applied["认证结果"] != "通过"].to_excel(roster, sheet_name="未通过名单", index=False)
+        units.to_excel(roster, sheet_name="地区统计")
+        pd.DataFrame(below).sort_values(["能力项", "差距", "单位"]).to_excel(
+            roster, sheet_name="培训需求名单", index=False
+        )
     return count
 
 
@@ -123,7 +142,7 @@ def main() -> None:
     print(f"  cmxl bulk -j 1  {one:7.2f} s   {total / one:8,.0f} people/s   worker peak {peaks[1]:.0f} MB")
     print(f"  cmxl bulk -j 2  {two:7.2f} s   {total / two:8,.0f} people/s   worker peak {peaks[2]:.0f} MB")
     print(
-        f"  baseline        {b:7.2f} s   {total / b:8,.0f} people/s   (pandas.read_excel + scoring + to_excel, one core)"
+        f"  baseline        {b:7.2f} s   {total / b:8,.0f} people/s   (pandas.read_excel + scoring + to_excel + roster)"
     )
     print(f"  scaling -j 1 -> -j 2: {one / two / 2:.0%} of ideal (speed-up {one / two:.2f}x)")
     print(

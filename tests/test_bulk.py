@@ -20,9 +20,11 @@ from typer.testing import CliRunner
 
 from cmxl.batch import BulkOptions, run_bulk
 from cmxl.cli import app
+from cmxl.core.layout.roster_pages import TABLE_TOP
 from cmxl.ledger import Candidate, Ledger
 from cmxl.xlsx import safety
 from tests.conftest import ITEMS_A
+from tests.roster_lists import listed
 from tests.test_files import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +66,7 @@ def bulk(folder, *args):
 
 
 def sheet(path, name):
-    return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+    return listed(pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python())
 
 
 def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
@@ -115,8 +117,9 @@ def test_batch_with_good_messy_broken_and_duplicate_files(tmp_path):
     assert s002["认证结果"] == "未通过" and "笔试成绩 50 分" in s002["原因"] and s002["笔试成绩"] == 50
     assert "W002" not in {x["员工编号"] for x in failed}  # not applying this cycle
     ws = openpyxl.load_workbook(roster)["未通过名单"]
-    written = next(c for c in ws[1] if c.value == "笔试成绩").column
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "S002")
+    head = TABLE_TOP + 1  # under the title block
+    written = next(c for c in ws[head] if c.value == "笔试成绩").column
+    row = next(r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 1).value == "S002")
     assert ws.cell(row, written).number_format == "0.0_)"  # a space after "50.0" before the next column's text
     # printed, a wide list runs its first columns down the first pages: the reason stands beside
     # the result there, before the exam scores it cites

@@ -11,10 +11,12 @@ import pytest
 
 from cmxl.core.cellref import column_letter
 from cmxl.core.engine.assessment import assess
+from cmxl.core.engine.tally import tally
 from cmxl.core.layout import detail, results
 from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.profile import INFO_FIELDS
 from cmxl.core.layout.roster import _log
+from cmxl.core.layout.roster_pages import Batch
 from cmxl.core.layout.spec import ConditionalFormat, SheetSpec
 from cmxl.core.model.loading import catalogue
 from cmxl.core.records import FileLog
@@ -82,10 +84,10 @@ def test_the_profile_finds_its_columns_in_the_detail_sheet_by_header(monkeypatch
     assert pulled["姓名"] == "C" and heads["序号"] == "A"
 
 
-def test_a_process_log_wider_than_a_page_prints_across_pages():
-    """The SHA-256 column's fixed width counts when the page is planned: 30 + 8 + 6 × 3 + 48 + 30 + 68
-    = 202 characters, more than a page holds legibly (200), so the log prints two pages across with
-    its first columns on each (the width was set after the plan, which saw a fitted 30)."""
+def test_a_process_log_wider_than_a_page_prints_one_page_wide_with_its_file_names_wrapped():
+    """The SHA-256 column's fixed width counts when the page is planned: 30 + 8 + 6 × 3 + 6 + 30 + 68
+    = 160 characters, more than a page holds at 8 pt (134): the file names wrap narrower, and the
+    SHA-256 stays whole (68: it is compared character by character)."""
     name = "西安分公司客户经理测评表_2026年第一批.xlsx"  # wider than 30
     log = FileLog(
         file=name,
@@ -98,6 +100,7 @@ def test_a_process_log_wider_than_a_page_prints_across_pages():
         sha256="0" * 64,
         seconds=1.0,
     )
-    sheet = _log([log])
-    assert [sheet.widths[c] for c in range(8)] == [30.0, 8.0, 6.0, 6.0, 6.0, 48.0, 30.0, 68.0]
-    assert (sheet.print_setup.pages_wide, sheet.print_setup.repeat_cols) == (2, "A:C")
+    sheet = _log([log], Batch("批次", AS_OF, [], tally([])))
+    assert sheet.widths[7] == 68.0 and sheet.print_setup.pages_wide == 1 and sheet.print_setup.print_area is None
+    assert sheet.widths[0] < 30 and sheet.widths[6] < 30  # the file names wrap
+    assert sum(sheet.widths.values()) * 7 * 0.8 <= 784  # at 8 pt, on a landscape A4 page

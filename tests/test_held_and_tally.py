@@ -19,6 +19,7 @@ from cmxl.core.layout.results import build_results
 from cmxl.core.layout.stats import stats_sheet
 from cmxl.core.layout.training import training_list
 from tests.conftest import AS_OF, ITEMS_A, codes, grid, person, run
+from tests.roster_lists import rows_of
 from tests.test_files import write_xlsx
 from tests.test_person_report import pages
 from tests.test_stats_counts import group_tables
@@ -81,7 +82,7 @@ def test_statistics_run_json_and_the_roster_lists_count_alike(tmp_path):
     write_xlsx(folder / "b.xlsx", [HEAD, passer])
     result = cmxl.bulk(folder, issue_date=dt.date(2026, 12, 1), jobs=1)
     roster = openpyxl.load_workbook(result.roster)
-    listed = [roster[name].max_row - 1 for name in ("通过名单", "暂缓发证", "未通过名单")]
+    listed = [len(rows_of(roster[name])) - 1 for name in ("通过名单", "暂缓发证", "未通过名单")]
     ws = roster["地区统计"]
     cells = {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None}
     total = group_tables(cells)[0]["合计"]

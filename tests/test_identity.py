@@ -21,6 +21,7 @@ from cmxl.core.grid import CellError
 from cmxl.core.ids import read_id, same_name
 from cmxl.ledger import Candidate, Ledger, LedgerProblem
 from tests.conftest import codes, person, run
+from tests.roster_lists import listed
 from tests.test_bulk import small_book
 
 PASS = ["中级客户经理", "四级", 30, 70, 70]  # 现岗位级别 … 面试成绩 of a person who passes 四级
@@ -53,7 +54,7 @@ def bulk(capsys, monkeypatch, folder: Path, *more) -> tuple[int, str]:
 
 def sheet(folder: Path, name: str) -> list[list]:
     roster = folder.parent / f"{folder.name}_输出" / f"认证名单_{folder.name}.xlsx"
-    return pc.CalamineWorkbook.from_path(str(roster)).get_sheet_by_name(name).to_python()[1:]
+    return listed(pc.CalamineWorkbook.from_path(str(roster)).get_sheet_by_name(name).to_python())[1:]
 
 
 def certificates(ledger: Path) -> list[tuple]:

@@ -15,6 +15,7 @@ from cmxl.core.engine.issuance import certificate_order, decide
 from cmxl.core.model.loading import catalogue
 from cmxl.ledger import Ledger
 from tests.conftest import AS_OF, ITEMS_A, grid, person
+from tests.roster_lists import listed
 from tests.test_files import write_xlsx
 
 APPLY = {"申报认证等级": "四级", "培训学时": 30, "笔试成绩": 70, "面试成绩": 70}
@@ -95,7 +96,7 @@ def test_a_rerun_after_the_fix_issues_the_number_and_keeps_it(tmp_path):
     second = cmxl.bulk(folder, issue_date=AS_OF, jobs=1)
     third = cmxl.bulk(folder, issue_date=AS_OF, jobs=1)
     assert (second.new_certificates, second.held, third.new_certificates, third.reused_certificates) == (1, 0, 0, 1)
-    passed = pc.CalamineWorkbook.from_path(str(third.roster)).get_sheet_by_name("通过名单").to_python()
+    passed = listed(pc.CalamineWorkbook.from_path(str(third.roster)).get_sheet_by_name("通过名单").to_python())
     assert passed[1][:3] == [f"KH{AS_OF.year}000001", "0001", "张三"]
 
 
@@ -168,15 +169,15 @@ def test_a_batch_of_every_kind_of_doubt(tmp_path):
     assert sorted(certs) == ["N1", "P1", "P2"]  # exactly the people beyond doubt, each once
     assert certs["N1"].expiry == "2027-03-01"  # 网优: ends with its theory part
     book = pc.CalamineWorkbook.from_path(str(result.roster))
-    held = book.get_sheet_by_name("暂缓发证").to_python()
+    held = listed(book.get_sheet_by_name("暂缓发证").to_python())
     assert sorted(r[0] for r in held[1:]) == ["D1", "D1", "R1"]
-    failed = book.get_sheet_by_name("未通过名单").to_python()
+    failed = listed(book.get_sheet_by_name("未通过名单").to_python())
     e1 = next(r for r in failed[1:] if r[0] == "E1")
     assert "已过 2 年有效期" in " ".join(str(v) for v in e1)
-    passed = book.get_sheet_by_name("通过名单").to_python()
+    passed = listed(book.get_sheet_by_name("通过名单").to_python())
     order = [(r[0], r[1]) for r in passed[1:]]
     assert [pid for _, pid in order] == ["P2", "P1", "N1"]  # 客户经理 三级 before 四级, then 网优
     numbers = [n for n, _ in order]  # a new batch's numbers are given in the roster's order
     assert numbers[0] < numbers[1] and numbers[0].startswith("KH") and numbers[2].startswith("WY")
-    log = {r[0]: r[1] for r in book.get_sheet_by_name("处理日志").to_python()[1:]}
+    log = {r[0]: r[1] for r in listed(book.get_sheet_by_name("处理日志").to_python())[1:]}
     assert log["上期认证名单.xlsx"] == log["江苏_2026_评分结果 (2).xlsx"] == "已跳过"

@@ -173,7 +173,10 @@ def test_wide_sheets_print_across_pages_with_who_on_each(tmp_path):
     wb = openpyxl.load_workbook(out)
     detail, copy = wb["评分明细"], wb["测评数据"]
     assert detail.print_title_cols == "$A:$B" and detail.print_title_rows == "$1:$1"
-    assert not detail.sheet_properties.pageSetUpPr.fitToPage  # 60+ columns on one page would be unreadable
+    # 60+ columns on one page would be unreadable: as few pages across as print them at 8 pt or more:
+    # A to BL are 11 + 10 + 14 × 4 + 54 × 7 + 11 × 4 = 499 wide, A:B (21) on every page, and a page
+    # holds 784 pt / (7 pt × 0.8) × 0.96 = 134: (499 − 21) / (134 − 21) = 4.2, so 5 pages across
+    assert (detail.page_setup.fitToWidth, detail.page_setup.fitToHeight) == (5, 0)
     # a row's pages across are printed one after another (down first put 评分明细's 认证原因 about
     # 144 pages after the same people's scores, for 广东)
     assert {wb[n].page_setup.pageOrder for n in ("评分明细", "汇总", "测评数据")} == {"overThenDown"}
@@ -296,19 +299,22 @@ def test_the_profile_prints_the_persons_page_not_the_model_parameters(built):
 
 
 def test_long_texts_print_whole_and_rows_read_from_the_top(built):
-    """评分明细's 认证原因 wraps in a 40-character column: a longer reason gets the lines it needs
-    (it printed only its first line), and every cell of a row sits at the top, so a tall row's id
-    is beside its own reason, not at the foot of the row. 运行信息's long values (a scheme with its
-    hash) wrap inside the table instead of running past the page's edge."""
+    """汇总's 原因 wraps: a longer reason gets the lines it needs (it printed only its first line).
+    评分明细 prints through 认证结果 with its reasons on one line each (wrapped, they made every
+    row tall on every page across; 汇总 prints them), and every cell of a row sits at the top.
+    运行信息's long values (a scheme with its hash) wrap inside the table instead of running past
+    the page's edge."""
     _, spec = built
+    summary = spec.sheet("汇总")
+    heads = [_text(summary, 0, c) for c in range(summary.max_col + 1)]
+    col = heads.index("原因")
+    width = summary.widths[col]
+    long = [r for r in range(1, summary.max_row + 1) if len(str(summary.cell(r, col).value or "")) * 2 > width]
+    assert long and all(summary.heights.get(r, 0) >= 2 * 13 for r in long)
     detail = spec.sheet("评分明细")
     heads = [_text(detail, 0, c) for c in range(detail.max_col + 1)]
-    col = heads.index("认证原因")
-    for r in range(1, detail.max_row + 1):
-        text = detail.cell(r, col).value or ""
-        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # a Chinese character is two wide
-        if width > 40:
-            assert detail.heights.get(r, 0) >= 2 * 13, (r, text)
+    assert set(detail.heights) == {0} and not spec.styles[detail.cell(1, heads.index("认证原因")).style].wrap
+    assert detail.print_setup.print_area.startswith("A1:BL")  # 6 + 18 × 3 + 4 columns: 认证结果 the 64th
     assert {spec.styles[detail.cell(1, c).style].vertical for c in range(len(heads))} == {"top"}
     info = spec.sheet("运行信息")
     schemes = [r for r in range(info.max_row + 1) if _text(info, r, 0).startswith("认证方案")]

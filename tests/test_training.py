@@ -32,16 +32,24 @@ def test_training_needs_recount_from_json(tmp_path):
     rows = wb.get_sheet_by_name("培训需求").to_python()
     top = next(i for i, row in enumerate(rows) if row[0] == "低于标准的人数")
     heads = rows[top + 1]
-    units = heads[1:-1]
-    for row in rows[top + 2 : top + 2 + 18]:
-        item = row[0]
-        assert [row[1 + j] for j in range(len(units))] == [below[(item, u)] for u in units], item
-        assert row[-1] == sum(below[(item, u)] for u in units)
+    assert heads[:3] == ["省份", "单位", "人数"]
+    items = heads[3:]
+    units = []
+    for row in rows[top + 2 :]:
+        if row[0] == "合计":
+            assert row[3:] == [sum(below[(item, u)] for u in units) for item in items]
+            break
+        if row[0].endswith(" 小计"):
+            continue
+        assert row[0] == "陕西"
+        units.append(row[1])
+        assert row[3:] == [below[(item, row[1])] for item in items], row[1]
+    assert units and len(units) == len(set(units))
 
     listed = wb.get_sheet_by_name("培训需求名单").to_python()
-    assert listed[0][:8] == ["能力项", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距"]
+    assert listed[0][:9] == ["能力项", "省份", "单位", "员工编号", "姓名", "现岗位级别", "测评级别", "标准级别", "差距"]
     assert len(listed) - 1 == sum(below.values())
-    assert collections.Counter((row[0], row[1]) for row in listed[1:]) == below
+    assert collections.Counter((row[0], row[2]) for row in listed[1:]) == below
     levels = ["初级", "中级", "高级", "资深"]
     for row in listed[1:]:  # the standard level is the assessed level minus the gap
-        assert levels.index(row[6]) == levels.index(row[5]) - int(row[7])
+        assert levels.index(row[7]) == levels.index(row[6]) - int(row[8])

@@ -7,11 +7,16 @@
   renderer, rendered by LibreOffice: 汇总, 个人画像 and 培训需求);
 - a page of the person report and a printed certificate (cmxl report, cmxl certs print).
 
-Run: .venv/bin/python tools/screenshots.py (needs tools/install_test_deps.sh)."""
+The workbook pictures, the report page and the certificate come from the README's own batch
+(`cmxl bulk workbooks --issue-date 2026-12-01`); docs/images/figures.json records the numbers
+they show (pages, counts, the certificate's number), which tests/test_pictures.py checks.
+
+Run: .venv/bin/python tools/screenshots.py [--no-window] (needs tools/install_test_deps.sh)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 import tempfile
@@ -35,6 +40,8 @@ from tests.xlwings_double import Book  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 SAMPLE = ROOT / "workbooks" / "陕西_2026.xlsx"
+ISSUE_DATE = dt.date(2026, 12, 1)  # the README's batch: cmxl bulk workbooks --issue-date 2026-12-01
+FIGURES = IMAGES / "figures.json"  # what the pictures show, checked by tests/test_pictures.py
 
 
 class Quiet:
@@ -110,44 +117,74 @@ def picture(pdf: Path, page: int, name: str, dpi: int = 75) -> None:
     print(out.with_suffix(".png"))
 
 
-def results_pictures() -> None:
-    """The sheets as they print: 汇总 and 个人画像 (as written into the open workbook), 培训需求."""
+def readme_batch(work: Path) -> tuple[object, Path]:
+    """The README's own batch: `cmxl bulk workbooks --issue-date 2026-12-01` on a copy of workbooks/
+    (its ledger beside the copy, as the command's would be beside workbooks_输出)."""
+    import cmxl
+
+    folder = work / "workbooks"
+    folder.mkdir()
+    for book in sorted((ROOT / "workbooks").glob("*.xlsx")):
+        (folder / book.name).write_bytes(book.read_bytes())
+    return cmxl.bulk(folder, issue_date=ISSUE_DATE, jobs=1), work / "证书台账.sqlite"
+
+
+def pages_of(pdf: Path) -> int:
+    return int(next(line.split()[1] for line in _run(["pdfinfo", str(pdf)]).splitlines() if line.startswith("Pages:")))
+
+
+def results_pictures(batch, work: Path) -> dict:
+    """The sheets as they print: 汇总 and 培训需求 of the batch's 陕西 results; 个人画像 as written
+    into the open workbook (the add-in's, docs/excel.md)."""
     cat = catalogue()
-    a = assess(read_workbook(SAMPLE), cat.framework(), cat, dt.date(2026, 12, 1))
+    a = assess(read_workbook(SAMPLE), cat.framework(), cat, ISSUE_DATE)
     spec = build_in_workbook(a, source=SAMPLE.name, tool_version="0.1.0", created="2026-12-01T09:00:00")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        book = work / "in_workbook.xlsx"
-        render(spec, book)
-        [pdf] = convert([book], "pdf", work / "pdf", make_profile(work / "profile"))
-        picture(pdf, first_page_of(pdf, f"{SAMPLE.name} 评分汇总"), "results_summary")
-        picture(pdf, first_page_of(pdf, "个人能力画像"), "results_profile")
-        picture(pdf, first_page_of(pdf, "培训需求"), "training_needs")
+    book = work / "in_workbook.xlsx"
+    render(spec, book)
+    results = batch.roster.parent / f"{SAMPLE.stem}_评分结果.xlsx"
+    profile = make_profile(work / "profile")
+    [pdf, in_book] = convert([results, book], "pdf", work / "pdf", profile)
+    picture(pdf, first_page_of(pdf, f"{SAMPLE.name} 评分汇总"), "results_summary")
+    picture(in_book, first_page_of(in_book, "个人能力画像"), "results_profile")
+    picture(pdf, first_page_of(pdf, "培训需求"), "training_needs")
+    return {"file": results.name, "pages": pages_of(pdf)}
 
 
-def report_and_certificate_pictures() -> None:
-    """A page of the person report and a printed certificate, from the sample workbooks."""
+def report_and_certificate_pictures(batch, ledger: Path, work: Path) -> dict:
+    """A page of the person report (the batch's issue date as the as-of date, as the roster's) and
+    the batch's first certificate, printed."""
     import cmxl
     from cmxl.docx.certificates import print_certificates
     from cmxl.ledger import Ledger
 
+    [report] = cmxl.report([SAMPLE], output=work, as_of=ISSUE_DATE, pdf=True)
+    picture(report.output.with_suffix(".pdf"), 2, "person_report", dpi=70)
+    with Ledger(ledger, read_only=True) as db:
+        certs = sorted(db.all(), key=lambda c: c.number)[:1]
+    docx = print_certificates(certs, ROOT / "templates" / "证书模板.docx", work / "证书.docx")
+    [pdf] = convert([docx], "pdf", work / "cert-pdf", make_profile(work / "profile2"))
+    picture(pdf, 1, "certificate", dpi=60)
+    return {"number": certs[0].number, "name": certs[0].name, "employee_id": certs[0].employee_id}
+
+
+def book_pictures() -> None:
+    """Every picture made from the README's batch, and FIGURES: the numbers they show, which
+    tests/test_pictures.py recomputes from today's code."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        [report] = cmxl.report([SAMPLE], output=work, as_of=dt.date(2026, 12, 1), pdf=True)
-        picture(report.output.with_suffix(".pdf"), 2, "person_report", dpi=70)
-        folder = work / "批次"
-        folder.mkdir()
-        (folder / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
-        cmxl.bulk(folder, issue_date=dt.date(2026, 12, 1), jobs=1)
-        with Ledger(work / "证书台账.sqlite", read_only=True) as db:
-            certs = db.all()[:1]
-        docx = print_certificates(certs, ROOT / "templates" / "证书模板.docx", work / "证书.docx")
-        [pdf] = convert([docx], "pdf", work / "cert-pdf", make_profile(work / "profile2"))
-        picture(pdf, 1, "certificate", dpi=60)
+        batch, ledger = readme_batch(work)
+        figures = {
+            "command": "cmxl bulk workbooks --issue-date 2026-12-01",
+            "batch": {"people": batch.people, "passed": batch.passed, "held": batch.held},
+            "results_summary": results_pictures(batch, work),
+            "certificate": report_and_certificate_pictures(batch, ledger, work),
+        }
+    FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(FIGURES)
 
 
 if __name__ == "__main__":
     IMAGES.mkdir(parents=True, exist_ok=True)
-    window_pictures()
-    results_pictures()
-    report_and_certificate_pictures()
+    if "--no-window" not in sys.argv:  # the window's pictures need Xvfb
+        window_pictures()
+    book_pictures()

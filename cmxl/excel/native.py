@@ -42,7 +42,7 @@ class WindowsExcel:
             if setup.fit_width:
                 ps.Zoom = False
                 ps.FitToPagesWide = setup.pages_wide
-                ps.FitToPagesTall = False
+                ps.FitToPagesTall = setup.pages_tall or False
             if setup.repeat_rows:
                 ps.PrintTitleRows = _absolute(setup.repeat_rows)
             if setup.repeat_cols:

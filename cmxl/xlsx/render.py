@@ -264,7 +264,7 @@ def _print_setup(ws, setup: S.PrintSetup | None) -> None:
     if setup.fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = setup.pages_wide
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = setup.pages_tall
     if setup.repeat_rows:
         ws.print_title_rows = setup.repeat_rows
     if setup.repeat_cols:

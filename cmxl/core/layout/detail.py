@@ -3,13 +3,15 @@ declared once (`detail_columns`), and the 个人画像 formulas find theirs ther
 
 from __future__ import annotations
 
-from cmxl.core.cellref import a1
+import math
+
+from cmxl.core.cellref import a1, column_letter, parse_a1
 from cmxl.core.engine.assessment import NOT_RATED, Assessment
 from cmxl.core.engine.history import shows_history
 from cmxl.core.engine.results import PersonResult
 from cmxl.core.layout.columns import Column, Columns, Rule
 from cmxl.core.layout.names import DETAIL
-from cmxl.core.layout.spec import ConditionalFormat, PrintSetup, SheetSpec
+from cmxl.core.layout.spec import FONT_PT, LEGIBLE_PT, PT_PER_WIDTH, ConditionalFormat, PrintSetup, SheetSpec
 from cmxl.core.layout.styles import level_rules
 from cmxl.core.model.framework import Framework
 
@@ -19,11 +21,12 @@ def _below_standard(ranges: str, first: str) -> list[ConditionalFormat]:
 
 
 def _item_columns(i: int, name: str, level_rule: Rule) -> list[Column[PersonResult]]:
-    # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed
+    # scores with one decimal as in 汇总 (85 showed as "85" beside "37.6"), gaps signed; narrow
+    # ("85.0", "中级", "-1"), their long headers in three lines: a printed page holds more items
     return [
-        Column(name + "得分", f"item_scores[{i}]", "num_plain", 11.0),
-        Column(name + "级别", lambda p: p.item_levels[i] or NOT_RATED, "top", 11.0, rule=level_rule),
-        Column(name + "差距", f"gaps[{i}]", "gap_plain", 11.0, rule=_below_standard),
+        Column(name + "得分", f"item_scores[{i}]", "num_plain", 7.0),
+        Column(name + "级别", lambda p: p.item_levels[i] or NOT_RATED, "top", 7.0, rule=level_rule),
+        Column(name + "差距", f"gaps[{i}]", "gap_plain", 7.0, rule=_below_standard),
     ]
 
 
@@ -54,10 +57,12 @@ def detail_columns(fw: Framework, history: bool = False) -> Columns[PersonResult
             Column("综合级别", "level_shown", "top", 11.0),
             Column("达标情况", "attainment_shown", "top", 11.0),
             Column("认证结果", "result_shown", "top", 11.0),  # 暂缓发证 when the certificate waits
-            Column("认证原因", "reasons_shown", "wrap", 40.0),
+            # one line each (the whole text in the cell; 汇总 shows it wrapped): wrapped, a long
+            # reason made every row tall on every printed page across
+            Column("认证原因", "reasons_shown", "top", 40.0),
             # items only a level was given for: their score is the band's midpoint
-            Column("按级别折算的能力项", from_level, "wrap", 24.0),
-            *([Column(CHANGE_HEAD, _sentence, "wrap", 40.0)] if history else []),
+            Column("按级别折算的能力项", from_level, "top", 24.0),
+            *([Column(CHANGE_HEAD, _sentence, "top", 40.0)] if history else []),
         ]
     )
 
@@ -67,13 +72,31 @@ def _sentence(p: PersonResult) -> str:
 
 
 def detail_sheet(a: Assessment) -> SheetSpec:
-    # too wide for one page (three columns an item): printed across pages, id and name on each
-    setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", fit_width=False, header=DETAIL)
+    """Too wide for one page (three columns an item): printed across pages at 8 pt or more, id and
+    name on each; what prints ends with 认证结果 (the reasons are 汇总's, printed there)."""
+    setup = PrintSetup(repeat_rows="1:1", repeat_cols="A:B", header=DETAIL)
     sheet = SheetSpec(DETAIL, freeze=a1(1, 2), print_setup=setup)
     cols = detail_columns(a.framework, True) if shows_history(a.people) else detail_columns(a.framework)
     cols.add_table(sheet, 0, a.people)
     sheet.heights[0] = 45
     sheet.conditional += cols.conditional(1, max(a.size, 1))
     cols.set_widths(sheet)
-    sheet.fit_heights(cols.with_style("wrap"))  # a long reason printed whole, not its first line
+    setup.print_area = f"A1:{column_letter(cols['认证结果'])}{max(a.size, 1) + 1}"
+    legible_across(sheet)
     return sheet
+
+
+def legible_across(sheet: SheetSpec) -> None:
+    """Fit a wide sheet to as few pages across as keep its text at LEGIBLE_PT or more as printed
+    (the columns repeated on every page counted on each), rather than print it at 100 %."""
+    setup = sheet.print_setup
+    if setup is None:
+        return
+    budget = setup.page_width_pt() / PT_PER_WIDTH * FONT_PT / LEGIBLE_PT * 0.96  # as SheetSpec.fit_legibly
+    widths = [sheet.widths.get(c, 8.43) for c in sheet.printed_columns()]
+    repeated = 0.0
+    if setup.repeat_cols:
+        last = parse_a1(setup.repeat_cols.split(":")[1] + "1")[1]
+        repeated = sum(sheet.widths.get(c, 8.43) for c in range(last + 1))
+    pages = 1 if sum(widths) <= budget else math.ceil((sum(widths) - repeated) / max(budget - repeated, 1))
+    setup.fit_width, setup.pages_wide = True, pages

@@ -20,6 +20,7 @@ HISTORY = "历次对比"
 # units and raters that stray from the batch (in the results with two or more units, and in the roster)
 CALIBRATION = "校准分析"
 # the roster of a batch
+APPROVAL = "发证审批"  # the roster's first sheet: what an officer reads and signs
 PASSED_SHEET, FAILED_SHEET, HELD_SHEET = "通过名单", "未通过名单", "暂缓发证"
 REGIONS, EXPIRING, LOG = "地区统计", "即将到期", "处理日志"
 # the blank assessment template (its data sheet is the one intake looks for first: DATA)

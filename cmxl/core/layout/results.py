@@ -25,7 +25,7 @@ from cmxl.core.grid import CellError, FormulaNoValue, WorkbookGrid
 from cmxl.core.issues import SEVERITY_ZH, Issue
 from cmxl.core.layout.calibration import calibration_sheet, has_calibration
 from cmxl.core.layout.columns import Column, Columns
-from cmxl.core.layout.detail import detail_columns, detail_sheet
+from cmxl.core.layout.detail import detail_columns, detail_sheet, legible_across
 from cmxl.core.layout.history import history_sheet, unit_changes
 from cmxl.core.layout.info import info_sheet
 from cmxl.core.layout.names import DATA, ISSUES, SUMMARY
@@ -387,11 +387,11 @@ def _data_copy(a: Assessment, grid: WorkbookGrid, of: str, name: str) -> SheetSp
         sheet.print_setup = PrintSetup(
             repeat_rows=f"{header + 1}:{header + 1}",
             repeat_cols=f"A:{column_letter(who)}" if 0 <= who < 4 else None,
-            fit_width=False,
             # on paper the notes do not show: the page says what the colours mean
             header=f"{name}（副本）" + ("：浅红色单元格有错误，浅黄色有警告，详见“校验问题”表" if any_marks else ""),
         )
     sheet.fit_widths(maximum=30, sample_rows=header + 50)
+    legible_across(sheet)  # as few pages across as keep it legible, not at 100 %
     return sheet
 
 

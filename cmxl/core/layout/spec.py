@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cmxl.core.cellref import a1, column_letter
+from cmxl.core.cellref import a1, column_letter, parse_a1
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class PrintSetup:
     landscape: bool = True
     fit_width: bool = True
     pages_wide: int = 1  # with fit_width: the table is scaled to this many pages across
+    pages_tall: int = 0  # with fit_width: and to this many pages down (0: as many as it takes)
     repeat_rows: str | None = None  # e.g. "1:1"
     repeat_cols: str | None = None  # e.g. "A:B": who a row is about, on every page of a wide sheet
     header: str = ""  # centre page header
@@ -172,8 +173,22 @@ class PrintSetup:
         """The height an A4 page prints at 100 %, between the top and bottom margins."""
         return (21.0 if self.landscape else 29.7) - (self.margin_top + self.margin_bottom) * 2.54
 
+    def page_width_pt(self) -> float:
+        """The width an A4 page prints at 100 %, between the side margins (points)."""
+        return (29.7 if self.landscape else 21.0) / 2.54 * 72 - 2 * self.margin_side * 72
+
+    def page_rows_pt(self) -> float:
+        """The height an A4 page holds of rows at 100 %, between the top and bottom margins (points)."""
+        return self.page_height_cm() / 2.54 * 72
+
 
 LEGIBLE_WIDTH = 200.0  # total column width (characters) a landscape page shows at a legible scale
+FONT_PT = 10.0  # the workbooks' font size (ReportSpec.font_size)
+# a column width unit as printed at 100 % (LibreOffice, a 10 pt font: 10 columns of width 10 are
+# 70 pt; Excel's is within a few per cent): what a fit-to-width scale is computed from
+PT_PER_WIDTH = 7.0
+ROW_PT = 15.0  # a row of the default height at 100 % (LibreOffice: 15 pt for a 10 pt font)
+LEGIBLE_PT = 8.0  # the smallest font size a printed list may have (font size × fit-to-width scale)
 
 
 @dataclass
@@ -311,10 +326,77 @@ class SheetSpec:
             self.print_setup.pages_wide = math.ceil(total / LEGIBLE_WIDTH)
             self.print_setup.repeat_cols = repeat_cols
 
-    def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300) -> None:
-        """Width of every column from its content (CJK characters count double): no '#####'."""
+    def printed_columns(self) -> list[int]:
+        """The columns that print: those of the print area, else every column used."""
+        setup = self.print_setup
+        if setup is not None and setup.print_area:
+            first, last = (parse_a1(end)[1] for end in setup.print_area.split(":"))
+            return list(range(first, last + 1))
+        used = {c for _, c in self.cells} | {b.left + j for b in self.bodies for j in range(b.width)}
+        return sorted(used)
+
+    def printed_scale(self) -> float:
+        """The scale the print set-up implies: fitted to `pages_wide` pages across, the columns that
+        print shrink to the page (never grow); as Excel and LibreOffice do, a whole per cent."""
+        setup = self.print_setup
+        if setup is None or not setup.fit_width:
+            return 1.0
+        width = sum(self.widths.get(c, 8.43) for c in self.printed_columns()) * PT_PER_WIDTH
+        room = setup.page_width_pt() * setup.pages_wide
+        return 1.0 if width <= room else math.floor(room / width * 100) / 100
+
+    def printed_font_pt(self, font_pt: float = FONT_PT) -> float:
+        """How large the sheet's text prints: its font size at the print set-up's scale."""
+        return font_pt * self.printed_scale()
+
+    def fit_legibly(self, wrapped: dict[int, float], font_pt: float = FONT_PT, first_row: int = 1) -> list[int]:
+        """Print one page wide at LEGIBLE_PT or more: the `wrapped` columns (column -> the
+        narrowest it may be) give up width, the widest first, and wrap into more lines; when
+        that is not enough, only the first columns print (a print area) and the columns left
+        out are returned. Call it last: the print area spans the rows the sheet has then, and
+        the heights of the wrapped columns' rows are fitted again."""
+        setup = self.print_setup
+        if setup is None:
+            return []
+        setup.fit_width, setup.pages_wide, setup.repeat_cols = True, 1, None
+        # 4 % to spare: renderers differ a little in how wide a column unit prints (Excel wider)
+        budget = setup.page_width_pt() / PT_PER_WIDTH * font_pt / LEGIBLE_PT * 0.96
+        columns = self.printed_columns()
+        widths = {c: self.widths.get(c, 8.43) for c in columns}
+        excess = sum(widths.values()) - budget
+        while excess > 0:
+            free = [c for c in wrapped if c in widths and widths[c] - 1 >= wrapped[c]]
+            if not free:
+                break
+            widest = max(free, key=lambda c: (widths[c], -c))
+            widths[widest] -= 1
+            excess -= 1
+        printed, used = [], 0.0
+        for c in columns:
+            if used + widths[c] > budget:
+                break
+            printed.append(c)
+            used += widths[c]
+        left_out = [c for c in columns if c not in printed]
+        for c in left_out:  # not printed: as wide as its content (on screen)
+            widths[c] = self.widths.get(c, 8.43)
+        while left_out and used + 1 <= budget:  # the room left back to the printed wrapped columns
+            short = [c for c in wrapped if c in printed and widths[c] < self.widths.get(c, 8.43)]
+            if not short:
+                break
+            widths[min(short, key=lambda c: (widths[c], c))] += 1
+            used += 1
+        self.widths.update({c: widths[c] for c in wrapped if c in widths})
+        if left_out and printed:
+            setup.print_area = f"A1:{column_letter(printed[-1])}{self.max_row + 1}"
+        self.fit_heights(sorted(wrapped), first_row=first_row)
+        return left_out
+
+    def fit_widths(self, minimum: float = 6, maximum: float = 50, sample_rows: int = 300, first_row: int = 0) -> None:
+        """Width of every column from its content (CJK characters count double): no '#####'. From
+        `first_row` on (a title above a table is not what its columns hold)."""
         best: dict[int, int] = {}
-        for _r, c, value, formula in self._column_values(None, 0, sample_rows):
+        for _r, c, value, formula in self._column_values(None, first_row, first_row + sample_rows):
             if formula:
                 continue
             best[c] = max(best.get(c, 0), display_width(value))
@@ -342,7 +424,7 @@ class ReportSpec:
     active: int = 0
     marks: list[Mark] = field(default_factory=list)  # only for a renderer into an existing workbook
     font: str = "Microsoft YaHei"  # a Chinese UI font on Windows; LibreOffice substitutes a CJK font
-    font_size: float = 10
+    font_size: float = FONT_PT
     border_color: str = "BFBFBF"  # thin borders of Style(border=True)
     # what cmxl made the file as ("results", "roster", "template"): written as the document property
     # "cmxl", by which a later bulk run recognises its own outputs left in a batch folder

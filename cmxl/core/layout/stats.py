@@ -10,6 +10,7 @@ from cmxl.core.engine.certification import NOT_APPLIED
 from cmxl.core.engine.results import NOT_RATED, UNRECOGNISED_MARK, PersonResult
 from cmxl.core.engine.scoring import ATTAINED, NEARLY, NOT_ATTAINED
 from cmxl.core.engine.tally import Tally, counted, tally
+from cmxl.core.layout.collation import pinyin_key
 from cmxl.core.layout.columns import Column, Columns
 from cmxl.core.layout.names import STATS
 from cmxl.core.layout.spec import Chart, PrintSetup, Ref, Series, SheetSpec
@@ -125,8 +126,12 @@ def stats_sheet(
     grades = [p.grade or (UNRECOGNISED if p.grade_unrecognised else UNFILLED) for p in people]
     grade_order = [g.name for g in fw.grades] + [x for x in (UNFILLED, UNRECOGNISED) if x in grades]
     group_block(sheet, blocks, "按现岗位级别", grouped(grade_order, grades, people))
+    lowest = [g.name for g in fw.grades if not fw.standards[fw.grade_lookup[g.name]].any()]
+    if lowest:  # beside the table's label (its label row, its head, a row a grade, a blank row)
+        label_row = blocks.chart_row - len(grade_order) - 3
+        sheet.put(label_row, 2, _lowest_note(lowest, fw.level_names[0]), "subtitle")
     units = [p.unit or UNFILLED for p in people]
-    group_block(sheet, blocks, "按单位", grouped(sorted(set(units)), units, people))
+    group_block(sheet, blocks, "按单位", grouped(sorted(set(units), key=pinyin_key), units, people))
     if more is not None:
         more(sheet, blocks)
     set_widths(sheet)
@@ -152,6 +157,10 @@ def level_chart(title: str, anchor: str, rows: tuple[int, int, int], shown: list
         colors=colors,
         categories_reversed=True,
     )
+
+
+def _lowest_note(grades: list[str], level: str) -> str:
+    return f"注：{'、'.join(grades)}的岗位标准各项都是最低级别“{level}”，已评定的人不会低于标准，所以达标率总是 100%。"
 
 
 def set_widths(sheet: SheetSpec) -> None:

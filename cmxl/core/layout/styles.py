@@ -65,6 +65,9 @@ def base_styles(level_count: int) -> dict[str, Style]:
     styles["change_pct"] = Style(number_format="+0.0%;-0.0%;0.0%")
     styles["change_box"] = Style(number_format="+0.0;-0.0;0.0", border=True)  # 个人画像's 得分变化
     styles["total_change_pct"] = Style(bold=True, fill="F2F2F2", border=True, number_format="+0.0%;-0.0%;0.0%")
+    # the roster's approval block: a box to sign in, and the seal's (its words grey: the seal goes over them)
+    styles["sign"] = Style(border=True, vertical="center")
+    styles["seal"] = Style(border=True, horizontal="center", vertical="center", color="A6A6A6")
     return styles
 
 
