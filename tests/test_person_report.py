@@ -117,7 +117,7 @@ def test_a_row_with_errors_says_its_results_are_not_final(tmp_path):
     [result] = cmxl.report([write_xlsx(tmp_path / "a.xlsx", rows)], as_of=AS_OF)
     [page] = pages(result.output)
     assert any(t.startswith("注意：本人的测评数据有 1 处有待核实") for t in page)
-    assert "（有能力项未评定或没有岗位标准，无法判断）" in page  # not 'no item below standard'
+    assert "（成就导向 未评定，无法判断）" in page  # not "no item below standard", and the item named
 
 
 def test_a_control_character_in_a_name_does_not_stop_the_report(tmp_path):

@@ -127,6 +127,8 @@ class PersonPage:
         """What a list of strengths or goals says when it cannot be told."""
         if self.no_standard:
             return "（没有适用的岗位标准，无法判断）"
+        if self.gaps_unknown and self.unjudged:  # name them: the employee can ask about those
+            return f"（{'、'.join(self.unjudged)} 未评定，无法判断）"
         return "（有能力项未评定或没有岗位标准，无法判断）" if self.gaps_unknown else ""
 
     @property
