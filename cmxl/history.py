@@ -126,6 +126,8 @@ def delete_person(ledger: Ledger, employee_id: str, by: str, note: str = "") -> 
                 (stamp, by, DELETED, pid, old["cycle"], json.dumps(kept, ensure_ascii=False), note),
             )
         db.execute("DELETE FROM assessments WHERE employee_id=?", (pid,))
+        if ledger.has_table("calibration_changes"):  # a calibration's before/after of this person: their data too
+            db.execute("DELETE FROM calibration_changes WHERE employee_id=?", (pid,))
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:

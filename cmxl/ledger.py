@@ -357,6 +357,9 @@ class Ledger:
                 )
             cur.execute("UPDATE certificates SET employee_id=? WHERE employee_id=?", (new_id, old_id))
             cur.execute("UPDATE holders SET employee_id=? WHERE employee_id=?", (new_id, old_id))
+            for table in ("assessments", "calibration_changes"):  # the person's history follows the id
+                if self.has_table(table):  # (a cycle recorded under both ids keeps the one under the new)
+                    cur.execute(f"UPDATE OR IGNORE {table} SET employee_id=? WHERE employee_id=?", (new_id, old_id))
             text = f"员工编号 {old_id} 更正为 {new_id}" + (f"；{note}" if note else "")
             who = (before.name, before.unit, before.name, before.unit)
             return self._log(cur, IdentityChange(0, now(), by, CORRECT_ID, new_id, *who, text))

@@ -209,9 +209,12 @@ class History:
 
 def with_history(a: Assessment, history: History | None) -> Assessment:
     """`a` with each person's change since their previous cycle in the ledger on their result
-    record (docs/rules.md, 历次测评), for every output to show; unchanged without `history`."""
+    record (docs/rules.md, 历次测评), and the people whose id the ledger holds for someone else
+    marked held (as the batch would hold them: so that no output with the ledger reads 通过 for
+    them), for every output to show; unchanged without `history`."""
     if history is None:
         return a
+    hold_for_identity(a.people, history.ledger)
     from cmxl.core.engine.history import attach_changes, current_records, default_cycle
     from cmxl.history import previous
     from cmxl.ledger import Ledger

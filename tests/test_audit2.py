@@ -264,3 +264,60 @@ def test_a_number_with_an_invisible_character_names_it(tmp_path, capsys, monkeyp
 def test_an_id_kept_as_text_in_scientific_notation_is_an_error():
     assert read_id("1.23457E+17").problem == "id-scientific"
     assert read_id("3E5").problem == ""  # an id of letters and digits, not Excel's display of a number
+
+
+# ---- the third check: the ledger's holds with --ledger; history follows a corrected id ---------------------
+def test_score_with_the_ledger_holds_an_id_the_ledger_gives_to_someone_else(tmp_path, capsys, monkeypatch, zhang_san):
+    import python_calamine as pc
+
+    from tests.test_bulk import small_book
+
+    book = small_book(tmp_path / "苏州.xlsx", [["0001", "李四", "苏州分公司", *PASS]])
+    out = tmp_path / "结果.xlsx"
+    code, _ = cli(capsys, monkeypatch, "score", book, "--ledger", zhang_san, "--as-of", "2026-12-01", "-o", out)
+    table = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
+    head = next(r for r in table if "认证结果" in r)
+    [row] = [r for r in table[table.index(head) + 1 :] if r[head.index("员工编号")] == "0001"]
+    assert code == 1 and row[head.index("认证结果")] == "暂缓发证"
+    code, text = cli(capsys, monkeypatch, "report", book, "--ledger", zhang_san, "--as-of", "2026-12-01")
+    assert code == 1 and "暂缓发证 1 人" in text
+
+
+def test_an_id_in_another_scripts_digits_is_the_same_id():
+    assert read_id("\u0663\u0662\u0660\u0660\u0660\u0660\u0662").id == "3200002"  # Arabic-Indic ٣٢٠٠٠٠٢
+    assert read_id("\u0969\u0968").id == "32"  # Devanagari
+
+
+def test_a_corrected_id_takes_its_history_along(tmp_path):
+    from cmxl.history import cycles_of
+    from cmxl.ledger import Ledger
+    from tests.test_history_wiring import book, history_json
+    from tests.test_history_wiring import bulk as run_bulk
+
+    ledger = tmp_path / "证书台账.sqlite"
+    book(tmp_path / "2025" / "苏州.xlsx", [("123", "张三", 55)])
+    run_bulk(tmp_path / "2025", ledger, "2025-12-01")
+    with Ledger(ledger) as db:
+        db.connection.execute("INSERT INTO holders VALUES ('123', '张三', '苏州分公司', '2025-12-01', '')")
+        db.connection.commit()
+        db.correct_id("123", "00123", by="王芳")
+    assert [r["cycle"] for r in history_json(ledger, "00123")] == ["2025"]
+    with Ledger(ledger) as db:
+        assert cycles_of(db, "123") == []
+
+
+def test_history_marks_a_record_under_another_name(tmp_path):
+    from cmxl.cli import app
+    from tests.test_history_wiring import book, history_json, runner
+    from tests.test_history_wiring import bulk as run_bulk
+
+    ledger = tmp_path / "证书台账.sqlite"
+    book(tmp_path / "2025" / "苏州.xlsx", [("S002", "李四", 60)])
+    run_bulk(tmp_path / "2025", ledger, "2025-12-01")
+    book(tmp_path / "2026" / "苏州.xlsx", [("S002", "赵六", 65)])
+    run_bulk(tmp_path / "2026", ledger, "2026-12-01")
+    assert [r["name_differs"] for r in history_json(ledger, "S002")] == [True, False]
+    shown = runner.invoke(app, ["history", "S002", "--ledger", str(ledger)]).output
+    assert "姓名与最近一期（赵六）不同" in shown
+    export = runner.invoke(app, ["history", "S002", "--ledger", str(ledger), "--export", str(tmp_path / "e.json")])
+    assert "姓名不同（李四、赵六）" in export.output

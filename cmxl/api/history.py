@@ -23,10 +23,25 @@ class PersonHistory:
     cycles: list[CycleRecord]
     log: list[dict]
 
+    @property
+    def names(self) -> list[str]:
+        """The names the records give, each once (two: perhaps two people under one id, never
+        silently one history — docs/rules.md, 历次测评)."""
+        from cmxl.core.ids import normalise_name
+
+        return list({normalise_name(c.name): c.name for c in reversed(self.cycles)}.values())[::-1]
+
+    def name_differs(self, cycle: CycleRecord) -> bool:
+        """Whether a record's name differs from the latest record's (a possible mismatch)."""
+        from cmxl.core.ids import same_name
+
+        return bool(self.cycles) and not same_name(cycle.name, self.cycles[-1].name)
+
     def to_json(self) -> list[dict]:
         """The `cmxl history --json` shape: one dict per cycle, oldest first (an export of the
-        person's records: every item's score, level, standard and gap, the model, the source file)."""
-        return [c.to_json() for c in self.cycles]
+        person's records: every item's score, level, standard and gap, the model, the source file);
+        `name_differs` marks a record whose name is not the latest one's."""
+        return [{**c.to_json(), "name_differs": self.name_differs(c)} for c in self.cycles]
 
 
 def history(employee_id: str, *, ledger: Path | str) -> PersonHistory:

@@ -350,6 +350,7 @@ def compare(
         changes = framework_changes(before_rules.framework, after_rules.framework)
         kind, old_model = "framework", before_rules.framework
     grid, before = read_and_assess(Path(path), before_rules, day)  # read once, scored under both
+    before = with_history(before, history)  # held for their id under both rules alike
     after_assessed = with_history(assess_grid(grid, after_rules, day), history)
     people = result_changes(before, after_assessed)
     if history is not None:

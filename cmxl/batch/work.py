@@ -31,7 +31,6 @@ from cmxl.pipeline import (
     Scored,
     assess_grid,
     gc_paused,
-    hold_for_identity,
     own_output,
     read,
     rules,
@@ -105,8 +104,7 @@ def _process(job: Job) -> FileOutcome:
             a = assess_grid(grid, rules(job.framework, job.schemes), job.as_of)
             if a.intake.sheets and a.size == 0:  # a blank template or a header-only sheet: nobody to certify
                 return _failed(job, "没有人员数据（人员数据表只有表头）", start)
-            if job.ledger is not None:
-                hold_for_identity(a.people, job.ledger)
+            if job.ledger is not None:  # who the ledger holds for someone else, and each one's change
                 with_history(a, History(job.ledger, job.cycle))
             for p in a.people:  # held by the batch reads as held in this file's outputs too
                 why = job.conflicts.get(p.employee_id) if p.applying else None

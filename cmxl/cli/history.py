@@ -74,6 +74,11 @@ def _export(found: Any, path: Path) -> None:
         err.print(f"[red]错误：[/red]无法写出 {escape(str(path))}：{escape(exc.strerror or str(exc))}")
         raise typer.Exit(1) from None
     err.print(f"已导出 {len(found.cycles)} 期测评记录：{escape(str(path))}")
+    if len(found.names) > 1:
+        err.print(
+            f"[yellow]注意：这些记录的姓名不同（{escape('、'.join(found.names))}），可能不是同一人；"
+            "请核实后再交给本人（导出的每条记录标有 name_differs）[/yellow]"
+        )
 
 
 def _shown(x: float | None) -> str:
@@ -84,6 +89,8 @@ def _print(found: Any) -> None:
     console = out()
     for c in found.cycles:
         mark = f"  （记录时该行有 {c.errors} 个错误）" if c.errors else ""
+        if found.name_differs(c):
+            mark += f"  【姓名与最近一期（{found.cycles[-1].name}）不同，可能不是同一人，请核实】"
         console.print(
             escape(
                 f"{c.cycle}  {c.as_of}  {c.name}  {c.unit}  {c.grade}  总分 {_shown(c.total)}  "

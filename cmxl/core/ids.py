@@ -103,6 +103,10 @@ def _text(raw: str) -> tuple[str, tuple[str, ...]]:
     removed = tuple(dict.fromkeys(char_name(ch) for ch in raw if _invisible(ch)))
     kept = "".join(ch for ch in raw if not _invisible(ch))
     folded = unicodedata.normalize("NFKC", kept)
+    # every script's decimal digits as 0–9 (٣٢٠٠٠٠٢ is 3200002), as NFKC does for full-width ones
+    folded = "".join(
+        str(unicodedata.decimal(ch)) if ch > "\x7f" and unicodedata.category(ch) == "Nd" else ch for ch in folded
+    )
     return "".join(ch for ch in folded if not ch.isspace() and not _invisible(ch)), removed
 
 

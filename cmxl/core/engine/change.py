@@ -101,7 +101,8 @@ class Change:
             return ""
         if self.status == NAME_DIFFERS:
             return f"{NAME_MISMATCH}（{prev.cycle}：{prev.name}）"
-        return prev.level or "未评定"
+        shown = prev.level or "未评定"
+        return f"{shown}（上期数据可能有误）" if prev.errors else shown  # the row had errors when recorded
 
     @property
     def attainment_text(self) -> str:
@@ -131,7 +132,8 @@ class Change:
             parts.append(f"综合级别 {self.level_change}")
         if self.not_comparable:
             parts.append(f"{'、'.join(self.not_comparable)}两期模型不同，未比较")
-        return "，".join(parts) + "。"
+        caveat = f"（上期记录时该行有 {prev.errors} 个错误，上期数据可能有误）" if prev.errors else ""
+        return "，".join(parts) + "。" + caveat
 
     def to_json(self) -> dict:
         """The `--json` shape of a change (the previous record in brief; items that moved or not)."""
