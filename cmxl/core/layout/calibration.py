@@ -72,7 +72,7 @@ def calibration_sheet(fw: Framework, people: Sequence[PersonResult], th: C.Thres
     row = _notes(sheet, th, batch, units, raters)
     top, r = _group_table(sheet, row + 1, levels, measures, th)
     if batch.groups:
-        r = _chart(sheet, r, top, len(batch.groups))
+        r = _chart(sheet, r, top, len(batch.groups), mean)
     _item_table(sheet, r + 1, fw, people, units, raters, th)
     sheet.widths = {0: 8.0, 1: 16.0, 2: 14.0, **{c: 10.0 for c in range(3, len(GROUP_HEADS) + len(levels))}}
     return sheet
@@ -130,25 +130,23 @@ def _group_table(
     return top, r
 
 
-def _chart(sheet: SheetSpec, r: int, top: int, n: int) -> int:
-    """The units' shrunk means (the table's first groups) beside the batch mean; the row after it."""
+def _chart(sheet: SheetSpec, r: int, top: int, n: int, mean: float) -> int:
+    """The units' shrunk means (the table's first groups), the batch mean in the title (a series of
+    one cell would draw one grey bar beside the first unit only); the row after it."""
     name, shrunk = GROUP_HEADS.index("名称"), GROUP_HEADS.index("收缩后均值")
     first = top + 2
     height = max(8.0, 0.6 * n + 3)
     sheet.charts.append(
         Chart(
             kind="bar",
-            title="各单位收缩后平均总分（与全批平均比较）",
+            title=f"各单位收缩后平均总分（全批平均 {mean:.1f}）",
             anchor=f"A{r + 3}",
             categories=Ref(CALIBRATION, first, name, first + n - 1, name),
-            series=[
-                Series(Ref(CALIBRATION, first, shrunk, first + n - 1, shrunk), "收缩后均值"),
-                Series(Ref(CALIBRATION, top + 1, shrunk, top + 1, shrunk), "全批平均"),
-            ],
+            series=[Series(Ref(CALIBRATION, first, shrunk, first + n - 1, shrunk), "收缩后均值")],
             y_title="加权总分",
             width_cm=16,
             height_cm=chart_height(sheet, height),
-            colors=["7030A0", "A5A5A5"],
+            colors=["7030A0"],
             categories_reversed=True,
         )
     )

@@ -117,7 +117,10 @@ def history_sheet(people: Sequence[PersonResult]) -> SheetSpec:
     else:
         sheet.put(1, 0, "（没有上一期的测评记录可比较）", "note")
     sheet.fit_widths(maximum=40)
-    sheet.fit_heights([COLUMNS["说明"]])
+    note = COLUMNS["说明"]  # a note repeated on every item row: wide, so that it is one or two lines
+    if any(row[note] for row in rows):
+        sheet.widths[note] = max(sheet.widths.get(note, 0), 44.0)
+    sheet.fit_heights([note])
     return sheet
 
 
