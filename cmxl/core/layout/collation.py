@@ -19,6 +19,10 @@ def pinyin_key(text: str) -> tuple[int, tuple[str, ...], str]:
     (two names read alike still have an order); the marks of an empty or unknown value last."""
     if text in LAST:
         return (1 + LAST.index(text), (), text)
+    import os
+
+    # its dictionaries are only read here: no private copy of them (0.16 s less to load)
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
     from pypinyin import Style, lazy_pinyin  # loaded only when a sheet orders names
 
     # letters and digits stay as written (lower case, so that "VIP" sorts among "v…" syllables)
