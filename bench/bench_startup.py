@@ -28,22 +28,23 @@ def bare_program() -> str:
     """A typer + rich program with cmxl's commands, each with as many plain options, doing nothing."""
     from cmxl.cli import app
 
-    lines = ["import typer", "", "app = typer.Typer(add_completion=False, no_args_is_help=True)", ""]
+    help_names = "context_settings={'help_option_names': ['-h', '--help']}"  # as cmxl's
+    lines = ["import typer", "", f"app = typer.Typer(add_completion=False, no_args_is_help=True, {help_names})", ""]
 
     def define(command: object, holder: str, prefix: str) -> None:
         ctx = typer.Context(command)  # type: ignore[arg-type]
         for name in command.list_commands(ctx):  # type: ignore[attr-defined]
             sub = command.get_command(ctx, name)  # type: ignore[attr-defined]
             if hasattr(sub, "list_commands"):
-                group = f"{prefix}{name}_app"
-                lines.append(f"{group} = typer.Typer(no_args_is_help=True, help='{name}')")
+                group = f"{prefix}{name.replace('-', '_')}_app"
+                lines.append(f"{group} = typer.Typer(no_args_is_help=True, help='{name}', {help_names})")
                 lines.append(f"{holder}.add_typer({group}, name='{name}')")
-                define(sub, group, f"{prefix}{name}_")
+                define(sub, group, f"{prefix}{name.replace('-', '_')}_")
                 continue
             options = [p for p in sub.params if p.param_type_name == "option"]
             args = ", ".join(f"o{i}: str | None = typer.Option(None, help='option {i}')" for i in range(len(options)))
             lines.append(f"@{holder}.command('{name}')")
-            lines.append(f"def {prefix}{name}({args}) -> None:")
+            lines.append(f"def {prefix}{name.replace('-', '_')}({args}) -> None:")  # correct-id
             lines.append(f"    '''{name}: {(sub.help or '').splitlines()[0] if sub.help else ''}'''")
             lines.append("")
 
@@ -61,7 +62,10 @@ def seconds(cmd: list[str]) -> float:
 def side_by_side(label: str, ours: list[str], theirs: list[str], repeats: int) -> None:
     a: list[float] = []
     b: list[float] = []
-    seconds(ours), seconds(theirs)  # warm the file cache
+    for cmd in (ours, theirs):  # warm the file cache, and be sure both run (a broken baseline is fast)
+        done = subprocess.run(cmd, capture_output=True, check=False, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr.decode(errors='replace')[-500:]}")
     for _ in range(repeats):
         a.append(seconds(ours))
         b.append(seconds(theirs))
