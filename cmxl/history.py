@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from cmxl.core.engine.change import CycleRecord, ItemRecord
 from cmxl.core.ids import normalise_id
@@ -33,8 +33,10 @@ class Recorded:
 
 
 def _row(r: CycleRecord, stamp: str) -> tuple:
-    items = {name: asdict(item) for name, item in r.items.items()}
-    values = {**asdict(r), "items": json.dumps(items, ensure_ascii=False), "recorded": stamp}
+    # plain attribute reads, not dataclasses.asdict: its deep copy of every item made recording
+    # 10,000 people take 15 s
+    items = {name: dict(vars(item)) for name, item in r.items.items()}
+    values = {**vars(r), "items": json.dumps(items, ensure_ascii=False), "recorded": stamp}
     return tuple(values[c] for c in COLUMNS)
 
 
