@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmxl.core.engine.assessment import Assessment, assess
 from cmxl.core.errors import CmxlError, FrameworkInvalid
@@ -25,6 +26,9 @@ from cmxl.core.model.schemes import Scheme
 from cmxl.version import __version__
 from cmxl.xlsx.read import producer, read_workbook
 from cmxl.xlsx.render import render
+
+if TYPE_CHECKING:
+    from cmxl.ledger import Ledger
 
 
 @dataclass(frozen=True)
@@ -223,9 +227,31 @@ def with_history(a: Assessment, history: History | None) -> Assessment:
     earlier = {}
     if history.ledger.exists():
         with Ledger(history.ledger, read_only=True) as db:
-            earlier = previous(db, current)
+            earlier = _confirmed(db, current, previous(db, current))
     attach_changes(a.people, a.framework, current, earlier)
     return a
+
+
+def _confirmed(db: Ledger, current: list, earlier: dict) -> dict:
+    """The earlier records, a name HR has confirmed as this person's (cmxl certs confirm: the old
+    name → the new) read as the new name: one person, compared, no 姓名不符."""
+    from dataclasses import replace
+
+    from cmxl.core.ids import same_name
+    from cmxl.core.ledger_records import CONFIRM
+
+    now_named = {r.employee_id: r.name for r in current}
+    for pid, prev in list(earlier.items()):
+        name = now_named.get(pid, prev.name)
+        if same_name(prev.name, name):
+            continue
+        confirmed = any(
+            c.action == CONFIRM and same_name(c.before_name, prev.name) and same_name(c.after_name, name)
+            for c in db.history(pid)
+        )
+        if confirmed:
+            earlier[pid] = replace(prev, name=name)
+    return earlier
 
 
 REPORT_SUFFIX = "_个人报告"

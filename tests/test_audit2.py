@@ -321,3 +321,21 @@ def test_history_marks_a_record_under_another_name(tmp_path):
     assert "姓名与最近一期（赵六）不同" in shown
     export = runner.invoke(app, ["history", "S002", "--ledger", str(ledger), "--export", str(tmp_path / "e.json")])
     assert "姓名不同（李四、赵六）" in export.output
+
+
+def test_a_name_hr_confirmed_is_compared_with_the_earlier_cycle_not_flagged(tmp_path, capsys, monkeypatch, zhang_san):
+    import python_calamine as pc
+
+    folder = batch(tmp_path, "苏州", [["0001", "李四", "苏州分公司", *PASS]])
+    args = ("bulk", folder, "--issue-date", "2027-12-01", "-j", "1")
+
+    def previous_level() -> str:
+        out = folder.parent / f"{folder.name}_输出" / "苏州_评分结果.xlsx"
+        table = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
+        head = next(r for r in table if "上期级别" in r)
+        return table[table.index(head) + 1][head.index("上期级别")]
+
+    assert cli(capsys, monkeypatch, *args)[0] == 1 and previous_level().startswith("姓名不符")
+    confirm = ("certs", "confirm", "0001", "--name", "李四", "--ledger", zhang_san, "--by", "王芳")
+    assert cli(capsys, monkeypatch, *confirm)[0] == 0
+    assert cli(capsys, monkeypatch, *args)[0] == 0 and previous_level() == "中级"  # 张三's 2026 level: all items 55
