@@ -1,5 +1,5 @@
 """Every exception cmxl raises is a CmxlError (a Chinese message that says what to do), defined
-in one module, cmxl/core/errors.py, and exported by cmxl.errors, the module the shells import."""
+in one module, cmxl/core/errors.py, and exported by cmxl.errors (for scripts) and cmxl.api.errors (the door the shells use)."""
 
 import ast
 import builtins

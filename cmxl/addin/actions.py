@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmxl import api
-from cmxl.errors import CmxlError, SheetNameTaken, WriteFailed
+from cmxl.api.errors import CmxlError, SheetNameTaken, WriteFailed
 from cmxl.excel.read import read_book
 from cmxl.excel.render import Native, Previous, clear_marks, excel_said, excel_value, render_into
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from cmxl import api
 from cmxl.addin import actions
 from cmxl.addin.settings import Prefs, log_path
-from cmxl.errors import CmxlError
+from cmxl.api.errors import CmxlError
 
 TITLE = "cmxl 能力测评"
 ACTIONS = ("validate", "score", "report", "bulk", "template", "framework", "check")  # the native ribbon's button tags

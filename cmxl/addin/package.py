@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from cmxl.errors import AddinProblem
-from cmxl.files import replacing
+from cmxl.api.errors import AddinProblem
+from cmxl.api.files import replacing
 
 TEMPLATE = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "cmxl.xlam"  # the callback imports the add-in's name: cmxl, then calls cmxl.main()

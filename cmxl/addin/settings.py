@@ -10,7 +10,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cmxl.files import write_text
+from cmxl.api.files import write_text
 
 
 def settings_path() -> Path:

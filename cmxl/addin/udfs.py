@@ -11,7 +11,7 @@ range with an English message. No type hints on the parameters: xlwings reads th
 import xlwings as xw
 
 from cmxl import api
-from cmxl.errors import CmxlError
+from cmxl.api.errors import CmxlError
 
 
 def _answer(compute):

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
+from cmxl.api.errors import CmxlError
 from cmxl.cli.common import DATE_FORMS, DebugOpt, FrameworkOpt, SchemeOpt, as_of, call, err, within
-from cmxl.errors import CmxlError
 
 FolderArg = Annotated[
     Path,
@@ -84,7 +84,7 @@ def _run(folder: Path, options: dict[str, Any]) -> Any:
     before any work, in the words of the option), 130 on Ctrl-C, 1 when nothing can be done."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cmxl.errors import Interrupted
+    from cmxl.api.errors import Interrupted
 
     progress = Progress(
         TextColumn("{task.description}"),

@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
+from cmxl.api.errors import AdjustmentsInvalid
 from cmxl.cli.common import AsOfOpt, DebugOpt, FrameworkOpt, SchemeOpt, as_of, call, err, xlsx_target
-from cmxl.errors import AdjustmentsInvalid
 
 SourceArg = Annotated[
     Path | None,

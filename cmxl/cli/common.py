@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from cmxl import api
+from cmxl.api.errors import CmxlError
 from cmxl.cli.zh import ZhCommand, ZhGroup
-from cmxl.errors import CmxlError
 
 if TYPE_CHECKING:
     from cmxl.api import Issue

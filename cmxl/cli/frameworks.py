@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 
 from cmxl import api
+from cmxl.api.errors import CmxlError
 from cmxl.cli.common import DebugOpt, JsonOpt, err, fail, out, print_json
-from cmxl.errors import CmxlError
 
 CheckOpt = Annotated[
     Path | None,

@@ -127,6 +127,8 @@ def read_id(raw: object) -> IdReading:
         problem = "id-number-too-long" if len(text.lstrip("-")) > EXCEL_DIGITS else ""
         return IdReading(text, problem, numeric=True)
     text, removed = _text(str(raw))
+    if text.isascii() and text.isalnum():  # the common case: nothing odd in it (10,000 ids a workbook)
+        return IdReading(text, removed=removed)
     if _SCIENTIFIC.fullmatch(text):  # 1.23457E+17: a long number's digits lost, then kept as text
         return IdReading(text, "id-scientific", removed=removed)
     odd = [ch for ch in text if _unusual(ch)]
