@@ -339,3 +339,10 @@ def test_a_name_hr_confirmed_is_compared_with_the_earlier_cycle_not_flagged(tmp_
     confirm = ("certs", "confirm", "0001", "--name", "李四", "--ledger", zhang_san, "--by", "王芳")
     assert cli(capsys, monkeypatch, *confirm)[0] == 0
     assert cli(capsys, monkeypatch, *args)[0] == 0 and previous_level() == "中级"  # 张三's 2026 level: all items 55
+
+
+def test_the_approval_page_gives_a_number_range_per_series():
+    from cmxl.core.layout.roster_pages import number_series
+
+    given = ["KH2026000003", "VIP2026000001", "KH2026000001", "KH2026000002", "WY2026000009"]
+    assert number_series(given) == ("KH2026000001 至 KH2026000003（3 张）、VIP2026000001（1 张）、WY2026000009（1 张）")

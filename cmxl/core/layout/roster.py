@@ -138,8 +138,7 @@ def _approval(
     for p, k in sorted(everyone, key=lambda pk: order(pk[0])):
         counts.setdefault((p.scheme_name or p.scheme_id, p.applied), [0, 0, 0])[k] += 1
     rows = [Outcomes(scheme, grade, *n) for (scheme, grade), n in counts.items()]
-    numbers = sorted(c.number for c in certificates.values())
-    return approval_sheet(APPROVAL, pages, rows, (numbers[0], numbers[-1]) if numbers else None)
+    return approval_sheet(APPROVAL, pages, rows, [c.number for c in certificates.values()])
 
 
 def _by(records: list[R], key: Callable[[R], str]) -> dict[str, Callable[[], int]]:

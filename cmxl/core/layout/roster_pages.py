@@ -246,7 +246,16 @@ OUTCOME_COLUMNS: Columns[Outcomes] = Columns(
 )
 
 
-def approval_sheet(name: str, batch: Batch, rows: list[Outcomes], numbers: tuple[str, str] | None) -> SheetSpec:
+def number_series(numbers: list[str]) -> str:
+    """The certificate numbers given, a range per series (prefix and year: KH2026…, VIP2026…), each
+    with its count: one range from the first to the last would run across series and hide some."""
+    series: dict[str, list[str]] = {}
+    for number in sorted(numbers):
+        series.setdefault(number[:-6], []).append(number)
+    return "、".join(f"{n[0]} 至 {n[-1]}（{len(n)} 张）" if len(n) > 1 else f"{n[0]}（1 张）" for n in series.values())
+
+
+def approval_sheet(name: str, batch: Batch, rows: list[Outcomes], numbers: list[str]) -> SheetSpec:
     """The roster's first sheet, what an officer reads and signs: the batch, the outcomes per
     scheme and grade (adding up to the tally), the certificate numbers given, and the approval
     block — one landscape page."""
@@ -262,7 +271,7 @@ def approval_sheet(name: str, batch: Batch, rows: list[Outcomes], numbers: tuple
     sheet.widths = {0: 24.0, 1: 12.0, **{j: 13.0 for j in range(2, len(cols.heads))}}
     row = top + len(rows) + 3
     lines = [
-        f"发证 {c.passed} 张，证书编号 {numbers[0]} 至 {numbers[1]}，见“通过名单”。" if numbers else "本批次不发证书。",
+        f"发证 {c.passed} 张，证书编号 {number_series(numbers)}，见“通过名单”。" if numbers else "本批次不发证书。",
         f"暂缓发证 {c.held} 人：改正（或登记核实结果）后重新运行即按规则发证，见“暂缓发证”。",
         f"未通过 {c.failed} 人，原因见“未通过名单”；未申报 {c.not_applied} 人不在名单中。",
     ]
