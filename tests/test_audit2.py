@@ -346,3 +346,14 @@ def test_the_approval_page_gives_a_number_range_per_series():
 
     given = ["KH2026000003", "VIP2026000001", "KH2026000001", "KH2026000002", "WY2026000009"]
     assert number_series(given) == ("KH2026000001 至 KH2026000003（3 张）、VIP2026000001（1 张）、WY2026000009（1 张）")
+
+
+def test_an_unrecognised_grade_is_named_on_the_approval_page_not_left_blank(tmp_path, capsys, monkeypatch):
+    import python_calamine as pc
+
+    folder = batch(tmp_path, "南京", [["0001", "张三", "南京分公司", PASS[0], "特级", *PASS[2:]]])
+    assert bulk(capsys, monkeypatch, folder)[0] == 1
+    roster = folder.parent / f"{folder.name}_输出" / f"认证名单_{folder.name}.xlsx"
+    book = pc.CalamineWorkbook.from_path(str(roster))
+    first = book.get_sheet_by_name(book.sheet_names[0]).to_python()
+    assert any(row[1] == "（等级未填或无法识别）" and row[4] == 1 for row in first if len(row) > 4)

@@ -136,7 +136,8 @@ def _approval(
     everyone += [(p, 2) for p in issuance.failed]
     counts: dict[tuple[str, str], list[int]] = {}
     for p, k in sorted(everyone, key=lambda pk: order(pk[0])):
-        counts.setdefault((p.scheme_name or p.scheme_id, p.applied), [0, 0, 0])[k] += 1
+        grade = p.applied or "（等级未填或无法识别）"  # such a person is held: said, not a blank row
+        counts.setdefault((p.scheme_name or p.scheme_id, grade), [0, 0, 0])[k] += 1
     rows = [Outcomes(scheme, grade, *n) for (scheme, grade), n in counts.items()]
     return approval_sheet(APPROVAL, pages, rows, [c.number for c in certificates.values()])
 
